@@ -1,0 +1,112 @@
+# Fata: builds the fata command, the tenders and one runtime archive per target.
+# `make` builds, `make check` runs every test, `make bench` measures, `make demo` runs hello-key.
+# Each area adds its sources and tests in its own fragment (*/*.mk); this file holds the rules.
+
+.DEFAULT_GOAL := all
+.SUFFIXES:
+.DELETE_ON_ERROR:
+
+V ?= 0
+ifeq ($(V),1)
+Q :=
+msg = @true
+else
+Q := @
+msg = @printf '  %-8s %s\n' '$(1)' '$(2)';
+endif
+
+PREFIX ?= /usr/local
+CC ?= gcc
+GCC_INCLUDE := $(shell $(CC) -print-file-name=include)
+
+COMMON_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g -MMD -MP
+# Host programs (fata, tenders, tests) and the unix runtime.
+HOST_CFLAGS := $(COMMON_CFLAGS) -Iinclude -Iabi -Iplatform
+SAN_CFLAGS := $(HOST_CFLAGS) -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+# Freestanding guest code (hvt, spt).
+GUEST_CFLAGS := $(COMMON_CFLAGS) -ffreestanding -nostdinc -fno-pic -fno-pie -mno-red-zone \
+	-mgeneral-regs-only -fno-asynchronous-unwind-tables -fstack-protector-strong \
+	-mstack-protector-guard=global -isystem libc/include -isystem $(GCC_INCLUDE) \
+	-Iinclude -Iabi -Iplatform
+
+# Filled in by the fragments.
+ALL :=            # what `make` builds
+CHECK_TESTS :=    # *.t files prove runs in `make check`
+CHECK_DEPS :=     # what the tests need built first
+BENCH :=          # scripts `make bench` runs
+TARGETS := unix hvt spt
+LIB_SRCS :=
+LIBC_SRCS :=
+PLATFORM_unix_SRCS :=
+PLATFORM_hvt_SRCS :=
+PLATFORM_spt_SRCS :=
+
+include $(sort $(wildcard */*.mk tender/*/*.mk platform/*/*.mk))
+
+# --- object rules -----------------------------------------------------------------------------
+build/unix/%.o: %.c
+	$(call msg,CC,$<)
+	$(Q)mkdir -p $(@D) && $(CC) $(HOST_CFLAGS) -c $< -o $@
+build/unix/%.o: %.S
+	$(call msg,AS,$<)
+	$(Q)mkdir -p $(@D) && $(CC) $(HOST_CFLAGS) -c $< -o $@
+build/host/%.o: %.c
+	$(call msg,CC,$<)
+	$(Q)mkdir -p $(@D) && $(CC) $(HOST_CFLAGS) -c $< -o $@
+build/san/%.o: %.c
+	$(call msg,CC-SAN,$<)
+	$(Q)mkdir -p $(@D) && $(CC) $(SAN_CFLAGS) -c $< -o $@
+build/san/%.o: %.S
+	$(call msg,AS,$<)
+	$(Q)mkdir -p $(@D) && $(CC) $(SAN_CFLAGS) -c $< -o $@
+define guest_rules
+build/$(1)/%.o: %.c
+	$$(call msg,CC-$(1),$$<)
+	$$(Q)mkdir -p $$(@D) && $$(CC) $$(GUEST_CFLAGS) $$(GUEST_CFLAGS_$(1)) -c $$< -o $$@
+build/$(1)/%.o: %.S
+	$$(call msg,AS-$(1),$$<)
+	$$(Q)mkdir -p $$(@D) && $$(CC) $$(GUEST_CFLAGS) $$(GUEST_CFLAGS_$(1)) -c $$< -o $$@
+endef
+$(eval $(call guest_rules,hvt))
+$(eval $(call guest_rules,spt))
+
+# --- runtime archives: library OS + platform (+ libc for the freestanding targets) ---------------
+RUNTIME_SRCS_unix = $(LIB_SRCS) $(PLATFORM_unix_SRCS)
+RUNTIME_SRCS_hvt = $(LIB_SRCS) $(PLATFORM_hvt_SRCS) $(LIBC_SRCS)
+RUNTIME_SRCS_spt = $(LIB_SRCS) $(PLATFORM_spt_SRCS) $(LIBC_SRCS)
+objs = $(addprefix build/$(1)/,$(addsuffix .o,$(basename $(2))))
+define runtime_archive
+build/$(1)/libfata.a: $(call objs,$(1),$(RUNTIME_SRCS_$(1)))
+	$$(call msg,AR,$$@)
+	$$(Q)rm -f $$@ && ar rcs $$@ $$^
+RUNTIME_ARCHIVES += build/$(1)/libfata.a
+endef
+$(foreach t,$(TARGETS),$(if $(PLATFORM_$(t)_SRCS),$(eval $(call runtime_archive,$(t)))))
+
+all: $(ALL) $(RUNTIME_ARCHIVES)
+
+# --- set-up, tests, benchmarks -----------------------------------------------------------------
+.PHONY: all deps check bench demo install clean fuzz
+deps:
+	$(Q)scripts/install-deps.sh
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory all $(CHECK_DEPS)
+	$(Q)prove --exec '' -j2 $(CHECK_TESTS)
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)bench/run $(BENCH)
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)scripts/demo.sh
+
+install: all
+	$(Q)scripts/install.sh "$(DESTDIR)$(PREFIX)"
+
+clean:
+	rm -rf build bin
+
+-include $(shell find build -name '*.d' 2>/dev/null)

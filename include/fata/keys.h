@@ -1,0 +1,76 @@
+/* Typed configuration keys: the values a unikernel takes at configure time and at run time. */
+#ifndef FATA_KEYS_H
+#define FATA_KEYS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum fata_key_type {
+	FATA_KEY_STRING,
+	FATA_KEY_INT,		/* signed 64-bit decimal (or 0x hex) */
+	FATA_KEY_BOOL,		/* true|false (also yes|no, on|off, 1|0) */
+	FATA_KEY_IPV4,		/* dotted quad, e.g. 198.18.0.2 */
+	FATA_KEY_IPV4_PREFIX,	/* address and prefix length, e.g. 198.18.0.2/24 */
+};
+
+/* An IPv4 address with a prefix length. The address is in host byte order. */
+struct fata_ipv4_prefix {
+	uint32_t addr;
+	uint8_t len;
+};
+
+union fata_key_value {
+	const char *s;
+	int64_t i;
+	bool b;
+	uint32_t ipv4;			/* host byte order */
+	struct fata_ipv4_prefix prefix;
+};
+
+/* Where a key may be set. */
+enum fata_key_stage {
+	FATA_STAGE_CONFIGURE = 1,	/* fata configure --KEY=VALUE */
+	FATA_STAGE_RUNTIME = 2,		/* the unikernel's own command line */
+	FATA_STAGE_BOTH = 3,
+};
+
+/*
+ * One key. The generated fata/main.c holds a table of these; `value` is filled in by
+ * fata_keys_parse(). `default_text` is the configure-time value when one was given, otherwise the
+ * default of config.ini; it has already been checked by `fata configure`.
+ */
+struct fata_key {
+	const char *name;		/* without dashes: "hello" is --hello */
+	enum fata_key_type type;
+	const char *doc;
+	const char *default_text;
+	enum fata_key_stage stage;
+	union fata_key_value value;
+	bool set_at_runtime;		/* filled in by fata_keys_parse() */
+};
+
+/* The type's name as written in config.ini ("string", "int", "bool", "ipv4", "ipv4-prefix"). */
+const char *fata_key_type_name(enum fata_key_type type);
+
+/* Parses a type name; returns 0, or -1 when `name` names no type. */
+int fata_key_type_parse(const char *name, enum fata_key_type *type);
+
+/* What a value of the type looks like, for error messages ("an integer", "ADDR/PREFIX", ...). */
+const char *fata_key_type_expect(enum fata_key_type type);
+
+/*
+ * Parses `text` as a value of `type` into `out`. Strings are not copied: `out->s` points at
+ * `text`. Returns 0, or -1 when the text is not a valid value (the caller reports it, using
+ * fata_key_type_expect() for what was expected).
+ */
+int fata_key_value_parse(enum fata_key_type type, const char *text, union fata_key_value *out);
+
+/* Formats a parsed value back to text (for --help and fata describe). Returns `buf`. */
+const char *fata_key_value_format(enum fata_key_type type, const union fata_key_value *v,
+				  char *buf, size_t len);
+
+/* A key name is 1-63 characters of [a-z0-9_-], starting with a letter. Returns true if valid. */
+bool fata_key_name_valid(const char *name);
+
+#endif

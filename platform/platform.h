@@ -1,0 +1,44 @@
+/*
+ * The platform layer: the only thing the library OS knows about the machine it runs on. One
+ * implementation per target (platform/unix, platform/hvt, platform/spt); the rest of lib/ calls
+ * nothing else that is target-specific.
+ */
+#ifndef FATA_PLATFORM_H
+#define FATA_PLATFORM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Writes `len` bytes to the console. Never fails visibly. */
+void plat_console_write(const char *buf, size_t len);
+
+/* Monotonic nanoseconds. */
+uint64_t plat_monotonic_ns(void);
+
+/* Wall clock: nanoseconds since the Unix epoch, UTC. */
+uint64_t plat_wall_ns(void);
+
+/* Local offset from UTC in minutes at `wall_ns`, or FATA_UTC_UNKNOWN (see fata/time.h). */
+int plat_utc_offset_min(uint64_t wall_ns);
+
+/* One I/O source a blocked fiber waits on (see fata_wait_io()). */
+struct plat_io_wait {
+	int source;	/* fd on unix, Solo5 handle on hvt/spt */
+	short events;	/* FATA_IO_READ | FATA_IO_WRITE */
+	short revents;	/* set by plat_wait() */
+};
+
+/*
+ * Sleeps until the monotonic clock reaches `deadline` (FATA_NEVER: no timer) or until at least
+ * one of `waits[0..n)` is ready, and sets each wait's `revents`. May return early (spuriously).
+ */
+void plat_wait(uint64_t deadline, struct plat_io_wait *waits, size_t n);
+
+/* Ends the unikernel with `status` (0-254; 255 is an abort). */
+_Noreturn void plat_exit(int status);
+
+/* Memory for fiber stacks and the heap: `len` bytes aligned to 16, or NULL. */
+void *plat_stack_alloc(size_t len);
+void plat_stack_free(void *p, size_t len);
+
+#endif
