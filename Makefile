@@ -16,8 +16,8 @@ msg = @printf '  %-8s %s\n' '$(1)' '$(2)';
 endif
 
 PREFIX ?= /usr/local
-CC ?= gcc
-GCC_INCLUDE := $(shell $(CC) -print-file-name=include)
+FATA_HOME := $(CURDIR)
+include mk/flags.mk
 
 COMMON_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g -MMD -MP
 # Host programs (fata, tenders, tests) and the unix runtime.
@@ -25,16 +25,12 @@ HOST_CFLAGS := $(COMMON_CFLAGS) -Iinclude -Iabi -Iplatform
 SAN_CFLAGS := $(HOST_CFLAGS) -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
 # Freestanding guest code (hvt, spt).
-GUEST_CFLAGS := $(COMMON_CFLAGS) -ffreestanding -nostdinc -fno-pic -fno-pie -mno-red-zone \
-	-mgeneral-regs-only -fno-asynchronous-unwind-tables -fstack-protector-strong \
-	-mstack-protector-guard=global -isystem libc/include -isystem $(GCC_INCLUDE) \
-	-Iinclude -Iabi -Iplatform
+GUEST_CFLAGS := $(COMMON_CFLAGS) $(FATA_GUEST_CFLAGS) -Iabi -Iplatform
 
 # Filled in by the fragments.
 ALL :=            # what `make` builds
 CHECK_TESTS :=    # *.t files prove runs in `make check`
 CHECK_DEPS :=     # what the tests need built first
-BENCH :=          # scripts `make bench` runs
 TARGETS := unix hvt spt
 LIB_SRCS :=
 LIBC_SRCS :=
@@ -42,7 +38,10 @@ PLATFORM_unix_SRCS :=
 PLATFORM_hvt_SRCS :=
 PLATFORM_spt_SRCS :=
 
-include $(sort $(wildcard */*.mk tender/*/*.mk platform/*/*.mk))
+# Object files of sources $(2) built for $(1) (unix, hvt, spt, host or san).
+objs = $(addprefix build/$(1)/,$(addsuffix .o,$(basename $(2))))
+
+include $(sort $(filter-out mk/%,$(wildcard */*.mk tender/*/*.mk platform/*/*.mk)))
 
 # --- object rules -----------------------------------------------------------------------------
 build/unix/%.o: %.c
@@ -75,7 +74,6 @@ $(eval $(call guest_rules,spt))
 RUNTIME_SRCS_unix = $(LIB_SRCS) $(PLATFORM_unix_SRCS)
 RUNTIME_SRCS_hvt = $(LIB_SRCS) $(PLATFORM_hvt_SRCS) $(LIBC_SRCS)
 RUNTIME_SRCS_spt = $(LIB_SRCS) $(PLATFORM_spt_SRCS) $(LIBC_SRCS)
-objs = $(addprefix build/$(1)/,$(addsuffix .o,$(basename $(2))))
 define runtime_archive
 build/$(1)/libfata.a: $(call objs,$(1),$(RUNTIME_SRCS_$(1)))
 	$$(call msg,AR,$$@)
@@ -97,7 +95,7 @@ check: deps
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)bench/run $(BENCH)
+	$(Q)bench/run
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all

@@ -12,6 +12,9 @@
 /* Writes `len` bytes to the console. Never fails visibly. */
 void plat_console_write(const char *buf, size_t len);
 
+/* Writes `len` bytes to the error stream (stderr on unix; the console elsewhere). */
+void plat_console_err(const char *buf, size_t len);
+
 /* Monotonic nanoseconds. */
 uint64_t plat_monotonic_ns(void);
 

@@ -52,6 +52,21 @@ void fata_sleep_until(uint64_t deadline);
  */
 int fata_wait_io(int source, int events, uint64_t deadline);
 
+/*
+ * A wait queue: fibers block on it until another fiber wakes them. Zero-initialised is empty.
+ * Waking a fiber makes it runnable; it runs when the waker next blocks or yields.
+ */
+struct fata_waitq {
+	struct fata_fiber *head, *tail;
+};
+
+/* Blocks until woken (returns 1) or until `deadline` (returns 0). */
+int fata_waitq_wait(struct fata_waitq *q, uint64_t deadline);
+/* Wakes the fiber that has waited longest; returns how many were woken (0 or 1). */
+int fata_waitq_wake_one(struct fata_waitq *q);
+/* Wakes every waiting fiber; returns how many. */
+int fata_waitq_wake_all(struct fata_waitq *q);
+
 /* Number of fibers that exist (running, runnable or blocked), including the main one. */
 unsigned fata_fiber_count(void);
 

@@ -1,0 +1,167 @@
+/*
+ * The hvt ABI (Solo5 hvt, ABI version 2, x86_64): the machine a guest wakes up in, its boot info
+ * and the hypercalls it makes to fata-hvt (or a stock solo5-hvt).
+ *
+ * Shared by guest code (freestanding) and the tender (host). Every guest pointer is a uint64_t
+ * guest-physical address, so the tender can never dereference one by accident; the guest casts.
+ */
+#ifndef FATA_ABI_HVT_H
+#define FATA_ABI_HVT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "elf_abi.h"
+#include "mft_abi.h"
+
+#define HVT_ABI_VERSION 2u
+
+/* Guest-physical memory layout (x86_64). Guest RAM starts at 0 and is identity-mapped. */
+#define HVT_GUEST_MIN_BASE 0x100000u	/* lowest address of a loadable segment */
+#define HVT_GDT_BASE 0x1000u		/* null, code (selector 0x08), data (selector 0x10) */
+#define HVT_PML4_BASE 0x2000u
+#define HVT_PDPT_BASE 0x3000u
+#define HVT_PD_BASE 0x4000u		/* four page directories, 0x4000..0x7fff */
+#define HVT_PT0_BASE 0x8000u		/* 4 KiB page table for the first 2 MiB */
+#define HVT_BOOT_INFO_BASE 0x10000u	/* struct hvt_boot_info; the guest sees it read-only */
+#define HVT_PAGE_SIZE 0x1000u
+#define HVT_LARGE_PAGE_SIZE 0x200000u	/* guest memory is a multiple of this */
+#define HVT_MAX_MEM_SIZE 0x100000000ull	/* 4 GiB: hypercall arguments are 32-bit addresses */
+
+/* Hypercalls: one 4-byte OUT to port HVT_HYPERCALL_PIO_BASE + nr of the argument's address. */
+#define HVT_HYPERCALL_PIO_BASE 0x500u
+
+#define HVT_HYPERCALL_WALLTIME 1u
+#define HVT_HYPERCALL_PUTS 2u
+#define HVT_HYPERCALL_POLL 3u
+#define HVT_HYPERCALL_BLOCK_WRITE 4u
+#define HVT_HYPERCALL_BLOCK_READ 5u
+#define HVT_HYPERCALL_NET_WRITE 6u
+#define HVT_HYPERCALL_NET_READ 7u
+#define HVT_HYPERCALL_HALT 8u
+#define HVT_HYPERCALL_MAX 9u		/* one past the last */
+
+/* Maximum bytes of the command line, including the terminating NUL. */
+#define HVT_CMDLINE_SIZE 8192u
+
+/*
+ * The boot info, at HVT_BOOT_INFO_BASE; RDI holds its address at entry. The first five fields
+ * are Solo5's (40 bytes). The last three are Fata extensions: a stock solo5-hvt puts the
+ * manifest right after the first 40 bytes, so a guest must only read them when
+ * mft >= HVT_BOOT_INFO_BASE + sizeof(struct hvt_boot_info), and must treat them as zero
+ * otherwise. fata-hvt places the manifest copy after the whole struct, then the command line.
+ */
+struct hvt_boot_info {
+	uint64_t mem_size;		/* bytes of guest memory */
+	uint64_t kernel_end;		/* first free address after the image, page-rounded */
+	uint64_t cpu_cycle_freq;	/* TSC frequency, Hz */
+	uint64_t cmdline;		/* guest address of the NUL-terminated command line */
+	uint64_t mft;			/* guest address of the manifest copy (struct mft) */
+	uint32_t host_features;		/* feature bits the tender offers (Fata extension) */
+	uint32_t guest_features;	/* reserved, zero (Fata extension) */
+	uint64_t net_ring;		/* reserved, zero (Fata extension) */
+};
+#define HVT_BOOT_INFO_BASE_SIZE 40u	/* Solo5's part */
+_Static_assert(sizeof(struct hvt_boot_info) == 56, "hvt_boot_info is 56 bytes");
+_Static_assert(offsetof(struct hvt_boot_info, cpu_cycle_freq) == 16, "cpu_cycle_freq at 16");
+_Static_assert(offsetof(struct hvt_boot_info, cmdline) == 24, "cmdline at 24");
+_Static_assert(offsetof(struct hvt_boot_info, mft) == 32, "mft at 32");
+_Static_assert(offsetof(struct hvt_boot_info, host_features) == HVT_BOOT_INFO_BASE_SIZE,
+	       "extensions start after Solo5's part");
+_Static_assert(offsetof(struct hvt_boot_info, net_ring) == 48, "net_ring at 48");
+
+/*
+ * Feature bits in host_features: none are defined yet and fata-hvt sets 0. (docs/solo5-abi.md
+ * mentions a network ring as "feature bit 1"; it is not implemented.)
+ */
+
+/* Hypercall argument structs. IN: set by the guest; OUT: set by the tender. */
+
+struct hvt_hc_walltime {
+	uint64_t nsecs;			/* OUT: CLOCK_REALTIME, ns since the epoch */
+};
+_Static_assert(sizeof(struct hvt_hc_walltime) == 8, "hvt_hc_walltime layout");
+
+struct hvt_hc_puts {
+	uint64_t data;			/* IN: guest address */
+	uint64_t len;			/* IN */
+};
+_Static_assert(sizeof(struct hvt_hc_puts) == 16, "hvt_hc_puts layout");
+
+struct hvt_hc_poll {
+	uint64_t timeout_nsecs;		/* IN: relative to the call */
+	uint64_t ready_set;		/* OUT: bit N set when handle N is readable */
+	int32_t ret;			/* OUT: number of ready handles */
+	uint32_t pad_;
+};
+_Static_assert(offsetof(struct hvt_hc_poll, ret) == 16, "hvt_hc_poll.ret at 16");
+_Static_assert(sizeof(struct hvt_hc_poll) == 24, "hvt_hc_poll layout");
+
+struct hvt_hc_block_write {
+	uint64_t handle;		/* IN */
+	uint64_t offset;		/* IN: bytes, a multiple of block_size */
+	uint64_t data;			/* IN: guest address */
+	uint64_t len;			/* IN: block_size */
+	int32_t ret;			/* OUT: SOLO5_R_* */
+	uint32_t pad_;
+};
+_Static_assert(offsetof(struct hvt_hc_block_write, ret) == 32, "block_write.ret at 32");
+_Static_assert(sizeof(struct hvt_hc_block_write) == 40, "hvt_hc_block_write layout");
+
+struct hvt_hc_block_read {
+	uint64_t handle;		/* IN */
+	uint64_t offset;		/* IN: bytes, a multiple of block_size */
+	uint64_t data;			/* IN: guest address */
+	uint64_t len;			/* IN/OUT: block_size */
+	int32_t ret;			/* OUT: SOLO5_R_* */
+	uint32_t pad_;
+};
+_Static_assert(offsetof(struct hvt_hc_block_read, ret) == 32, "block_read.ret at 32");
+_Static_assert(sizeof(struct hvt_hc_block_read) == 40, "hvt_hc_block_read layout");
+
+struct hvt_hc_net_write {
+	uint64_t handle;		/* IN */
+	uint64_t data;			/* IN: guest address */
+	uint64_t len;			/* IN: at most mtu + 14 */
+	int32_t ret;			/* OUT: SOLO5_R_* */
+	uint32_t pad_;
+};
+_Static_assert(offsetof(struct hvt_hc_net_write, ret) == 24, "net_write.ret at 24");
+_Static_assert(sizeof(struct hvt_hc_net_write) == 32, "hvt_hc_net_write layout");
+
+struct hvt_hc_net_read {
+	uint64_t handle;		/* IN */
+	uint64_t data;			/* IN: guest address */
+	uint64_t len;			/* IN: buffer size; OUT: frame size */
+	int32_t ret;			/* OUT: SOLO5_R_* (AGAIN when nothing is there) */
+	uint32_t pad_;
+};
+_Static_assert(offsetof(struct hvt_hc_net_read, ret) == 24, "net_read.ret at 24");
+_Static_assert(sizeof(struct hvt_hc_net_read) == 32, "hvt_hc_net_read layout");
+
+/* HALT: the cookie, when not 0, points at HVT_HALT_COOKIE_MAX bytes (e.g. a trap frame). */
+#define HVT_HALT_COOKIE_MAX 512u
+
+struct hvt_hc_halt {
+	uint64_t cookie;		/* IN: guest address or 0 */
+	int32_t exit_status;		/* IN */
+	uint32_t pad_;
+};
+_Static_assert(offsetof(struct hvt_hc_halt, exit_status) == 8, "halt.exit_status at 8");
+_Static_assert(sizeof(struct hvt_hc_halt) == 16, "hvt_hc_halt layout");
+
+/*
+ * Guest side: makes hypercall `nr` with the argument struct at `arg`, which must lie below 4 GiB
+ * (guest memory always does). The "memory" clobber orders the struct's stores and loads around
+ * the exit.
+ */
+static inline void hvt_hypercall(unsigned nr, volatile void *arg)
+{
+	__asm__ __volatile__("outl %0, %1"
+			     :
+			     : "a"((uint32_t)(uintptr_t)arg),
+			       "d"((uint16_t)(HVT_HYPERCALL_PIO_BASE + nr))
+			     : "memory");
+}
+
+#endif

@@ -1,0 +1,7 @@
+/* Does nothing, successfully. */
+#include "fata/unikernel.h"
+
+int start(void)
+{
+	return 0;
+}

@@ -1,0 +1,199 @@
+/* Typed key values: one parser shared by `fata configure` (host) and the runtime (guest). */
+#include <fata/keys.h>
+
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+static const struct {
+	const char *name;
+	const char *expect;
+} types[] = {
+	[FATA_KEY_STRING] = { "string", "a string" },
+	[FATA_KEY_INT] = { "int", "an integer" },
+	[FATA_KEY_BOOL] = { "bool", "true or false" },
+	[FATA_KEY_IPV4] = { "ipv4", "an IPv4 address like 198.18.0.2" },
+	[FATA_KEY_IPV4_PREFIX] = { "ipv4-prefix", "an IPv4 address and prefix length like 198.18.0.2/24" },
+};
+
+const char *fata_key_type_name(enum fata_key_type type)
+{
+	return (unsigned)type < sizeof(types) / sizeof(types[0]) ? types[type].name : "?";
+}
+
+const char *fata_key_type_expect(enum fata_key_type type)
+{
+	return (unsigned)type < sizeof(types) / sizeof(types[0]) ? types[type].expect : "?";
+}
+
+int fata_key_type_parse(const char *name, enum fata_key_type *type)
+{
+	for (unsigned i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		if (strcmp(name, types[i].name) == 0) {
+			*type = (enum fata_key_type)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Parses an unsigned decimal number of at most `max` at *p, advancing *p. No sign, no spaces. */
+static int parse_dec(const char **p, unsigned long max, unsigned long *out)
+{
+	const char *s = *p;
+	unsigned long v = 0;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	while (*s >= '0' && *s <= '9') {
+		v = v * 10 + (unsigned long)(*s - '0');
+		if (v > max)
+			return -1;
+		s++;
+	}
+	*out = v;
+	*p = s;
+	return 0;
+}
+
+static int parse_int(const char *s, int64_t *out)
+{
+	int neg = 0, base = 10;
+	uint64_t v = 0, limit;
+
+	if (*s == '-' || *s == '+')
+		neg = *s++ == '-';
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	if (*s == '\0')
+		return -1;
+	limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+	for (; *s; s++) {
+		unsigned d;
+
+		if (*s >= '0' && *s <= '9')
+			d = (unsigned)(*s - '0');
+		else if (base == 16 && *s >= 'a' && *s <= 'f')
+			d = (unsigned)(*s - 'a' + 10);
+		else if (base == 16 && *s >= 'A' && *s <= 'F')
+			d = (unsigned)(*s - 'A' + 10);
+		else
+			return -1;
+		if (v > (limit - d) / (unsigned)base)
+			return -1;
+		v = v * (unsigned)base + d;
+	}
+	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
+	return 0;
+}
+
+static int parse_bool(const char *s, bool *out)
+{
+	static const char *const yes[] = { "true", "yes", "on", "1" };
+	static const char *const no[] = { "false", "no", "off", "0" };
+
+	for (unsigned i = 0; i < 4; i++) {
+		if (strcmp(s, yes[i]) == 0)
+			return *out = true, 0;
+		if (strcmp(s, no[i]) == 0)
+			return *out = false, 0;
+	}
+	return -1;
+}
+
+/* Parses a dotted quad at *p (exactly four parts, each 0-255, no leading zeros but "0"). */
+static int parse_ipv4(const char **p, uint32_t *out)
+{
+	const char *s = *p;
+	uint32_t a = 0;
+
+	for (int i = 0; i < 4; i++) {
+		unsigned long part;
+
+		if (i > 0 && *s++ != '.')
+			return -1;
+		if (s[0] == '0' && s[1] >= '0' && s[1] <= '9')
+			return -1;
+		if (parse_dec(&s, 255, &part) < 0)
+			return -1;
+		a = a << 8 | (uint32_t)part;
+	}
+	*out = a;
+	*p = s;
+	return 0;
+}
+
+int fata_key_value_parse(enum fata_key_type type, const char *text, union fata_key_value *out)
+{
+	const char *p = text;
+	unsigned long len;
+
+	switch (type) {
+	case FATA_KEY_STRING:
+		out->s = text;
+		return 0;
+	case FATA_KEY_INT:
+		return parse_int(text, &out->i);
+	case FATA_KEY_BOOL:
+		return parse_bool(text, &out->b);
+	case FATA_KEY_IPV4:
+		if (parse_ipv4(&p, &out->ipv4) < 0 || *p != '\0')
+			return -1;
+		return 0;
+	case FATA_KEY_IPV4_PREFIX:
+		if (parse_ipv4(&p, &out->prefix.addr) < 0 || *p++ != '/')
+			return -1;
+		if (parse_dec(&p, 32, &len) < 0 || *p != '\0')
+			return -1;
+		out->prefix.len = (uint8_t)len;
+		return 0;
+	}
+	return -1;
+}
+
+const char *fata_key_value_format(enum fata_key_type type, const union fata_key_value *v,
+				  char *buf, size_t len)
+{
+	uint32_t a;
+
+	switch (type) {
+	case FATA_KEY_STRING:
+		snprintf(buf, len, "%s", v->s ? v->s : "");
+		break;
+	case FATA_KEY_INT:
+		snprintf(buf, len, "%lld", (long long)v->i);
+		break;
+	case FATA_KEY_BOOL:
+		snprintf(buf, len, "%s", v->b ? "true" : "false");
+		break;
+	case FATA_KEY_IPV4:
+		a = v->ipv4;
+		snprintf(buf, len, "%u.%u.%u.%u", a >> 24, a >> 16 & 255, a >> 8 & 255, a & 255);
+		break;
+	case FATA_KEY_IPV4_PREFIX:
+		a = v->prefix.addr;
+		snprintf(buf, len, "%u.%u.%u.%u/%u", a >> 24, a >> 16 & 255, a >> 8 & 255, a & 255,
+			 v->prefix.len);
+		break;
+	default:
+		snprintf(buf, len, "?");
+	}
+	return buf;
+}
+
+bool fata_key_name_valid(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n > 63 || name[0] < 'a' || name[0] > 'z')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = name[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+			return false;
+	}
+	return true;
+}

@@ -1,0 +1,36 @@
+/* The time device and the clocks, over the platform layer. */
+#include <fata/time.h>
+
+#include "platform.h"
+
+struct fata_time {
+	int unused;
+};
+
+static struct fata_time the_time;
+
+struct fata_time *fata_time_connect(void)
+{
+	return &the_time;
+}
+
+void fata_time_sleep_ns(struct fata_time *time, uint64_t ns)
+{
+	(void)time;
+	fata_sleep_ns(ns);
+}
+
+uint64_t fata_monotonic_ns(void)
+{
+	return plat_monotonic_ns();
+}
+
+uint64_t fata_wall_ns(void)
+{
+	return plat_wall_ns();
+}
+
+int fata_utc_offset_min(uint64_t wall_ns)
+{
+	return plat_utc_offset_min(wall_ns);
+}

@@ -1,0 +1,11 @@
+# Compiler flags shared by Fata's own build and every unikernel's (mk/unikernel.mk).
+# Needs FATA_HOME (the source tree or PREFIX/lib/fata).
+CC ?= gcc
+FATA_GCC_INCLUDE := $(shell $(CC) -print-file-name=include)
+# Freestanding guest code for hvt and spt: no SSE/AVX (see docs/architecture.md), no libc of the
+# host, our own stack-protector guard.
+FATA_GUEST_CFLAGS := -ffreestanding -nostdinc -fno-pic -fno-pie -mno-red-zone -mgeneral-regs-only \
+	-fno-asynchronous-unwind-tables -fstack-protector-strong -mstack-protector-guard=global \
+	-isystem $(FATA_HOME)/libc/include -isystem $(FATA_GCC_INCLUDE) -I$(FATA_HOME)/include
+FATA_GUEST_LDFLAGS = -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 \
+	-Wl,-T,$(FATA_HOME)/mk/$(1).ld

@@ -1,0 +1,57 @@
+# Rules for building one unikernel; included by the Makefile that `fata configure` writes, which
+# sets FATA, FATA_HOME, NAME, TARGET, SOURCES, CFLAGS_EXTRA and EXTRA_FILES.
+.DEFAULT_GOAL := all
+.SUFFIXES:
+.DELETE_ON_ERROR:
+.PHONY: all depends build clean
+
+include $(FATA_HOME)/mk/flags.mk
+
+V ?= 0
+ifeq ($(V),1)
+Q :=
+msg = @true
+else
+Q := @
+msg = @printf '  %-8s %s\n' '$(1)' '$(2)';
+endif
+
+UNIKERNEL_CFLAGS := -std=gnu11 -Wall -Wextra -O2 -g -MMD -MP -I. $(CFLAGS_EXTRA)
+RUNTIME := $(FATA_HOME)/build/$(TARGET)/libfata.a
+GENERATED := fata/main.c $(if $(filter hvt spt,$(TARGET)),fata/manifest.c)
+OBJS := $(patsubst %.c,_build/%.o,$(SOURCES) $(GENERATED))
+
+ifeq ($(TARGET),unix)
+BINARY := dist/$(NAME)
+TARGET_CFLAGS := -I$(FATA_HOME)/include
+TARGET_LDFLAGS :=
+TARGET_LIBS :=
+else
+BINARY := dist/$(NAME).$(TARGET)
+TARGET_CFLAGS := $(FATA_GUEST_CFLAGS)
+TARGET_LDFLAGS := $(call FATA_GUEST_LDFLAGS,$(TARGET))
+TARGET_LIBS := -lgcc
+endif
+
+all: depends build
+
+depends:
+	$(Q)$(FATA_HOME)/mk/depends.sh $(TARGET) $(FATA_HOME)
+
+build: $(BINARY) $(EXTRA_FILES)
+
+$(BINARY): $(OBJS) $(RUNTIME)
+	$(call msg,LD,$@)
+	$(Q)mkdir -p dist && $(CC) $(TARGET_LDFLAGS) -o $@ $(OBJS) $(RUNTIME) $(TARGET_LIBS)
+
+_build/%.o: %.c Makefile
+	$(call msg,CC,$<)
+	$(Q)mkdir -p $(@D) && $(CC) $(UNIKERNEL_CFLAGS) $(TARGET_CFLAGS) -c $< -o $@
+
+$(RUNTIME):
+	@echo "fata: $(RUNTIME) is missing; run 'make' in $(FATA_HOME) first" >&2; exit 1
+
+clean:
+	$(Q)$(FATA) clean
+
+-include $(OBJS:.o=.d)

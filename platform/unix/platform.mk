@@ -1,0 +1,2 @@
+# The unix platform: a Linux process on the host libc.
+PLATFORM_unix_SRCS := platform/unix/platform_unix.c platform/unix/main.c

@@ -1,0 +1,18 @@
+#!/bin/sh
+# Installs the Debian packages Fata's build and tests need, if any are missing. As root it runs
+# apt-get; otherwise it prints the command to run. Quiet when everything is there.
+PACKAGES="gcc make libc6-dev perl libinih-dev libseccomp-dev python3 iproute2"
+missing=""
+for p in $PACKAGES; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "fata: missing Debian packages:$missing" >&2
+	echo "fata: install them with: sudo apt-get install$missing" >&2
+	exit 1
+fi
+echo "fata: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >/dev/null || { echo "fata: apt-get update failed" >&2; exit 1; }
+apt-get install -y -q $missing >/dev/null || { echo "fata: apt-get install$missing failed" >&2; exit 1; }
