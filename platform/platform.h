@@ -37,6 +37,27 @@ struct plat_io_wait {
  */
 void plat_wait(uint64_t deadline, struct plat_io_wait *waits, size_t n);
 
+/* A block device as the platform sees it. */
+struct plat_block_info {
+	uint64_t capacity;	/* bytes */
+	uint32_t sector_size;	/* bytes; the unit of every transfer */
+	int read_only;
+};
+
+/*
+ * Opens block device `name` (hvt/spt: the manifest entry; unix: the file `path`). Returns a
+ * handle >= 0 and fills `info`, or a negative errno. Writes a reason to `why` on failure.
+ */
+int plat_block_open(const char *name, const char *path, struct plat_block_info *info,
+		    char *why, size_t whylen);
+
+/* Moves `len` bytes (whole sectors, already checked against the device) at byte `offset`.
+ * Return 0 or a negative errno. */
+int plat_block_read(int handle, uint64_t offset, void *buf, size_t len);
+int plat_block_write(int handle, uint64_t offset, const void *buf, size_t len);
+int plat_block_flush(int handle);
+void plat_block_close(int handle);
+
 /* Ends the unikernel with `status` (0-254; 255 is an abort). */
 _Noreturn void plat_exit(int status);
 

@@ -1,12 +1,13 @@
 # Host unit tests of the library OS: each tests/unit/NAME.c is linked with the sources in
 # UNIT_DEPS_NAME and built twice, plain (build/tests/NAME.t) and with ASan+UBSan
 # (build/tests/san/NAME.t). Other fragments may add their own tests to CHECK_TESTS.
-UNIT_TESTS := keys log sched
+UNIT_TESTS := keys log sched block
 LIBOS_HOST := lib/sched.c lib/arch/x86_64/switch.S lib/log.c lib/keys.c lib/time.c lib/console.c \
-	lib/runtime.c platform/unix/platform_unix.c
+	lib/runtime.c lib/block.c platform/unix/platform_unix.c
 UNIT_DEPS_keys := lib/keys.c
 UNIT_DEPS_log := $(LIBOS_HOST)
 UNIT_DEPS_sched := $(LIBOS_HOST)
+UNIT_DEPS_block := $(LIBOS_HOST)
 
 define unit_test
 build/tests/$(1).t: build/host/tests/unit/$(1).o $(call objs,unix,$(UNIT_DEPS_$(1)))

@@ -1,0 +1,88 @@
+/* CPU exceptions in the hvt guest: report the vector, error code and registers, then halt. */
+#include <stdio.h>
+#include <string.h>
+
+#include "platform.h"
+
+struct hvt_trap_frame {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8, rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error;
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+
+struct idt_entry {
+	uint16_t off_lo, sel;
+	uint8_t ist, type;
+	uint16_t off_mid;
+	uint32_t off_hi, zero;
+} __attribute__((packed));
+
+_Noreturn void hvt_halt(int status, void *cookie);
+
+#define NTRAPS 21
+#define DECL(n) void hvt_trap_##n(void);
+DECL(0) DECL(1) DECL(2) DECL(3) DECL(4) DECL(5) DECL(6) DECL(7) DECL(8) DECL(9) DECL(10)
+DECL(11) DECL(12) DECL(13) DECL(14) DECL(15) DECL(16) DECL(17) DECL(18) DECL(19) DECL(20)
+static void (*const stubs[NTRAPS])(void) = {
+	hvt_trap_0, hvt_trap_1, hvt_trap_2, hvt_trap_3, hvt_trap_4, hvt_trap_5, hvt_trap_6,
+	hvt_trap_7, hvt_trap_8, hvt_trap_9, hvt_trap_10, hvt_trap_11, hvt_trap_12, hvt_trap_13,
+	hvt_trap_14, hvt_trap_15, hvt_trap_16, hvt_trap_17, hvt_trap_18, hvt_trap_19, hvt_trap_20,
+};
+
+static const char *const names[NTRAPS] = {
+	"divide error", "debug", "NMI", "breakpoint", "overflow", "bound range", "invalid opcode",
+	"device not available", "double fault", "coprocessor overrun", "invalid TSS",
+	"segment not present", "stack fault", "general protection", "page fault", "reserved",
+	"x87 floating point", "alignment check", "machine check", "SIMD floating point",
+	"virtualization",
+};
+
+static struct idt_entry idt[NTRAPS] __attribute__((aligned(16)));
+
+__attribute__((no_stack_protector))
+void hvt_traps_init(void)
+{
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) idtr = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };
+
+	for (int i = 0; i < NTRAPS; i++) {
+		uint64_t off = (uint64_t)(uintptr_t)stubs[i];
+
+		idt[i] = (struct idt_entry){
+			.off_lo = (uint16_t)off, .sel = 0x08, .ist = 0, .type = 0x8e,
+			.off_mid = (uint16_t)(off >> 16), .off_hi = (uint32_t)(off >> 32),
+		};
+	}
+	__asm__ __volatile__("lidt %0" : : "m"(idtr));
+}
+
+_Noreturn void hvt_trap(struct hvt_trap_frame *f)
+{
+	char buf[640];
+	uint64_t cr2;
+	int n;
+
+	__asm__ __volatile__("mov %%cr2, %0" : "=r"(cr2));
+	n = snprintf(buf, sizeof(buf),
+		     "fata: trap %llu (%s), error code 0x%llx, rip 0x%llx, rsp 0x%llx, rflags 0x%llx, "
+		     "cr2 0x%llx\n"
+		     "  rax %016llx rbx %016llx rcx %016llx rdx %016llx\n"
+		     "  rsi %016llx rdi %016llx rbp %016llx r8  %016llx\n"
+		     "  r9  %016llx r10 %016llx r11 %016llx r12 %016llx\n"
+		     "  r13 %016llx r14 %016llx r15 %016llx\n",
+		     (unsigned long long)f->vector,
+		     f->vector < NTRAPS ? names[f->vector] : "?", (unsigned long long)f->error,
+		     (unsigned long long)f->rip, (unsigned long long)f->rsp,
+		     (unsigned long long)f->rflags, (unsigned long long)cr2,
+		     (unsigned long long)f->rax, (unsigned long long)f->rbx, (unsigned long long)f->rcx,
+		     (unsigned long long)f->rdx, (unsigned long long)f->rsi, (unsigned long long)f->rdi,
+		     (unsigned long long)f->rbp, (unsigned long long)f->r8, (unsigned long long)f->r9,
+		     (unsigned long long)f->r10, (unsigned long long)f->r11, (unsigned long long)f->r12,
+		     (unsigned long long)f->r13, (unsigned long long)f->r14, (unsigned long long)f->r15);
+	if (n > (int)sizeof(buf) - 1)
+		n = (int)sizeof(buf) - 1;
+	plat_console_err(buf, (size_t)n);
+	hvt_halt(255, f);
+}

@@ -1,0 +1,37 @@
+/* Boot steps shared by hvt and spt: stack guard, heap, arguments, then the runtime's main. */
+#include <fata/runtime.h>
+#include <fata_heap.h>
+#include <fata_ssp.h>
+#include <stdint.h>
+
+#include "platform.h"
+#include "solo5.h"
+
+/* The main fiber's stack sits at the top of guest memory; the heap ends this far below it. */
+#define MAIN_STACK_SIZE (256 * 1024)
+
+static const void *manifest;
+
+const void *solo5_manifest(void)
+{
+	return manifest;
+}
+
+/* Never returns, so no frame of its own outlives the change of guard. */
+__attribute__((no_stack_protector))
+_Noreturn void solo5_boot(uint64_t seed, uint64_t kernel_end, uint64_t mem_size, char *cmdline,
+			  const void *mft)
+{
+	static char *argv[SOLO5_MAX_ARGS];
+	uint64_t heap_end;
+	int argc;
+
+	/* A zero byte first stops string overflows from reading the guard out. */
+	__stack_chk_guard = (uintptr_t)(seed * 0x9e3779b97f4a7c15ull) & ~(uintptr_t)0xff;
+	manifest = mft;
+	heap_end = mem_size > kernel_end + MAIN_STACK_SIZE ? mem_size - MAIN_STACK_SIZE : kernel_end;
+	fata_heap_init((void *)(uintptr_t)kernel_end, (size_t)(heap_end - kernel_end));
+	argv[0] = (char *)fata_unikernel.name;
+	argc = 1 + solo5_cmdline_split(cmdline, argv + 1, SOLO5_MAX_ARGS - 1);
+	plat_exit(fata_runtime_main(argc, argv));
+}
