@@ -58,6 +58,27 @@ int plat_block_write(int handle, uint64_t offset, const void *buf, size_t len);
 int plat_block_flush(int handle);
 void plat_block_close(int handle);
 
+/* A network interface as the platform sees it. */
+struct plat_net_info {
+	uint8_t mac[6];
+	uint16_t mtu;		/* bytes of IP payload; frames are at most mtu + 14 */
+};
+
+/*
+ * Opens network interface `name` (hvt/spt: the manifest entry; unix: the tap device `ifname`).
+ * Returns a handle >= 0 and fills `info`, or a negative errno with a reason in `why`. The handle
+ * is also the I/O source to pass to fata_wait_io() for readability.
+ */
+int plat_net_open(const char *name, const char *ifname, struct plat_net_info *info, char *why,
+		  size_t whylen);
+
+/* Reads one frame without blocking: its length, -EAGAIN when none is waiting, or another
+ * negative errno. A frame longer than `len` is truncated to `len`. */
+long plat_net_read(int handle, void *buf, size_t len);
+
+/* Sends one frame without blocking; 0, or a negative errno (the frame may be dropped). */
+int plat_net_write(int handle, const void *buf, size_t len);
+
 /* Ends the unikernel with `status` (0-254; 255 is an abort). */
 _Noreturn void plat_exit(int status);
 
