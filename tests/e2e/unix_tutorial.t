@@ -2,7 +2,7 @@
 # The tutorial's steps 0 and 1 on the unix target, as a user runs them: configure, make, run.
 . "$(dirname "$0")/../lib/tap.sh"
 plan 28
-tmp=$(tap_tmpdir)
+tap_tmpdir
 
 # build DIR CONFIGURE-ARGS...: configure and make in DIR; returns make's status.
 build() {

@@ -50,11 +50,12 @@ unlike() {
 skip() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n # SKIP $*"; }
 diag() { printf '%s\n' "$*" | sed 's/^/# /'; }
 
-# A scratch directory removed at exit.
+# Makes a scratch directory, removed at exit, and sets $tmp (and $_tap_tmp) to it. Call it
+# directly, not in $(...): the exit trap must belong to the test's own shell.
 tap_tmpdir() {
 	_tap_tmp=$(mktemp -d "${TMPDIR:-/tmp}/fata-test.XXXXXX")
+	tmp=$_tap_tmp
 	trap 'rm -rf "$_tap_tmp"' EXIT
-	echo "$_tap_tmp"
 }
 
 # Copies an example into a scratch directory so tests never write into the source tree.

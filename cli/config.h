@@ -1,0 +1,93 @@
+/*
+ * config.ini: the declarative description of a unikernel (docs/architecture.md). The parser
+ * reads it with libinih through a line-counting reader and checks everything it can without
+ * knowing the target, so that every error names the file and line and says what was expected.
+ */
+#ifndef CLI_CONFIG_H
+#define CLI_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <fata/keys.h>
+
+#include "devices.h"
+
+/* A class-specific field of a device (block: file = disk.img). */
+struct config_param {
+	char *name;
+	char *value;
+	int line;
+};
+
+struct config_device {
+	char *name;			/* a C identifier, the start function's parameter name */
+	const struct device_class *cls;
+	int line;			/* of the [device NAME] line */
+	struct config_param *params;	/* exactly the class's fields, in the file's order */
+	size_t nparams;
+};
+
+struct config_key {
+	char *name;			/* as on the command line: "ipv4-gateway" */
+	char *c_name;			/* in C names: "ipv4_gateway" */
+	enum fata_key_type type;
+	char *default_text;		/* checked against the type */
+	char *doc;			/* "" when absent */
+	enum fata_key_stage stage;
+	int line;			/* of the [key NAME] line */
+};
+
+struct config_file {
+	char *name;			/* relative path that make creates and fata clean removes */
+	char *command;			/* shell command, as written */
+	int line;
+};
+
+struct config {
+	char *path;			/* as given: how messages name the file */
+	char *name;
+	char *start;			/* default "start" */
+	char **sources;			/* default { "unikernel.c" } */
+	size_t nsources;
+	char *cflags;			/* "" when absent */
+	struct config_device *devices;	/* in declaration order: the start function's order */
+	size_t ndevices;
+	struct config_key *keys;
+	size_t nkeys;
+	struct config_file *files;
+	size_t nfiles;
+};
+
+/* Longest config.ini the parser reads, in bytes. */
+#define CONFIG_MAX_SIZE (1024 * 1024)
+
+/*
+ * Reads and checks the file at `path`. Returns 0 and fills `cfg` (free it with config_free()), or
+ * -1 with one line "PATH:LINE: what was wrong; expected what" (no newline) in `err` and `cfg`
+ * empty. `err` should hold at least 512 bytes.
+ */
+int config_load(const char *path, struct config *cfg, char *err, size_t errlen);
+
+/* As config_load() on `len` bytes of text; `path` only names the text in messages. */
+int config_parse(const char *path, const char *text, size_t len, struct config *cfg, char *err,
+		 size_t errlen);
+
+void config_free(struct config *cfg);
+
+/* The value of the class field `name` of device `d`, or NULL. */
+const char *config_device_field(const struct config_device *d, const char *name);
+
+/* The key named `name` (command-line form), or NULL. */
+const struct config_key *config_find_key(const struct config *cfg, const char *name);
+
+/* "configure", "runtime" or "both". */
+const char *config_stage_name(enum fata_key_stage stage);
+
+/*
+ * Checks a path that fata clean may remove ([file NAME], or a name read back from a generated
+ * Makefile): relative, made of [A-Za-z0-9._+-/], without empty, "." or ".." components.
+ */
+bool config_file_name_valid(const char *name);
+
+#endif

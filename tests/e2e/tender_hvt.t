@@ -1,0 +1,78 @@
+#!/bin/bash
+# fata-hvt: what works without KVM (help, version, the message when /dev/kvm is missing), and
+# with KVM the test guests: output and status, the command line, block I/O, a bad hypercall.
+. "$(dirname "$0")/../lib/tap.sh"
+
+G="$FATA_ROOT/build/tests/tender"
+HVT="$FATA_ROOT/bin/fata-hvt"
+for f in hello.hvt cmdline.hvt blk.hvt; do
+	[ -f "$G/$f" ] || skip_all "test guests not built (make tender-check or make check)"
+done
+[ -x "$HVT" ] || skip_all "fata-hvt not built"
+
+tap_tmpdir >/dev/null
+tmp=$_tap_tmp
+ulimit -c 0
+
+run() {
+	out=$("$HVT" "$@" 2>"$tmp/err")
+	status=$?
+	err=$(cat "$tmp/err")
+}
+
+run --help
+is "$status" 0 "--help exits 0"
+like "$out" "^usage: fata-hvt \[OPTIONS\] \[--\] KERNEL \[ARGS...\]" "--help prints the usage"
+run --version
+like "$out" "^fata-hvt [0-9.]+ \(Solo5 hvt ABI version 2\)$" "--version names the ABI"
+
+printf 'sector zero text\n' >"$tmp/disk.img"
+truncate -s 8192 "$tmp/disk.img"
+
+if [ ! -e /dev/kvm ]; then
+	run "$G/hello.hvt"
+	is "$status" 1 "without /dev/kvm: status 1"
+	is "$err" "fata-hvt: /dev/kvm: No such file or directory (KVM is needed to run hvt unikernels)" \
+		"without /dev/kvm: one line saying KVM is needed"
+	run -q --mem=3 --block:storage="$tmp/disk.img" "$G/blk.hvt" rw
+	is "$err" "fata-hvt: /dev/kvm: No such file or directory (KVM is needed to run hvt unikernels)" \
+		"options, binary and devices are checked before KVM is needed"
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
+		skip "no /dev/kvm on this machine: hvt guests cannot run"
+	done
+	plan "$_tap_n"
+	exit $((_tap_failed > 0))
+fi
+
+for i in 1 2 3; do
+	skip "this machine has /dev/kvm; the no-KVM message is tested elsewhere"
+done
+
+run -q "$G/hello.hvt"
+is "$out" "hello from guest" "hello: PUTS writes to stdout"
+is "$status" 7 "hello: HALT's status is the process status"
+run "$G/hello.hvt"
+like "$err" "fata-hvt: guest exited with status 7" "without -q: says the guest's status on stderr"
+like "$err" "text +0x00100000-0x00101000 r-x" "without -q: the memory map on stderr"
+run -q --mem=3 "$G/hello.hvt"
+is "$status" 7 "--mem=3 is rounded down to 2 MB and runs"
+
+run -q "$G/cmdline.hvt" plain "two words" 'a "q" \ b'
+is "$(printf '%s\n' "$out" | tail -n +2)" "$(printf '[%s]\n' plain "two words" 'a "q" \ b')" \
+	"the command line round-trips"
+
+run -q --block:storage="$tmp/disk.img" "$G/blk.hvt" info
+is "$out" "capacity 8192 block_size 512" "block: capacity and block size in the manifest"
+run -q --block:storage="$tmp/disk.img" "$G/blk.hvt" rw
+is "$out" "$(printf 'sector 0: sector zero text\nwrote sector 1')" "block: read and write"
+is "$(dd if="$tmp/disk.img" bs=512 skip=1 count=1 status=none | head -1)" "written by guest" \
+	"block: the guest's write reached the file"
+run -q --block:storage="$tmp/disk.img" "$G/blk.hvt" beyond
+is "$out" "$(printf 'reading past the end\nEINVAL')" "block: reading at the capacity is EINVAL"
+run -q --block:storage="$tmp/disk.img" "$G/blk.hvt" badptr
+is "$status" 1 "a PUTS outside guest memory stops the guest with status 1"
+like "$err" "^fata-hvt: guest error in hypercall PUTS: data at 0x[0-9a-f]+ \(100 bytes\) is outside guest memory" \
+	"and says which hypercall and what was wrong"
+
+plan "$_tap_n"
+[ "$_tap_failed" -eq 0 ]

@@ -1,0 +1,87 @@
+#!/bin/bash
+# fata-spt running real guests (tests/tender/): output and exit status, the sandbox killing a
+# forbidden system call, read-only text, the command line round trip, block I/O within and beyond
+# the seccomp rules.
+. "$(dirname "$0")/../lib/tap.sh"
+
+G="$FATA_ROOT/build/tests/tender"
+SPT="$FATA_ROOT/bin/fata-spt"
+for f in hello.spt forbidden.spt wtext.spt cmdline.spt blk.spt; do
+	[ -f "$G/$f" ] || skip_all "test guests not built (make tender-check or make check)"
+done
+[ -x "$SPT" ] || skip_all "fata-spt not built"
+
+tap_tmpdir >/dev/null
+tmp=$_tap_tmp
+ulimit -c 0
+
+# run ARGS...: runs fata-spt; sets $out, $err, $status.
+run() {
+	out=$("$SPT" "$@" 2>"$tmp/err")
+	status=$?
+	err=$(cat "$tmp/err")
+}
+
+run -q "$G/hello.spt"
+is "$out" "hello from guest" "hello: the guest's output on stdout"
+is "$status" 7 "hello: the guest's exit status is the process status"
+is "$err" "" "hello: --quiet prints nothing on stderr"
+
+run "$G/hello.spt"
+is "$out" "hello from guest" "hello without -q: stdout holds only the guest's output"
+like "$err" "^fata-spt [0-9.]+: spt unikernel .*hello.spt, 512 MB of memory$" "banner on stderr"
+like "$err" "text +0x00100000-0x00101000 r-x" "memory map: text is r-x"
+like "$err" "rodata +0x00101000-0x00102000 r--" "memory map: rodata is r--"
+like "$err" "heap +0x00102000-0x20000000 rw-" "memory map: heap up to the end of memory"
+
+run -q --mem=2 "$G/hello.spt"
+is "$status" 7 "runs with --mem=2"
+
+run -q "$G/forbidden.spt"
+is "$status" 159 "a forbidden system call (getpid) kills the guest with SIGSYS"
+is "$out" "calling getpid" "nothing runs after the forbidden system call"
+
+run -q "$G/wtext.spt"
+is "$status" 139 "writing to its own text kills the guest with SIGSEGV"
+is "$out" "writing to text" "nothing runs after the write to text"
+
+run -q "$G/cmdline.spt" plain "two words" 'a "quoted" word' 'back\slash' '' "  spaces  " --key=v
+is "$status" 0 "cmdline guest exits 0"
+is "$(printf '%s\n' "$out" | head -1)" \
+	'cmdline: plain "two words" "a \"quoted\" word" "back\\slash" "" "  spaces  " --key=v' \
+	"the command line quotes arguments with spaces, quotes and backslashes"
+is "$(printf '%s\n' "$out" | tail -n +2)" "$(printf '[%s]\n' plain "two words" 'a "quoted" word' \
+	'back\slash' '' "  spaces  " --key=v)" "split again, the arguments come back unchanged"
+
+run -q -- "$G/cmdline.spt" --mem=8
+is "$out" "$(printf 'cmdline: --mem=8\n[--mem=8]')" "arguments after the kernel go to the guest"
+
+run -q "$G/cmdline.spt"
+is "$out" "cmdline: " "no arguments: an empty command line"
+
+printf 'sector zero text\n' >"$tmp/disk.img"
+truncate -s 8192 "$tmp/disk.img"
+run -q --block:storage="$tmp/disk.img" "$G/blk.spt" info
+is "$out" "capacity 8192 block_size 512" "block: capacity and default block size in the manifest"
+run -q --block:storage="$tmp/disk.img" --block-sector-size:storage=4096 "$G/blk.spt" info
+is "$out" "capacity 8192 block_size 4096" "block: --block-sector-size sets the block size"
+run -q --block:storage="$tmp/disk.img" "$G/blk.spt" rw
+is "$status" 0 "block: read and write within capacity"
+is "$out" "$(printf 'sector 0: sector zero text\nwrote sector 1')" "block: the guest reads sector 0"
+is "$(dd if="$tmp/disk.img" bs=512 skip=1 count=1 status=none | head -1)" "written by guest" \
+	"block: the guest's write reached the file"
+is "$(stat -c %s "$tmp/disk.img")" 8192 "block: the file did not grow"
+run -q --block:storage="$tmp/disk.img" "$G/blk.spt" badcount
+is "$status" 159 "block: reading other than one block kills the guest (SIGSYS)"
+run -q --block:storage="$tmp/disk.img" "$G/blk.spt" beyond
+is "$status" 159 "block: reading at the capacity kills the guest (SIGSYS)"
+
+run --help
+is "$status" 0 "--help exits 0"
+like "$out" "^usage: fata-spt \[OPTIONS\] \[--\] KERNEL \[ARGS...\]" "--help prints the usage"
+run --version
+is "$status" 0 "--version exits 0"
+like "$out" "^fata-spt [0-9.]+ \(Solo5 spt ABI version 2\)$" "--version names the ABI"
+
+plan "$_tap_n"
+[ "$_tap_failed" -eq 0 ]
