@@ -2,3 +2,4 @@
 PLATFORM_hvt_SRCS := platform/hvt/platform_hvt.c platform/hvt/traps.c platform/hvt/traps_x86_64.S \
 	platform/solo5/boot.c platform/solo5/cmdline.c platform/solo5/manifest.c
 GUEST_CFLAGS_hvt := -Iplatform/solo5 -Iplatform/hvt
+PLATFORM_hvt_SRCS += platform/hvt/net_hvt.c

@@ -23,7 +23,10 @@ _Noreturn void solo5_boot(uint64_t seed, uint64_t kernel_end, uint64_t mem_size,
 			  const void *mft)
 {
 	static char *argv[SOLO5_MAX_ARGS];
+	/* The tender's copy sits in memory the guest may only read: split a copy of our own. */
+	static char line[SOLO5_CMDLINE_SIZE];
 	uint64_t heap_end;
+	size_t i;
 	int argc;
 
 	/* A zero byte first stops string overflows from reading the guard out. */
@@ -32,6 +35,9 @@ _Noreturn void solo5_boot(uint64_t seed, uint64_t kernel_end, uint64_t mem_size,
 	heap_end = mem_size > kernel_end + MAIN_STACK_SIZE ? mem_size - MAIN_STACK_SIZE : kernel_end;
 	fata_heap_init((void *)(uintptr_t)kernel_end, (size_t)(heap_end - kernel_end));
 	argv[0] = (char *)fata_unikernel.name;
-	argc = 1 + solo5_cmdline_split(cmdline, argv + 1, SOLO5_MAX_ARGS - 1);
+	for (i = 0; cmdline && cmdline[i] && i < sizeof(line) - 1; i++)
+		line[i] = cmdline[i];
+	line[i] = '\0';
+	argc = 1 + solo5_cmdline_split(line, argv + 1, SOLO5_MAX_ARGS - 1);
 	plat_exit(fata_runtime_main(argc, argv));
 }

@@ -5,7 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Longest command line a tender passes, and most arguments we split it into. */
+/* Longest command line a tender passes (with its NUL), and most arguments we split it into. */
+#define SOLO5_CMDLINE_SIZE 8192
 #define SOLO5_MAX_ARGS 128
 
 int solo5_cmdline_split(char *s, char **argv, int max);

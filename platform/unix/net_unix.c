@@ -1,0 +1,92 @@
+/* Network interfaces on unix: a tap device opened through /dev/net/tun. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "platform.h"
+
+#define TAP_MTU 1500
+
+/* A locally administered unicast MAC: the tap's own MAC belongs to the host side. */
+static void random_mac(uint8_t mac[6])
+{
+	if (getrandom(mac, 6, 0) != 6) {
+		struct timespec ts;
+		uint64_t x;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		x = ((uint64_t)ts.tv_nsec << 20) ^ (uint64_t)ts.tv_sec ^ ((uint64_t)getpid() << 40);
+		x *= 0x9e3779b97f4a7c15ull;
+		for (int i = 0; i < 6; i++)
+			mac[i] = (uint8_t)(x >> (8 * i));
+	}
+	mac[0] = (uint8_t)((mac[0] & 0xfe) | 0x02);
+}
+
+int plat_net_open(const char *name, const char *ifname, struct plat_net_info *info, char *why,
+		  size_t whylen)
+{
+	struct ifreq ifr;
+	int fd, err;
+
+	(void)name;
+	if (!ifname || !*ifname || strlen(ifname) >= IFNAMSIZ) {
+		snprintf(why, whylen, "'%s' is not a usable interface name", ifname ? ifname : "");
+		return -EINVAL;
+	}
+	fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		err = errno;
+		snprintf(why, whylen, "/dev/net/tun: %s", strerror(err));
+		return -err;
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	memcpy(ifr.ifr_name, ifname, strlen(ifname));
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+		err = errno;
+		snprintf(why, whylen, "tap device %s: %s%s", ifname, strerror(err),
+			 err == EPERM ? " (needs CAP_NET_ADMIN or a tap owned by this user)" :
+			 err == EBUSY ? " (already in use, or not a tap device)" : "");
+		close(fd);
+		return -err;
+	}
+	random_mac(info->mac);
+	info->mtu = TAP_MTU;
+	return fd;
+}
+
+long plat_net_read(int handle, void *buf, size_t len)
+{
+	for (;;) {
+		ssize_t n = read(handle, buf, len);
+
+		if (n >= 0)	/* the tap reports a frame's whole length even when it truncated it */
+			return (size_t)n > len ? (long)len : (long)n;
+		if (errno == EINTR)
+			continue;
+		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	}
+}
+
+int plat_net_write(int handle, const void *buf, size_t len)
+{
+	for (;;) {
+		ssize_t n = write(handle, buf, len);
+
+		if (n >= 0)
+			return (size_t)n == len ? 0 : -EIO;
+		if (errno == EINTR)
+			continue;
+		/* A full queue drops the frame, as a busy wire would. */
+		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
+	}
+}
