@@ -1,0 +1,5 @@
+/* The errno variable (errno.h). */
+#include <errno.h>
+
+#undef errno
+int errno;
