@@ -121,7 +121,7 @@ int main(void)
 		fata_detach(s);
 	}
 	fata_yield();		/* every sleeper now waits at the gate */
-	base = fata_monotonic_ns() + FATA_MS(50);
+	base = fata_monotonic_ns() + FATA_MS(400);	/* room for 5000 fibers to block, even on a loaded machine */
 	fata_waitq_wake_all(&gate);
 	while (woke < MANY && fata_fiber_count() > 1)
 		fata_sleep_ns(FATA_MS(5));
