@@ -28,7 +28,7 @@ static int yielder(void *arg)
 static int sleeper(void *arg)
 {
 	fata_sleep_ns(FATA_MS((uintptr_t)arg));
-	trace[ntrace++] = (char)('0' + (uintptr_t)arg / 10);
+	trace[ntrace++] = (char)('0' + (uintptr_t)arg / 100);
 	return 0;
 }
 
@@ -96,15 +96,15 @@ int main(void)
 
 	ntrace = 0;
 	t0 = fata_monotonic_ns();
-	f[0] = fata_spawn(sleeper, (void *)(uintptr_t)30, 0);
-	f[1] = fata_spawn(sleeper, (void *)(uintptr_t)10, 0);
-	f[2] = fata_spawn(sleeper, (void *)(uintptr_t)20, 0);
+	f[0] = fata_spawn(sleeper, (void *)(uintptr_t)300, 0);
+	f[1] = fata_spawn(sleeper, (void *)(uintptr_t)100, 0);
+	f[2] = fata_spawn(sleeper, (void *)(uintptr_t)200, 0);
 	for (int i = 0; i < 3; i++)
 		fata_join(f[i]);
 	t1 = fata_monotonic_ns();
 	trace[ntrace] = 0;
 	is_str(trace, "123", "sleepers wake in deadline order, not spawn order");
-	ok(t1 - t0 >= FATA_MS(30) && t1 - t0 < FATA_MS(500), "three sleeps overlap (%llu ms)",
+	ok(t1 - t0 >= FATA_MS(300) && t1 - t0 < FATA_MS(550), "three sleeps overlap (%llu ms)",
 	   (unsigned long long)((t1 - t0) / FATA_NS_PER_MS));
 
 	t0 = fata_monotonic_ns();
