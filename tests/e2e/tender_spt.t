@@ -76,6 +76,38 @@ is "$status" 159 "block: reading other than one block kills the guest (SIGSYS)"
 run -q --block:storage="$tmp/disk.img" "$G/blk.spt" beyond
 is "$status" 159 "block: reading at the capacity kills the guest (SIGSYS)"
 
+# Network devices: a tap in a network namespace of our own (198.18.0.0/15, never the host's).
+innetns() { # innetns SCRIPT ARGS...: runs SCRIPT in a new network namespace with tap fatatap0 up
+	unshare -n bash -c 'sysctl -q -w net.ipv6.conf.default.disable_ipv6=1 2>/dev/null
+		ip link set lo up && ip tuntap add dev fatatap0 mode tap &&
+			ip link set fatatap0 up || exit 99
+		'"$1" "${@:2}"
+}
+if [ -f "$G/devices.spt" ] && unshare -n true 2>/dev/null && command -v ip >/dev/null; then
+	devs=(--block:storage="$tmp/disk.img" --net:service=fatatap0)
+	out=$(innetns '"$0" -q "$@"' "$SPT" "${devs[@]}" --net-mac:service=02:00:00:00:00:2a \
+		"$G/devices.spt" 2>&1)
+	is "$out" "$(printf 'storage: capacity 8192 block_size 512\nservice: mac 02:00:00:00:00:2a mtu 1500')" \
+		"net: a tap attached by name; --net-mac and MTU 1500 in the manifest"
+	out=$(innetns '"$0" -q "$@"' "$SPT" "${devs[@]}" "$G/devices.spt" net 2>&1)
+	is "$out" "$(printf 'write: ok\nread: again\nyield: timer')" \
+		"net: write a frame, AGAIN when nothing to read, the timerfd ends a yield"
+	out=$(innetns '"$0" -q "$@" & sleep 0.3; ip addr add 198.18.0.1/24 dev fatatap0
+		ping -c 1 -W 2 198.18.0.2 >/dev/null 2>&1; wait' "$SPT" "${devs[@]}" \
+		"$G/devices.spt" netrecv 2>&1)
+	is "$out" "frame: ethertype 0x0806" "net: epoll wakes the guest for the host's ARP request"
+	out=$(innetns '"$0" -q "$@" netrecv >/dev/null 2>&1 & first=$!; sleep 0.3
+		"$0" -q "$@"; kill $first; wait' "$SPT" "${devs[@]}" "$G/devices.spt" 2>&1)
+	is "$out" "fata-spt: --net:service=fatatap0: tap interface 'fatatap0' is in use" \
+		"net: a tap another tender has is refused"
+	out=$(innetns '"$0" -q --block:storage="$1" --net:service=lo "$2"' "$SPT" "$tmp/disk.img" \
+		"$G/devices.spt" 2>&1)
+	is "$out" "fata-spt: --net:service=lo: 'lo' is not a tap interface" \
+		"net: an interface that is not a tap is refused"
+else
+	for i in 1 2 3 4 5; do skip "cannot make a network namespace here (unshare -n)"; done
+fi
+
 run --help
 is "$status" 0 "--help exits 0"
 like "$out" "^usage: fata-spt \[OPTIONS\] \[--\] KERNEL \[ARGS...\]" "--help prints the usage"

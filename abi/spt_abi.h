@@ -1,0 +1,51 @@
+/*
+ * The spt ABI (Solo5 spt, ABI version 2, x86_64): where fata-spt puts the guest in its own address
+ * space, the boot info it passes, and the system calls the guest may then make.
+ *
+ * Shared by guest code (freestanding) and the tender (host). In spt, guest addresses are host
+ * addresses; pointer fields are uint64_t so the layout is the same for both compilers' views.
+ */
+#ifndef FATA_ABI_SPT_H
+#define FATA_ABI_SPT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "elf_abi.h"
+#include "mft_abi.h"
+
+#define SPT_ABI_VERSION 2u
+
+/*
+ * Guest memory is one mapping from SPT_HOST_MEM_BASE to mem_size (the kernel refuses mappings
+ * below vm.mmap_min_addr, so the addresses below 0x10000 stay unmapped). The boot info is at
+ * SPT_BOOT_INFO_BASE, followed by the manifest copy and the command line; the region up to
+ * SPT_GUEST_MIN_BASE is read-only for the guest.
+ */
+#define SPT_HOST_MEM_BASE 0x10000u
+#define SPT_BOOT_INFO_BASE 0x11000u
+#define SPT_GUEST_MIN_BASE 0x100000u	/* lowest address of a loadable segment */
+#define SPT_PAGE_SIZE 0x1000u
+
+/* Maximum bytes of the command line, including the terminating NUL. */
+#define SPT_CMDLINE_SIZE 8192u
+
+/* epoll_event.data.u64 of the tender's timerfd in the epoll set (network fds carry handles). */
+#define SPT_INTERNAL_TIMERFD 0xfffffffeu
+
+/* The boot info; RDI holds its address at entry, RSP is mem_size - 8. */
+struct spt_boot_info {
+	uint64_t mem_size;	/* bytes; guest memory ends at this address */
+	uint64_t kernel_end;	/* first free address after the image, page-rounded */
+	uint64_t cmdline;	/* address of the NUL-terminated command line */
+	uint64_t mft;		/* address of the manifest copy (struct mft) */
+	int32_t epollfd;	/* epoll set: each network fd (data.u64 = handle) and timerfd */
+	int32_t timerfd;	/* CLOCK_MONOTONIC timerfd for yield deadlines */
+};
+_Static_assert(sizeof(struct spt_boot_info) == 40, "spt_boot_info is 40 bytes");
+_Static_assert(offsetof(struct spt_boot_info, cmdline) == 16, "cmdline at 16");
+_Static_assert(offsetof(struct spt_boot_info, mft) == 24, "mft at 24");
+_Static_assert(offsetof(struct spt_boot_info, epollfd) == 32, "epollfd at 32");
+_Static_assert(offsetof(struct spt_boot_info, timerfd) == 36, "timerfd at 36");
+
+#endif

@@ -1,0 +1,71 @@
+/*
+ * Devices: matching the --block:/--net: options against the manifest, opening block files and
+ * tap devices, and the manifest copy the guest gets with the devices' properties filled in.
+ */
+#ifndef FATA_TENDER_DEVICES_H
+#define FATA_TENDER_DEVICES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mft_abi.h"
+#include "opts.h"
+#include "tender.h"
+
+#define TENDER_NET_MTU 1500u
+
+/* One manifest entry's attachment; the index is the handle. */
+struct tender_device {
+	bool attached;
+	bool readonly;		/* block: the file could only be opened read-only */
+	int fd;			/* block file or tap; -1 when not (yet) open */
+	const struct tender_devopt *opt;	/* --block: or --net: */
+	const struct tender_devopt *sector;	/* --block-sector-size:, or NULL */
+	const struct tender_devopt *mac_opt;	/* --net-mac:, or NULL */
+	uint64_t capacity;	/* block: bytes, a multiple of block_size */
+	uint16_t block_size;	/* block */
+	uint8_t mac[6];		/* net */
+	uint16_t mtu;		/* net */
+};
+
+struct tender_devices {
+	unsigned n;		/* mft->entries */
+	struct tender_device d[MFT_MAX_ENTRIES];
+};
+
+/*
+ * Matches the device options in `o` against `mft` (from the binary `kernel`, for messages): each
+ * name must be declared, with the option's type; every declared device must get a --block: or
+ * --net:. Opens nothing. Returns 0, or -1 with a message in `err`.
+ */
+int tender_devices_resolve(const struct tender_opts *o, const struct mft *mft, const char *kernel,
+			   struct tender_devices *devs, struct tender_err *err);
+
+/*
+ * Opens what tender_devices_resolve() matched: block files (read-write, else read-only; the size
+ * must be a non-zero multiple of the sector size) and tap devices (an existing tap interface
+ * through /dev/net/tun, or an open descriptor; made non-blocking), and picks MAC addresses.
+ * Returns 0, or -1 with a message in `err`.
+ */
+int tender_devices_open(const struct mft *mft, struct tender_devices *devs,
+			struct tender_err *err);
+
+/*
+ * Writes the guest's copy of the manifest (mft_size bytes) to `out`: each device's properties
+ * filled in and `attached` set; b.hostfd is the host descriptor when `with_hostfd` (spt, whose
+ * guest makes the system calls itself) and 0 otherwise.
+ */
+void tender_mft_fill(const struct mft *mft, size_t mft_size, const struct tender_devices *devs,
+		     bool with_hostfd, void *out);
+
+/*
+ * Prints the banner and the guest memory map on stderr: segments as text/rodata/data, the heap
+ * and stack above them, and the devices.
+ */
+struct tender_image;
+void tender_print_banner(const char *target, const char *kernel, const struct tender_image *img,
+			 uint64_t mem_size, const struct mft *mft,
+			 const struct tender_devices *devs);
+
+#endif

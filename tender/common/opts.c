@@ -1,0 +1,253 @@
+/* The tenders' command line: options, the kernel, and the guest's command line. */
+#include <stdbool.h>
+#include <string.h>
+
+#include "opts.h"
+
+static const struct {
+	const char *prefix;
+	enum tender_devopt_kind kind;
+} devopts[] = {
+	{ "--block:", TENDER_OPT_BLOCK },
+	{ "--block-sector-size:", TENDER_OPT_SECTOR },
+	{ "--net:", TENDER_OPT_NET },
+	{ "--net-mac:", TENDER_OPT_MAC },
+};
+
+/* Parses a decimal number of at most `max`: digits only, no sign, no spaces. */
+static int parse_number(const char *s, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (*s == 0)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		if (v > (max - (uint64_t)(*s - '0')) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int tender_parse_mac(const char *s, uint8_t mac[6])
+{
+	for (int i = 0; i < 6; i++) {
+		int hi = hexval(s[0]), lo = hi < 0 ? -1 : hexval(s[1]);
+
+		if (hi < 0 || lo < 0)
+			return -1;
+		mac[i] = (uint8_t)(hi << 4 | lo);
+		s += 2;
+		if (i < 5 && *s++ != ':')
+			return -1;
+	}
+	return *s == 0 ? 0 : -1;
+}
+
+static bool valid_name(const char *s, size_t len)
+{
+	if (len < 1 || len > MFT_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
+			return false;
+	}
+	return true;
+}
+
+/* Parses one --block:/--block-sector-size:/--net:/--net-mac: option after its prefix. */
+static int parse_devopt(const char *arg, const char *rest, enum tender_devopt_kind kind,
+			struct tender_opts *o, struct tender_err *err)
+{
+	const char *eq = strchr(rest, '=');
+	struct tender_devopt *d;
+
+	if (!eq || eq[1] == 0)
+		return tender_fail(err, "%s: expected NAME=VALUE after the ':'", arg);
+	if (!valid_name(rest, (size_t)(eq - rest)))
+		return tender_fail(err, "%s: a device name is 1 to %d letters and digits", arg,
+				   MFT_NAME_MAX);
+	if (o->ndev == TENDER_MAX_DEVOPTS)
+		return tender_fail(err, "%s: too many device options", arg);
+	d = &o->dev[o->ndev];
+	memset(d, 0, sizeof *d);
+	d->kind = kind;
+	d->arg = arg;
+	memcpy(d->name, rest, (size_t)(eq - rest));
+	d->value = eq + 1;
+	for (unsigned i = 0; i < o->ndev; i++) {
+		if (o->dev[i].kind == kind && strcmp(o->dev[i].name, d->name) == 0)
+			return tender_fail(err, "%s: device '%s' already has this option (%s)", arg,
+					   d->name, o->dev[i].arg);
+	}
+	switch (kind) {
+	case TENDER_OPT_BLOCK:
+		break;
+	case TENDER_OPT_SECTOR:
+		if (parse_number(d->value, UINT64_MAX, &d->number) < 0 ||
+		    d->number < TENDER_MIN_SECTOR || d->number > TENDER_MAX_SECTOR ||
+		    (d->number & (d->number - 1)))
+			return tender_fail(err, "%s: the sector size must be a power of two from %u to "
+					   "%u", arg, TENDER_MIN_SECTOR, TENDER_MAX_SECTOR);
+		break;
+	case TENDER_OPT_NET:
+		if (d->value[0] == '@') {
+			if (parse_number(d->value + 1, INT32_MAX, &d->number) < 0)
+				return tender_fail(err, "%s: expected a file descriptor number after "
+						   "'@'", arg);
+			d->is_fd = true;
+		}
+		break;
+	case TENDER_OPT_MAC:
+		if (tender_parse_mac(d->value, d->mac) < 0)
+			return tender_fail(err, "%s: expected a MAC address like 02:00:00:00:00:01",
+					   arg);
+		if (d->mac[0] & 1)
+			return tender_fail(err, "%s: a multicast MAC address cannot be a device's "
+					   "address", arg);
+		break;
+	}
+	o->ndev++;
+	return 0;
+}
+
+static int parse_option(const char *arg, struct tender_opts *o, struct tender_err *err)
+{
+	if (strncmp(arg, "--mem=", 6) == 0) {
+		if (parse_number(arg + 6, UINT64_MAX, &o->mem_mb) < 0)
+			return tender_fail(err, "%s: expected a number of megabytes", arg);
+		if (o->mem_mb < 2 || o->mem_mb > TENDER_MAX_MEM_MB)
+			return tender_fail(err, "%s: guest memory must be 2 to %u MB", arg,
+					   TENDER_MAX_MEM_MB);
+		o->mem_given = true;
+		return 0;
+	}
+	if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
+		o->quiet = true;
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof devopts / sizeof devopts[0]; i++) {
+		size_t n = strlen(devopts[i].prefix);
+
+		if (strncmp(arg, devopts[i].prefix, n) == 0)
+			return parse_devopt(arg, arg + n, devopts[i].kind, o, err);
+	}
+	return tender_fail(err, "unknown option '%s' (see --help)", arg);
+}
+
+int tender_opts_parse(int argc, char **argv, struct tender_opts *o, struct tender_err *err)
+{
+	int i;
+
+	memset(o, 0, sizeof *o);
+	o->mem_mb = TENDER_DEFAULT_MEM_MB;
+	for (i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+
+		if (strcmp(arg, "--") == 0) {
+			i++;
+			break;
+		}
+		if (arg[0] != '-' || arg[1] == 0)
+			break;	/* the kernel ("-" alone is a file name too) */
+		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+			o->help = true;
+			return 0;
+		}
+		if (strcmp(arg, "--version") == 0) {
+			o->version = true;
+			return 0;
+		}
+		if (parse_option(arg, o, err) < 0)
+			return -1;
+	}
+	if (i >= argc)
+		return tender_fail(err, "missing KERNEL: the unikernel to run (see --help)");
+	o->kernel = argv[i];
+	o->guest_argc = argc - i - 1;
+	o->guest_argv = argv + i + 1;
+	return 0;
+}
+
+void tender_usage(FILE *f, const char *target)
+{
+	fprintf(f,
+		"usage: %s [OPTIONS] [--] KERNEL [ARGS...]\n"
+		"Runs the %s unikernel KERNEL; ARGS become its command line.\n"
+		"\n"
+		"Options:\n"
+		"  --mem=MB                     guest memory in megabytes (default %u%s)\n"
+		"  --block:NAME=PATH            attach file PATH as block device NAME\n"
+		"  --block-sector-size:NAME=N   sector size of block device NAME: a power of two\n"
+		"                               from %u to %u (default %u)\n"
+		"  --net:NAME=IFACE             attach the existing tap interface IFACE as network\n"
+		"                               device NAME\n"
+		"  --net:NAME=@FD               attach the tap device open on descriptor FD\n"
+		"  --net-mac:NAME=MAC           MAC address of network device NAME (default: random,\n"
+		"                               locally administered)\n"
+		"  -q, --quiet                  print neither the banner nor the memory map\n"
+		"  --help                       print this help and exit\n"
+		"  --version                    print the version and exit\n"
+		"\n"
+		"Every device the unikernel declares must be attached. The banner and the memory map\n"
+		"go to standard error; the guest's console output goes to standard output.\n",
+		tender_name, target, TENDER_DEFAULT_MEM_MB,
+		strcmp(target, "hvt") == 0 ? ", rounded down to a multiple of 2" : "",
+		TENDER_MIN_SECTOR, TENDER_MAX_SECTOR, TENDER_MIN_SECTOR);
+}
+
+static bool needs_quotes(const char *s)
+{
+	return *s == 0 || strpbrk(s, " \t\"\\") != NULL;
+}
+
+int tender_cmdline_join(int argc, char *const *argv, char *out, size_t size,
+			struct tender_err *err)
+{
+	size_t limit = size - 1 < TENDER_CMDLINE_MAX ? size - 1 : TENDER_CMDLINE_MAX;
+	size_t n = 0;
+
+	/* Counts first, so the message can say how long the line would be. */
+	for (int pass = 0; pass < 2; pass++) {
+		n = 0;
+		for (int i = 0; i < argc; i++) {
+			const char *s = argv[i];
+			bool q = needs_quotes(s);
+
+#define PUT(c) do { if (pass) out[n] = (c); n++; } while (0)
+			if (i > 0)
+				PUT(' ');
+			if (q)
+				PUT('"');
+			for (; *s; s++) {
+				if (q && (*s == '"' || *s == '\\'))
+					PUT('\\');
+				PUT(*s);
+			}
+			if (q)
+				PUT('"');
+#undef PUT
+		}
+		if (pass == 0 && n > limit)
+			return tender_fail(err, "the guest's command line would be %zu characters "
+					   "long; at most %zu fit", n, limit);
+	}
+	out[n] = 0;
+	return 0;
+}

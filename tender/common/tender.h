@@ -1,0 +1,56 @@
+/*
+ * What fata-hvt and fata-spt share: their name for messages, error reporting, and the
+ * command-line options (see opts.h), the ELF loader (elf.h), the manifest (mft.h) and devices
+ * (devices.h).
+ */
+#ifndef FATA_TENDER_H
+#define FATA_TENDER_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TENDER_VERSION "0.1.0"
+
+/* "fata-hvt" or "fata-spt": set by main() before anything else, prefixes every message. */
+extern const char *tender_name;
+
+/*
+ * An error from a function that does not exit by itself (so that tests and the fuzzer can call
+ * it): one line, without the tender's name, e.g. "dist/x.hvt: segment 1 at 0x1000 is below
+ * 0x100000".
+ */
+struct tender_err {
+	char msg[512];
+};
+
+/* Formats `fmt` into `err` and returns -1. */
+__attribute__((format(printf, 2, 3)))
+int tender_fail(struct tender_err *err, const char *fmt, ...);
+
+/*
+ * Prints "NAME: message" on stderr and exits with status 1: for errors in the user's input or in
+ * setting up, before the guest runs. Uses only write(2), so it also works under the seccomp
+ * filter.
+ */
+__attribute__((format(printf, 1, 2), noreturn))
+void tender_die(const char *fmt, ...);
+
+/* As tender_die(), with ": " and strerror(errno) appended. */
+__attribute__((format(printf, 1, 2), noreturn))
+void tender_die_errno(const char *fmt, ...);
+
+/* Prints "NAME: message" on stderr and carries on. */
+__attribute__((format(printf, 1, 2)))
+void tender_note(const char *fmt, ...);
+
+/* Writes all of buf[0..len) to `fd`, retrying after short writes and EINTR. 0 or -1. */
+int tender_write_all(int fd, const void *buf, size_t len);
+
+/* a + b into *sum; false when it overflows. */
+static inline int tender_add_ok(uint64_t a, uint64_t b, uint64_t *sum)
+{
+	return !__builtin_add_overflow(a, b, sum);
+}
+
+#endif

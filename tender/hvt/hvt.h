@@ -1,0 +1,74 @@
+/*
+ * fata-hvt's internals: the KVM backend (hvt_kvm.c, hvt_kvm_x86_64.c) and the hypercalls
+ * (hvt_hypercall.c) share this state.
+ */
+#ifndef FATA_TENDER_HVT_H
+#define FATA_TENDER_HVT_H
+
+#include <seccomp.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../common/devices.h"
+#include "../common/tender.h"
+#include "mft_abi.h"
+
+struct kvm_run;
+
+struct hvt {
+	uint8_t *mem;		/* host mapping of guest-physical 0..mem_size (no PROT_EXEC) */
+	uint64_t mem_size;	/* a multiple of HVT_LARGE_PAGE_SIZE */
+	int kvm_fd, vm_fd, vcpu_fd;
+	struct kvm_run *run;
+	size_t run_size;
+	uint64_t tsc_hz;	/* cpu_cycle_freq for the boot info */
+	const struct mft *mft;	/* the manifest as checked (stays allocated) */
+	const struct tender_devices *devs;
+	int epoll_fd, timer_fd;	/* for POLL */
+	bool quiet;
+};
+
+/*
+ * hvt_kvm.c: opens /dev/kvm (dying with "KVM is needed ..." when it is missing), creates the VM,
+ * maps mem_size bytes of guest memory and registers them at guest-physical 0.
+ */
+void hvt_kvm_init(struct hvt *h);
+
+/* hvt_kvm.c: creates the vCPU and maps its kvm_run structure. */
+void hvt_kvm_vcpu_init(struct hvt *h);
+
+/* hvt_kvm.c: the KVM system calls the run loop makes (KVM_RUN, KVM_GET_REGS on the vCPU). */
+void hvt_kvm_sandbox(const struct hvt *h, scmp_filter_ctx ctx);
+
+/*
+ * hvt_kvm_x86_64.c: builds the x86_64 machine: GDT, page tables, CPUID (hypervisor hidden),
+ * long mode registers with RIP = entry, RSP = mem_size - 8, RDI = the boot info; reads the TSC
+ * frequency into h->tsc_hz.
+ */
+void hvt_arch_setup(struct hvt *h, uint64_t entry);
+
+/* hvt_kvm_x86_64.c: runs the vCPU until the guest halts (exits the process) or fails (status 1). */
+_Noreturn void hvt_arch_run(struct hvt *h);
+
+/* hvt_hypercall.c: the epoll set (tap fds, handle in data.u64) and timerfd for POLL. */
+void hvt_hypercall_init(struct hvt *h);
+
+/* hvt_hypercall.c: the system calls the hypercalls make, with their descriptors. */
+void hvt_hypercall_sandbox(const struct hvt *h, scmp_filter_ctx ctx);
+
+/*
+ * hvt_hypercall.c: serves hypercall `nr` (1..HVT_HYPERCALL_MAX-1) with its argument at
+ * guest-physical `gpa`. HALT exits the process with the guest's status; anything malformed kills
+ * the guest (hvt_guest_error).
+ */
+void hvt_hypercall_serve(struct hvt *h, unsigned nr, uint64_t gpa);
+
+/*
+ * Stops the guest because it did something wrong: prints "fata-hvt: guest error: ..." and exits
+ * with status 1. Safe under the seccomp filter.
+ */
+__attribute__((format(printf, 1, 2), noreturn))
+void hvt_guest_error(const char *fmt, ...);
+
+#endif

@@ -1,0 +1,222 @@
+/*
+ * fata-spt: runs an spt unikernel inside this very process. Checks the binary and the options,
+ * maps guest memory at its guest addresses, loads the image with its real permissions, writes the
+ * boot info, drops to a seccomp allow-list and jumps to the entry point. The guest's exit_group
+ * status is the process's status.
+ */
+#define _GNU_SOURCE
+#include <asm/prctl.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/mman.h>
+#include <sys/personality.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../common/devices.h"
+#include "../common/elf_load.h"
+#include "../common/opts.h"
+#include "../common/sandbox.h"
+#include "solo5_abi.h"
+#include "../common/tender.h"
+
+#define MIB (1ull << 20)
+
+/* In spt_launch_x86_64.S. */
+_Noreturn void fata_spt_launch(uint64_t stack, uint64_t entry, uint64_t boot_info);
+
+struct spt {
+	uint64_t mem_size;
+	int epollfd, timerfd;
+};
+
+static void map_memory(struct spt *spt)
+{
+	int persona = personality(0xffffffff);
+	void *p;
+
+	/* With READ_IMPLIES_EXEC every readable mapping would be executable. */
+	if (persona < 0 || (persona & READ_IMPLIES_EXEC))
+		tender_die("refusing to run with the READ_IMPLIES_EXEC personality");
+	p = mmap((void *)(uintptr_t)SPT_HOST_MEM_BASE, spt->mem_size - SPT_HOST_MEM_BASE,
+		 PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED && errno == EEXIST)
+		tender_die("guest memory 0x%x-0x%llx overlaps this process's own mappings; "
+			   "try a smaller --mem", SPT_HOST_MEM_BASE, (unsigned long long)spt->mem_size);
+	if (p == MAP_FAILED)
+		tender_die_errno("mapping %llu MB of guest memory at 0x%x",
+				 (unsigned long long)(spt->mem_size / MIB), SPT_HOST_MEM_BASE);
+	if (p != (void *)(uintptr_t)SPT_HOST_MEM_BASE)
+		tender_die("the kernel mapped guest memory at %p instead of 0x%x (it needs Linux 4.17 "
+			   "or later)", p, SPT_HOST_MEM_BASE);
+}
+
+static int prot_of(uint32_t flags)
+{
+	return (flags & TENDER_SEG_R ? PROT_READ : 0) | (flags & TENDER_SEG_W ? PROT_WRITE : 0) |
+	       (flags & TENDER_SEG_X ? PROT_EXEC : 0);
+}
+
+/* Writes the boot info, the manifest copy and the command line from SPT_BOOT_INFO_BASE up. */
+static void write_boot_info(const struct spt *spt, const struct tender_image *img,
+			    const struct tender_devices *devs, const char *cmdline)
+{
+	struct spt_boot_info *bi = (struct spt_boot_info *)(uintptr_t)SPT_BOOT_INFO_BASE;
+	uint64_t mft_at = SPT_BOOT_INFO_BASE + sizeof *bi;
+	uint64_t cmdline_at = mft_at + ((img->mft_size + 7) & ~(uint64_t)7);
+
+	_Static_assert(SPT_BOOT_INFO_BASE + sizeof(struct spt_boot_info) +
+		       MFT_SIZE(MFT_MAX_ENTRIES) + SPT_CMDLINE_SIZE <= SPT_GUEST_MIN_BASE,
+		       "boot info, manifest and command line fit below the image");
+	bi->mem_size = spt->mem_size;
+	bi->kernel_end = img->kernel_end;
+	bi->mft = mft_at;
+	bi->cmdline = cmdline_at;
+	bi->epollfd = spt->epollfd;
+	bi->timerfd = spt->timerfd;
+	tender_mft_fill(img->mft, img->mft_size, devs, true, (void *)(uintptr_t)mft_at);
+	memcpy((void *)(uintptr_t)cmdline_at, cmdline, strlen(cmdline) + 1);
+}
+
+/* Gives each segment its permissions, and makes the boot info read-only. */
+static void protect(const struct tender_image *img)
+{
+	for (unsigned i = 0; i < img->nseg; i++) {
+		const struct tender_segment *s = &img->seg[i];
+
+		if (mprotect((void *)(uintptr_t)s->page_start, s->page_end - s->page_start,
+			     prot_of(s->flags)) < 0)
+			tender_die_errno("mprotect of the segment at 0x%llx",
+					 (unsigned long long)s->vaddr);
+	}
+	if (mprotect((void *)(uintptr_t)SPT_HOST_MEM_BASE, SPT_GUEST_MIN_BASE - SPT_HOST_MEM_BASE,
+		     PROT_READ) < 0)
+		tender_die_errno("mprotect of the boot info");
+}
+
+static void setup_events(struct spt *spt, const struct mft *mft,
+			 const struct tender_devices *devs)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+
+	spt->epollfd = epoll_create1(0);
+	if (spt->epollfd < 0)
+		tender_die_errno("epoll_create1");
+	spt->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK);
+	if (spt->timerfd < 0)
+		tender_die_errno("timerfd_create");
+	ev.data.u64 = SPT_INTERNAL_TIMERFD;
+	if (epoll_ctl(spt->epollfd, EPOLL_CTL_ADD, spt->timerfd, &ev) < 0)
+		tender_die_errno("epoll_ctl on the timerfd");
+	for (unsigned i = 1; i < mft->entries; i++) {
+		if (mft->e[i].type != MFT_DEV_NET_BASIC)
+			continue;
+		ev.data.u64 = i;	/* the handle, as the guest expects it back */
+		if (epoll_ctl(spt->epollfd, EPOLL_CTL_ADD, devs->d[i].fd, &ev) < 0)
+			tender_die_errno("epoll_ctl on the tap of '%s'", mft->e[i].name);
+	}
+}
+
+#define A0(v) tender_arg(0, SCMP_CMP_EQ, (scmp_datum_t)(v))
+
+/* Exactly the system calls docs/solo5-abi.md lists for an spt guest, with their arguments. */
+static scmp_filter_ctx build_filter(const struct spt *spt, const struct mft *mft,
+				    const struct tender_devices *devs)
+{
+	scmp_filter_ctx ctx = tender_sandbox_new();
+	struct scmp_arg_cmp c[3];
+
+	c[0] = A0(1);
+	tender_sandbox_allow(ctx, "write(1)", SCMP_SYS(write), 1, c);
+	tender_sandbox_allow(ctx, "exit_group", SCMP_SYS(exit_group), 0, NULL);
+	c[0] = A0(spt->epollfd);
+	tender_sandbox_allow(ctx, "epoll_pwait", SCMP_SYS(epoll_pwait), 1, c);
+	c[0] = A0(spt->timerfd);
+	tender_sandbox_allow(ctx, "timerfd_settime", SCMP_SYS(timerfd_settime), 1, c);
+	c[0] = A0(CLOCK_MONOTONIC);
+	tender_sandbox_allow(ctx, "clock_gettime", SCMP_SYS(clock_gettime), 1, c);
+	c[0] = A0(CLOCK_REALTIME);
+	tender_sandbox_allow(ctx, "clock_gettime", SCMP_SYS(clock_gettime), 1, c);
+	c[0] = A0(ARCH_SET_FS);
+	tender_sandbox_allow(ctx, "arch_prctl", SCMP_SYS(arch_prctl), 1, c);
+
+	for (unsigned i = 1; i < mft->entries; i++) {
+		const struct tender_device *d = &devs->d[i];
+
+		c[0] = A0(d->fd);
+		if (mft->e[i].type == MFT_DEV_NET_BASIC) {
+			tender_sandbox_allow(ctx, "read(tap)", SCMP_SYS(read), 1, c);
+			tender_sandbox_allow(ctx, "write(tap)", SCMP_SYS(write), 1, c);
+			continue;
+		}
+		/*
+		 * One block per call, within the capacity: offset <= capacity - block_size (a
+		 * regular file would otherwise grow). A read-only file fails writes with EBADF.
+		 */
+		c[1] = tender_arg(2, SCMP_CMP_EQ, d->block_size);
+		c[2] = tender_arg(3, SCMP_CMP_LE, d->capacity - d->block_size);
+		tender_sandbox_allow(ctx, "pread64(block)", SCMP_SYS(pread64), 3, c);
+		tender_sandbox_allow(ctx, "pwrite64(block)", SCMP_SYS(pwrite64), 3, c);
+	}
+	return ctx;
+}
+
+int main(int argc, char **argv)
+{
+	static char cmdline[SPT_CMDLINE_SIZE];
+	struct tender_opts opts;
+	struct tender_err err;
+	struct tender_image img;
+	struct tender_devices devs;
+	struct spt spt = { 0 };
+	scmp_filter_ctx filter;
+	uint8_t *file;
+	size_t size;
+
+	tender_name = "fata-spt";
+	if (tender_opts_parse(argc, argv, &opts, &err) < 0)
+		tender_die("%s", err.msg);
+	if (opts.help) {
+		tender_usage(stdout, "spt");
+		return 0;
+	}
+	if (opts.version) {
+		printf("fata-spt %s (Solo5 spt ABI version %u)\n", TENDER_VERSION, SPT_ABI_VERSION);
+		return 0;
+	}
+
+	/* Everything the user gave is checked before anything is set up. */
+	if (tender_read_file(opts.kernel, &file, &size, &err) < 0)
+		tender_die("%s", err.msg);
+	if (tender_elf_parse(file, size, SOLO5_ABI_TARGET_SPT, SPT_ABI_VERSION, &img, &err) < 0)
+		tender_die("%s: %s", opts.kernel, err.msg);
+	spt.mem_size = opts.mem_mb * MIB;
+	if (tender_image_check_mem(&img, spt.mem_size, MIB, &err) < 0)
+		tender_die("%s: %s", opts.kernel, err.msg);
+	if (tender_cmdline_join(opts.guest_argc, opts.guest_argv, cmdline, sizeof cmdline,
+				&err) < 0)
+		tender_die("%s", err.msg);
+	if (tender_devices_resolve(&opts, img.mft, opts.kernel, &devs, &err) < 0 ||
+	    tender_devices_open(img.mft, &devs, &err) < 0)
+		tender_die("%s", err.msg);
+
+	map_memory(&spt);
+	tender_elf_load(&img, file, 0);
+	setup_events(&spt, img.mft, &devs);
+	write_boot_info(&spt, &img, &devs, cmdline);
+	protect(&img);
+	if (!opts.quiet)
+		tender_print_banner("spt", opts.kernel, &img, spt.mem_size, img.mft, &devs);
+
+	filter = build_filter(&spt, img.mft, &devs);
+	free(file);
+	tender_image_free(&img);
+	fflush(NULL);
+	tender_sandbox_install(filter);
+	fata_spt_launch(spt.mem_size - 8, img.entry, SPT_BOOT_INFO_BASE);
+}
