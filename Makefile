@@ -101,6 +101,17 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)scripts/demo.sh
 
+# Each harness in FUZZ_BINS (build/fuzz/NAME, libFuzzer) runs FUZZ_SECONDS over its corpus
+# tests/fuzz/corpus/NAME; new inputs land in build/fuzz/NAME.new for review.
+FUZZ_SECONDS ?= 60
+fuzz:
+	$(Q)scripts/install-deps.sh clang libclang-rt-14-dev
+	$(Q)$(MAKE) --no-print-directory $(FUZZ_BINS)
+	$(Q)for f in $(FUZZ_BINS); do n=$${f##*/}; mkdir -p build/fuzz/$$n.new && \
+		echo "fuzz: $$n for $(FUZZ_SECONDS) s" && \
+		$$f -max_total_time=$(FUZZ_SECONDS) build/fuzz/$$n.new tests/fuzz/corpus/$$n \
+			2>build/fuzz/$$n.log || { tail -30 build/fuzz/$$n.log; exit 1; }; done
+
 install: all
 	$(Q)scripts/install.sh "$(DESTDIR)$(PREFIX)"
 

@@ -1,0 +1,19 @@
+#!/bin/bash
+# make install PREFIX=...: the installed fata builds and runs unikernels without the source tree.
+. "$(dirname "$0")/../lib/tap.sh"
+plan 5
+tap_tmpdir
+prefix="$tmp/prefix"
+make -C "$FATA_ROOT" --no-print-directory install PREFIX="$prefix" >/dev/null
+ok $? "make install PREFIX=$prefix"
+ok "$([ -x "$prefix/bin/fata" ] && [ -x "$prefix/bin/fata-spt" ] && [ -x "$prefix/bin/fata-hvt" ]; echo $?)" \
+	"fata, fata-spt and fata-hvt are in PREFIX/bin"
+copy_example examples/tutorial/hello-key "$tmp/hk"
+# Only the installed copy: no FATA_HOME, no source tree on PATH.
+run() { env -u FATA_HOME PATH="$prefix/bin:/usr/bin:/bin" "$@"; }
+(cd "$tmp/hk" && run fata configure -t unix --hello=Installed >/dev/null && run make --no-print-directory >/dev/null 2>&1)
+ok $? "configure and make with the installed fata"
+like "$(cat "$tmp/hk/Makefile")" "^FATA_HOME := $prefix/lib/fata\$" "the Makefile points at the installed runtime"
+out=$(cd "$tmp/hk" && run fata configure -t spt >/dev/null && run make --no-print-directory >/dev/null 2>&1 &&
+	run fata-spt -q dist/hello.spt | head -1)
+like "$out" 'INF \[application\] Installed$|INF \[application\] Hello World!$' "an spt unikernel built and run from the installed copy"
