@@ -41,7 +41,7 @@ PLATFORM_spt_SRCS :=
 # Object files of sources $(2) built for $(1) (unix, hvt, spt, host or san).
 objs = $(addprefix build/$(1)/,$(addsuffix .o,$(basename $(2))))
 
-include $(sort $(filter-out mk/%,$(wildcard */*.mk tender/*/*.mk platform/*/*.mk)))
+include $(sort $(filter-out mk/%,$(wildcard */*.mk lib/*/*.mk tender/*/*.mk platform/*/*.mk)))
 
 # --- object rules -----------------------------------------------------------------------------
 build/unix/%.o: %.c

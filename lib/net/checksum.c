@@ -1,0 +1,109 @@
+/* The Internet checksum (RFC 1071) and scatter lists: shared by IPv4, ICMP, UDP and later TCP. */
+#include <string.h>
+
+#include "wire.h"
+
+void net_csum_init(struct net_csum *c)
+{
+	c->sum = 0;
+	c->odd = 0;
+}
+
+void net_csum_add(struct net_csum *c, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	uint64_t sum = c->sum;
+
+	if (len == 0)
+		return;
+	if (c->odd) {
+		sum += p[0];
+		p++;
+		len--;
+		c->odd = 0;
+	}
+	/* A 64-bit sum of 16-bit words cannot overflow for any length we handle (< 2^48 bytes). */
+	while (len >= 8) {
+		sum += (uint64_t)be16_get(p) + be16_get(p + 2) + be16_get(p + 4) + be16_get(p + 6);
+		p += 8;
+		len -= 8;
+	}
+	while (len >= 2) {
+		sum += be16_get(p);
+		p += 2;
+		len -= 2;
+	}
+	if (len) {
+		sum += (uint64_t)p[0] << 8;
+		c->odd = 1;
+	}
+	c->sum = sum;
+}
+
+void net_csum_pseudo(struct net_csum *c, uint32_t src, uint32_t dst, uint8_t proto, uint16_t len)
+{
+	uint8_t ph[12];
+
+	be32_put(ph, src);
+	be32_put(ph + 4, dst);
+	ph[8] = 0;
+	ph[9] = proto;
+	be16_put(ph + 10, len);
+	/* The pseudo-header is summed as if it came first: an even number of bytes. */
+	c->sum += (uint64_t)be16_get(ph) + be16_get(ph + 2) + be16_get(ph + 4) + be16_get(ph + 6) +
+		  be16_get(ph + 8) + be16_get(ph + 10);
+}
+
+uint16_t net_csum_result(const struct net_csum *c)
+{
+	uint64_t s = c->sum;
+
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+uint16_t net_checksum(const void *data, size_t len)
+{
+	struct net_csum c;
+
+	net_csum_init(&c);
+	net_csum_add(&c, data, len);
+	return net_csum_result(&c);
+}
+
+size_t net_iov_len(const struct net_iov *iov, size_t n)
+{
+	size_t len = 0;
+
+	for (size_t i = 0; i < n; i++)
+		len += iov[i].len;
+	return len;
+}
+
+void net_iov_copy(void *dst, const struct net_iov *iov, size_t n, size_t off, size_t len)
+{
+	uint8_t *d = dst;
+
+	for (size_t i = 0; i < n && len > 0; i++) {
+		size_t take;
+
+		if (off >= iov[i].len) {
+			off -= iov[i].len;
+			continue;
+		}
+		take = iov[i].len - off;
+		if (take > len)
+			take = len;
+		memcpy(d, (const uint8_t *)iov[i].base + off, take);
+		d += take;
+		len -= take;
+		off = 0;
+	}
+}
+
+void net_csum_add_iov(struct net_csum *c, const struct net_iov *iov, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		net_csum_add(c, iov[i].base, iov[i].len);
+}

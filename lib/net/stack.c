@@ -1,0 +1,394 @@
+/*
+ * The stack device: assembles Ethernet, ARP, IPv4, ICMP, UDP and the DHCP client on an
+ * interface, runs the input fiber that hands each frame up the layers, and keeps the counters.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <fata/time.h>
+
+#include "prot/ethernet.h"
+#include "stack.h"
+
+FATA_LOG_SOURCE(log_stack, "tcpip-stack-direct");
+FATA_LOG_SOURCE(log_ethif, "ethif");
+FATA_LOG_SOURCE(log_arpv4, "arpv4");
+FATA_LOG_SOURCE(log_ipv4, "ipv4");
+FATA_LOG_SOURCE(log_icmp, "icmp");
+FATA_LOG_SOURCE(log_udp, "udp");
+FATA_LOG_SOURCE(log_dhcp, "dhcp");
+
+/* Frames handled in a row before the input fiber lets the others run. */
+#define INPUT_BURST 32
+/* Receive room beyond mtu + 14, so that an oversized frame shows as one rather than being cut. */
+#define RX_SLACK 64
+
+struct net_tunables net_tunables_default = {
+	.arp_ttl_ns = FATA_SEC(60),
+	.arp_retry_ns = FATA_SEC(1),
+	.arp_retries = 3,
+	.reasm_timeout_ns = FATA_SEC(30),
+	.reasm_max = 8,
+	.icmp_rate = 10,
+	.icmp_burst = 10,
+	.udp_queue_bytes = 64 * 1024,
+	.dhcp_unit_ns = FATA_SEC(1),
+};
+
+char *fata_ipv4_format(uint32_t a, char buf[FATA_IPV4_STRLEN])
+{
+	snprintf(buf, FATA_IPV4_STRLEN, "%u.%u.%u.%u", (unsigned)(a >> 24), (unsigned)(a >> 16 & 0xff),
+		 (unsigned)(a >> 8 & 0xff), (unsigned)(a & 0xff));
+	return buf;
+}
+
+void net_log_drop(struct fata_log_src *src, unsigned long long count, const char *fmt, ...)
+{
+	char msg[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fata_log(src, FATA_LOG_DEBUG, "dropped: %s (%llu so far)", msg, count);
+}
+
+uint32_t stack_random(struct fata_stack *s)
+{
+	uint64_t x = s->rng;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	s->rng = x;
+	return (uint32_t)((x * 0x2545f4914f6cdd1dull) >> 32);
+}
+
+/* --- making and freeing ------------------------------------------------------------------------ */
+
+struct fata_stack *stack_new(struct fata_netif *netif, const char *name)
+{
+	struct fata_stack *s = calloc(1, sizeof(*s));
+	char mac[FATA_MAC_STRLEN];
+
+	if (!s)
+		goto fail;
+	s->name = name ? name : "stack";
+	s->netif = netif;
+	s->tun = net_tunables_default;
+	fata_netif_mac(netif, s->mac);
+	s->mtu = fata_netif_mtu(netif);
+	s->rx_cap = (size_t)s->mtu + ETH_HDR_LEN + RX_SLACK;
+	s->rx_buf = malloc(s->rx_cap);
+	s->tx_buf = malloc((size_t)s->mtu + ETH_HDR_LEN);
+	if (!s->rx_buf || !s->tx_buf)
+		goto fail;
+	s->rng = fata_monotonic_ns() ^ (fata_wall_ns() << 17) ^ 0x9e3779b97f4a7c15ull;
+	for (int i = 0; i < 6; i++)
+		s->rng ^= (uint64_t)s->mac[i] << (8 * i + 3);
+	if (!s->rng)
+		s->rng = 1;
+	s->ip_id = (uint16_t)stack_random(s);
+	icmp_init(s);
+	udp_init(s);
+	fata_mac_format(s->mac, mac);
+	fata_log(&log_ethif, FATA_LOG_INFO, "Connected Ethernet interface %s", mac);
+	fata_log(&log_arpv4, FATA_LOG_INFO, "Connected arpv4 device on %s", mac);
+	return s;
+fail:
+	fata_log(&log_stack, FATA_LOG_ERROR, "%s: out of memory", name ? name : "stack");
+	if (s) {
+		free(s->rx_buf);
+		free(s->tx_buf);
+		free(s);
+	}
+	fata_netif_disconnect(netif);
+	return NULL;
+}
+
+void stack_free(struct fata_stack *s)
+{
+	arp_flush(s);
+	ipv4_reasm_flush(s);
+	while (s->udp_socks)
+		fata_udp_close(s->udp_socks);
+	fata_netif_disconnect(s->netif);
+	free(s->rx_buf);
+	free(s->tx_buf);
+	free(s);
+}
+
+/* --- the input fiber --------------------------------------------------------------------------- */
+
+void stack_input(struct fata_stack *s, uint8_t *frame, size_t len)
+{
+	eth_input(s, frame, len);
+}
+
+uint64_t stack_timers(struct fata_stack *s, uint64_t now)
+{
+	uint64_t a = ipv4_reasm_timers(s, now), b = arp_timers(s, now);
+
+	return a < b ? a : b;
+}
+
+static int input_main(void *arg)
+{
+	struct fata_stack *s = arg;
+	unsigned burst = 0;
+
+	while (!s->closing) {
+		long n = fata_netif_read(s->netif, s->rx_buf, s->rx_cap);
+
+		if (n == -EAGAIN) {
+			burst = 0;
+			fata_netif_wait(s->netif, stack_timers(s, fata_monotonic_ns()));
+			continue;
+		}
+		if (n < 0) {
+			/* Counted by the interface; don't spin on a broken one. */
+			fata_log(&log_ethif, FATA_LOG_DEBUG, "read failed: %ld", n);
+			fata_sleep_ns(FATA_MS(10));
+			continue;
+		}
+		stack_input(s, s->rx_buf, (size_t)n);
+		if (++burst == INPUT_BURST) {
+			burst = 0;
+			stack_timers(s, fata_monotonic_ns());
+			fata_yield();
+		}
+	}
+	if (s->input_fiber == NULL)	/* detached by fata_stack_disconnect(): ours to free */
+		stack_free(s);
+	return 0;
+}
+
+/* --- configuration ----------------------------------------------------------------------------- */
+
+void stack_set_ipv4(struct fata_stack *s, uint32_t addr, uint8_t prefix_len, uint32_t gateway,
+		    const uint32_t *dns, unsigned ndns, bool dhcp)
+{
+	char a[FATA_IPV4_STRLEN], g[FATA_IPV4_STRLEN];
+
+	s->addr = addr;
+	s->prefix_len = prefix_len > 32 ? 32 : prefix_len;
+	s->mask = fata_ipv4_mask(s->prefix_len);
+	s->gateway = gateway;
+	memset(s->dns, 0, sizeof(s->dns));
+	for (unsigned i = 0; dns && i < ndns && i < FATA_DNS_MAX; i++)
+		s->dns[i] = dns[i];
+	s->dhcp = dhcp;
+	if (!addr) {
+		fata_log(&log_ipv4, FATA_LOG_DEBUG, "address removed");
+		return;
+	}
+	fata_log(&log_ipv4, FATA_LOG_DEBUG, "address %s/%u, gateway %s", fata_ipv4_format(addr, a),
+		 (unsigned)s->prefix_len, gateway ? fata_ipv4_format(gateway, g) : "none");
+	arp_announce(s);
+	fata_waitq_wake_all(&s->configured);
+}
+
+/* Why a static configuration cannot be used, or NULL. */
+static const char *bad_static(const struct fata_stack_config *cfg)
+{
+	uint32_t a = cfg->ipv4.addr, mask;
+
+	if (cfg->ipv4.len > 32)
+		return "the prefix length is over 32";
+	if (a == 0 || ipv4_is_group(a) || (a >> 28) == 0xf || (a >> 24) == 127)
+		return "it is not a unicast address";
+	mask = fata_ipv4_mask(cfg->ipv4.len);
+	if (cfg->ipv4.len <= 30 && ((a & ~mask) == 0 || (a & ~mask) == ~mask))
+		return "it is the network's own or broadcast address";
+	if (cfg->gateway && ((cfg->gateway & mask) != (a & mask) || cfg->gateway == a))
+		return "the gateway is not another address on its network";
+	return NULL;
+}
+
+struct fata_stack *fata_stack_create(struct fata_netif *netif, const struct fata_stack_config *cfg)
+{
+	const char *name = cfg->name ? cfg->name : "stack", *why;
+	char ip[FATA_IPV4_STRLEN], mac[FATA_MAC_STRLEN];
+	struct fata_stack *s;
+
+	if (!cfg->dhcp && (why = bad_static(cfg)) != NULL) {
+		fata_log(&log_stack, FATA_LOG_ERROR, "%s: cannot use --ipv4=%s/%u: %s", name,
+			 fata_ipv4_format(cfg->ipv4.addr, ip), (unsigned)cfg->ipv4.len, why);
+		fata_netif_disconnect(netif);
+		return NULL;
+	}
+	s = stack_new(netif, name);
+	if (!s)
+		return NULL;
+	s->input_fiber = fata_spawn(input_main, s, 0);
+	if (!s->input_fiber) {
+		fata_log(&log_stack, FATA_LOG_ERROR, "%s: out of memory", name);
+		stack_free(s);
+		return NULL;
+	}
+	if (cfg->dhcp) {
+		int r = dhcp_start(s);
+
+		if (r < 0) {
+			fata_log(&log_stack, FATA_LOG_ERROR, "%s: cannot start DHCP: %s", name,
+				 strerror(-r));
+			fata_stack_disconnect(s);
+			return NULL;
+		}
+		while (!s->addr)
+			fata_waitq_wait(&s->configured, FATA_NEVER);
+	} else {
+		stack_set_ipv4(s, cfg->ipv4.addr, cfg->ipv4.len, cfg->gateway, NULL, 0, false);
+	}
+	fata_ipv4_format(s->addr, ip);
+	fata_log(&log_udp, FATA_LOG_INFO, "UDP interface connected on %s", ip);
+	fata_log(&log_stack, FATA_LOG_INFO, "stack assembled: mac=%s,ip=%s",
+		 fata_mac_format(s->mac, mac), ip);
+	return s;
+}
+
+struct fata_stack *fata_stack_connect(const struct fata_stack_config *cfg)
+{
+	const char *ifname = cfg->netif && *cfg->netif ? cfg->netif : NULL;
+	struct fata_netif *n;
+
+	/* hvt/spt look the device up in the manifest, unix opens the tap: the same name serves. */
+	n = fata_netif_connect(ifname ? ifname : "service", ifname ? ifname : "tap0");
+	if (!n)
+		return NULL;
+	return fata_stack_create(n, cfg);
+}
+
+void fata_stack_disconnect(struct fata_stack *s)
+{
+	struct fata_fiber *f;
+
+	if (!s)
+		return;
+	dhcp_stop(s);
+	f = s->input_fiber;
+	if (!f) {
+		stack_free(s);
+		return;
+	}
+	s->closing = true;
+	if (fata_netif_interrupt(s->netif)) {
+		fata_join(f);
+		s->input_fiber = NULL;
+		stack_free(s);
+	} else {
+		/* The fiber cannot be woken: it frees the stack when its wait ends. */
+		s->input_fiber = NULL;
+		fata_detach(f);
+	}
+}
+
+/* --- state --------------------------------------------------------------------------------------- */
+
+struct fata_ipv4_config fata_stack_ipv4(struct fata_stack *s)
+{
+	struct fata_ipv4_config c;
+
+	memset(&c, 0, sizeof(c));
+	c.addr.addr = s->addr;
+	c.addr.len = s->addr ? s->prefix_len : 0;
+	c.gateway = s->gateway;
+	memcpy(c.dns, s->dns, sizeof(c.dns));
+	c.dhcp = s->dhcp;
+	return c;
+}
+
+void fata_stack_mac(struct fata_stack *s, uint8_t mac[FATA_MAC_LEN])
+{
+	memcpy(mac, s->mac, FATA_MAC_LEN);
+}
+
+struct fata_netif *fata_stack_netif(struct fata_stack *s)
+{
+	return s->netif;
+}
+
+void fata_stack_stats(struct fata_stack *s, struct fata_stack_stats *out)
+{
+	*out = s->stats;
+}
+
+/* --- logging the counters ---------------------------------------------------------------------- */
+
+/* Counter names in the order of their layer's struct in fata/net.h. */
+static const char *const eth_names[] = {
+	"rx", "tx", "drop_short", "drop_oversize", "drop_not_for_us", "drop_bad_src", "drop_type",
+	"tx_errors",
+};
+static const char *const arp_names[] = {
+	"rx", "tx", "drop_short", "drop_bad", "drop_not_for_us", "requests_rx", "replies_rx",
+	"requests_tx", "replies_tx", "gratuitous_tx", "resolve_timeouts", "cache_full",
+	"pending_drops",
+};
+static const char *const ipv4_names[] = {
+	"rx", "tx", "delivered", "drop_short", "drop_version", "drop_hdr_len", "drop_checksum",
+	"drop_len", "drop_bad_src", "drop_not_for_us", "drop_proto", "frags_rx", "reasm_ok",
+	"reasm_timeout", "reasm_overlap", "reasm_oversize", "reasm_bad_frag", "reasm_evicted",
+	"reasm_too_many_frags", "frags_tx", "tx_no_route", "tx_unresolved", "tx_too_big",
+};
+static const char *const icmp_names[] = {
+	"rx", "tx", "drop_short", "drop_checksum", "drop_broadcast", "echo_requests",
+	"echo_replies", "unreach_rx", "unreach_tx", "time_exceeded_tx", "rate_limited", "other_rx",
+};
+static const char *const udp_names[] = {
+	"rx", "tx", "delivered", "drop_short", "drop_len", "drop_checksum", "drop_no_port",
+	"drop_queue_full",
+};
+static const char *const dhcp_names[] = {
+	"discovers", "offers", "requests", "acks", "naks", "drop_bad", "renewals", "rebinds",
+	"leases_lost",
+};
+
+#define NAMES_MATCH(layer, names) \
+	_Static_assert(sizeof(((struct fata_stack_stats *)0)->layer) == \
+		       sizeof(names) / sizeof(names[0]) * sizeof(uint64_t), \
+		       #layer " counters and names differ")
+NAMES_MATCH(eth, eth_names);
+NAMES_MATCH(arp, arp_names);
+NAMES_MATCH(ipv4, ipv4_names);
+NAMES_MATCH(icmp, icmp_names);
+NAMES_MATCH(udp, udp_names);
+NAMES_MATCH(dhcp, dhcp_names);
+
+static void log_layer(struct fata_log_src *src, const void *counters,
+		      const char *const *names, size_t n)
+{
+	char line[1024];
+	int len = 0;
+
+	if (!fata_log_enabled(src, FATA_LOG_DEBUG))
+		return;
+	for (size_t i = 0; i < n && len < (int)sizeof(line) - 1; i++) {
+		uint64_t v;
+
+		memcpy(&v, (const uint8_t *)counters + i * sizeof(uint64_t), sizeof(v));
+		if (v)
+			len += snprintf(line + len, sizeof(line) - (size_t)len, " %s=%llu", names[i],
+					(unsigned long long)v);
+	}
+	if (len > 0)
+		fata_log(src, FATA_LOG_DEBUG, "stats:%s", line);
+}
+
+void fata_stack_stats_log(struct fata_stack *s)
+{
+	const struct fata_stack_stats *st = &s->stats;
+
+#define LOG_LAYER(src, layer, names) log_layer(src, &st->layer, names, sizeof(names) / sizeof(names[0]))
+	LOG_LAYER(&log_ethif, eth, eth_names);
+	LOG_LAYER(&log_arpv4, arp, arp_names);
+	LOG_LAYER(&log_ipv4, ipv4, ipv4_names);
+	LOG_LAYER(&log_icmp, icmp, icmp_names);
+	LOG_LAYER(&log_udp, udp, udp_names);
+	LOG_LAYER(&log_dhcp, dhcp, dhcp_names);
+#undef LOG_LAYER
+}

@@ -1,0 +1,275 @@
+/*
+ * UDP (RFC 768, RFC 1122 4.1): sockets bound to a port with a bounded receive queue, checksums
+ * both ways, and port unreachable for datagrams nobody listens to.
+ *
+ * A socket's queue is a byte ring allocated when it is bound, holding each datagram as an
+ * 8-byte record header (source address, source port, length) and its data, so receiving costs
+ * no allocation.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <fata/time.h>
+
+#include "prot/icmp.h"
+#include "prot/ipv4.h"
+#include "prot/udp.h"
+#include "stack.h"
+
+FATA_LOG_SOURCE(log_udp, "udp");
+
+#define REC_HDR 8
+#define EPHEMERAL_FIRST 49152u
+
+struct fata_udp {
+	struct fata_stack *s;
+	struct fata_udp *next;
+	uint16_t port;
+	bool closed;
+	unsigned users;			/* fibers inside fata_udp_recv() */
+	struct fata_waitq readers;
+	uint8_t *ring;
+	size_t cap, head, used;		/* read position and bytes queued */
+	unsigned count;			/* datagrams queued */
+};
+
+static struct fata_udp *find(struct fata_stack *s, uint16_t port)
+{
+	for (struct fata_udp *u = s->udp_socks; u; u = u->next) {
+		if (u->port == port)
+			return u;
+	}
+	return NULL;
+}
+
+static void ring_put(struct fata_udp *u, const void *src, size_t len)
+{
+	size_t tail = (u->head + u->used) % u->cap, first = u->cap - tail;
+
+	if (first > len)
+		first = len;
+	memcpy(u->ring + tail, src, first);
+	memcpy(u->ring, (const uint8_t *)src + first, len - first);
+	u->used += len;
+}
+
+/* Takes `len` bytes off the front; `dst` NULL discards them. */
+static void ring_get(struct fata_udp *u, void *dst, size_t len)
+{
+	size_t first = u->cap - u->head;
+
+	if (first > len)
+		first = len;
+	if (dst) {
+		memcpy(dst, u->ring + u->head, first);
+		memcpy((uint8_t *)dst + first, u->ring, len - first);
+	}
+	u->head = (u->head + len) % u->cap;
+	u->used -= len;
+}
+
+static void udp_input(struct fata_stack *s, void *ctx, const struct ipv4_rx *rx,
+		      const uint8_t *data, size_t len)
+{
+	struct fata_stack_stats *st = &s->stats;
+	const struct udp_hdr *h = (const struct udp_hdr *)data;
+	uint8_t rec[REC_HDR];
+	struct fata_udp *u;
+	size_t ulen;
+
+	(void)ctx;
+	st->udp.rx++;
+	if (len < UDP_HDR_LEN) {
+		net_drop(&log_udp, st->udp.drop_short, "datagram of %zu bytes", len);
+		return;
+	}
+	ulen = be16_get(h->len);
+	if (ulen < UDP_HDR_LEN || ulen > len) {
+		net_drop(&log_udp, st->udp.drop_len, "length field %zu, %zu received", ulen, len);
+		return;
+	}
+	if (be16_get(h->csum) != 0) {
+		struct net_csum c;
+
+		net_csum_init(&c);
+		net_csum_pseudo(&c, rx->src, rx->dst, IPV4_PROTO_UDP, (uint16_t)ulen);
+		net_csum_add(&c, data, ulen);
+		if (net_csum_result(&c) != 0) {
+			net_drop(&log_udp, st->udp.drop_checksum, "bad checksum");
+			return;
+		}
+	}
+	u = find(s, be16_get(h->dport));
+	if (!u) {
+		net_drop(&log_udp, st->udp.drop_no_port, "nobody on port %u",
+			 (unsigned)be16_get(h->dport));
+		icmp_send_error(s, ICMP_DEST_UNREACH, ICMP_UNREACH_PORT, rx, len);
+		return;
+	}
+	if (REC_HDR + ulen - UDP_HDR_LEN > u->cap - u->used) {
+		net_drop(&log_udp, st->udp.drop_queue_full, "queue of port %u full", (unsigned)u->port);
+		return;
+	}
+	be32_put(rec, rx->src);
+	memcpy(rec + 4, h->sport, 2);
+	be16_put(rec + 6, (uint16_t)(ulen - UDP_HDR_LEN));
+	ring_put(u, rec, REC_HDR);
+	ring_put(u, data + UDP_HDR_LEN, ulen - UDP_HDR_LEN);
+	u->count++;
+	st->udp.delivered++;
+	fata_waitq_wake_one(&u->readers);
+}
+
+void udp_init(struct fata_stack *s)
+{
+	s->udp_next_port = (uint16_t)(EPHEMERAL_FIRST + stack_random(s) % (65536 - EPHEMERAL_FIRST));
+	ipv4_register(s, IPV4_PROTO_UDP, udp_input, NULL);
+}
+
+int udp_output(struct fata_stack *s, uint16_t sport, uint32_t dst, uint16_t dport,
+	       const void *buf, size_t len, uint64_t deadline)
+{
+	struct udp_hdr h;
+	struct net_csum c;
+	struct net_iov iov[2] = { { &h, UDP_HDR_LEN }, { buf, len } };
+	/* Fix the source now: the checksum covers it, and resolving may block. */
+	struct ipv4_tx tx = { .src = s->addr, .dst = dst, .proto = IPV4_PROTO_UDP };
+	uint16_t sum;
+	int r;
+
+	if (len > UDP_MAX_PAYLOAD)
+		return -EMSGSIZE;
+	be16_put(h.sport, sport);
+	be16_put(h.dport, dport);
+	be16_put(h.len, (uint16_t)(UDP_HDR_LEN + len));
+	be16_put(h.csum, 0);
+	net_csum_init(&c);
+	net_csum_pseudo(&c, tx.src, dst, IPV4_PROTO_UDP, (uint16_t)(UDP_HDR_LEN + len));
+	net_csum_add(&c, &h, UDP_HDR_LEN);
+	net_csum_add(&c, buf, len);
+	sum = net_csum_result(&c);
+	be16_put(h.csum, sum ? sum : 0xffff);	/* 0 means "no checksum" */
+	r = ipv4_output(s, &tx, iov, 2, deadline);
+	if (r == 0)
+		s->stats.udp.tx++;
+	return r;
+}
+
+/* --- the socket interface ----------------------------------------------------------------------- */
+
+struct fata_udp *fata_udp_bind(struct fata_stack *s, uint16_t port)
+{
+	struct fata_udp *u;
+
+	if (port == 0) {
+		for (unsigned i = 0; i < 65536 - EPHEMERAL_FIRST; i++) {
+			uint16_t p = s->udp_next_port;
+
+			s->udp_next_port = p == 65535 ? EPHEMERAL_FIRST : (uint16_t)(p + 1);
+			if (!find(s, p)) {
+				port = p;
+				break;
+			}
+		}
+		if (port == 0) {
+			errno = EAGAIN;
+			return NULL;
+		}
+	} else if (find(s, port)) {
+		errno = EADDRINUSE;
+		return NULL;
+	}
+	u = calloc(1, sizeof(*u));
+	if (!u || !(u->ring = malloc(s->tun.udp_queue_bytes))) {
+		free(u);
+		errno = ENOMEM;
+		return NULL;
+	}
+	u->s = s;
+	u->port = port;
+	u->cap = s->tun.udp_queue_bytes;
+	u->next = s->udp_socks;
+	s->udp_socks = u;
+	fata_log(&log_udp, FATA_LOG_DEBUG, "bound port %u", (unsigned)port);
+	return u;
+}
+
+uint16_t fata_udp_port(const struct fata_udp *u)
+{
+	return u->port;
+}
+
+long fata_udp_recv(struct fata_udp *u, void *buf, size_t len, uint32_t *src_ip,
+		   uint16_t *src_port, uint64_t deadline)
+{
+	uint8_t rec[REC_HDR];
+	size_t dlen;
+
+	while (!u->closed && u->count == 0) {
+		if (fata_monotonic_ns() >= deadline)
+			return -ETIMEDOUT;
+		u->users++;
+		fata_waitq_wait(&u->readers, deadline);
+		u->users--;
+	}
+	if (u->closed) {
+		if (u->users == 0)
+			free(u);	/* the last one out frees a socket closed under it */
+		return -EBADF;
+	}
+	ring_get(u, rec, REC_HDR);
+	dlen = be16_get(rec + 6);
+	if (src_ip)
+		*src_ip = be32_get(rec);
+	if (src_port)
+		*src_port = be16_get(rec + 4);
+	if (dlen <= len) {
+		ring_get(u, buf, dlen);
+	} else {
+		ring_get(u, buf, len);
+		ring_get(u, NULL, dlen - len);
+		dlen = len;
+	}
+	u->count--;
+	/* Another reader may be waiting for the next datagram. */
+	if (u->count && u->readers.head)
+		fata_waitq_wake_one(&u->readers);
+	return (long)dlen;
+}
+
+int fata_udp_send(struct fata_udp *u, uint32_t dst_ip, uint16_t dst_port, const void *buf,
+		  size_t len)
+{
+	if (u->closed)
+		return -EBADF;
+	if (len > UDP_MAX_PAYLOAD)
+		return -EMSGSIZE;
+	if (dst_ip == 0 || dst_port == 0 || (len && !buf))
+		return -EINVAL;
+	if (!u->s->addr)
+		return -ENETUNREACH;
+	return udp_output(u->s, u->port, dst_ip, dst_port, buf, len, FATA_NEVER);
+}
+
+void fata_udp_close(struct fata_udp *u)
+{
+	struct fata_udp **pp;
+
+	if (!u || u->closed)
+		return;
+	for (pp = &u->s->udp_socks; *pp; pp = &(*pp)->next) {
+		if (*pp == u) {
+			*pp = u->next;
+			break;
+		}
+	}
+	u->closed = true;
+	free(u->ring);
+	u->ring = NULL;
+	if (u->users) {
+		fata_waitq_wake_all(&u->readers);	/* the last of them frees it */
+		return;
+	}
+	free(u);
+}
