@@ -223,9 +223,14 @@ static int end_device(struct parse *p, const struct config_device *d)
 		else if (!prm->value[0])
 			r = fail_at(p, prm->line, "%s of %s is empty; expected %s", prm->name,
 				    p->header, f->expect);
+		else if (f->path && (!config_file_name_valid(prm->value) ||
+				     file_name_reserved(prm->value)))
+			r = fail_at(p, prm->line, "%s \"%s\" of %s is not usable; expected a relative "
+				    "path of letters, digits and ._+-/, without . or .., outside fata/, "
+				    "dist/, _build/", prm->name, prm->value, p->header);
 	}
 	for (const struct device_field *f = d->cls->fields; f && f->name && r == 0; f++) {
-		if (!config_device_field(d, f->name))
+		if (!f->default_value && !config_device_field(d, f->name))
 			r = fail_at(p, p->section_line, "%s has no %s; expected %s = %s", p->header,
 				    f->name, f->name, f->expect);
 	}
@@ -712,6 +717,61 @@ static char *reader(char *str, int num, void *stream)
 
 /* --- entry points ----------------------------------------------------------------------------- */
 
+bool mft_name_valid(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n > 67)
+		return false;
+	for (; *name; name++) {
+		if (!isalnum((unsigned char)*name))
+			return false;
+	}
+	return true;
+}
+
+/* A user key named (or C-named) like a generic key of device `d`'s class. */
+static int generic_name_clash(struct parse *p, const struct config_device *d, const char *name,
+			      const char *what)
+{
+	for (size_t i = 0; i < p->cfg->nkeys; i++) {
+		const struct config_key *k = &p->cfg->keys[i];
+		bool same = strcmp(k->name, name) == 0;
+
+		for (const char *a = k->c_name, *b = name; !same; a++, b++) {
+			if (*a != (*b == '-' ? '_' : *b))
+				break;
+			if (!*a)
+				same = true;
+		}
+		if (same)
+			return fail_at(p, k->line, "key \"%s\" clashes with the %s --%s of device \"%s\" "
+				       "(class %s, line %d); expected another name", k->name, what, name,
+				       d->name, d->cls->name, d->line);
+	}
+	return 0;
+}
+
+/* Records the class's implementation keys (once) and checks the user's keys against them. */
+static int add_generic_names(struct parse *p, const struct config_device *d)
+{
+	struct config *cfg = p->cfg;
+
+	for (const struct impl_key *const *ik = d->cls->impl_keys; ik && *ik; ik++) {
+		if (generic_name_clash(p, d, (*ik)->name, "configure key") < 0)
+			return -1;
+		if (config_find_impl_key(cfg, (*ik)->name) >= 0)
+			continue;	/* devices of one class share their keys */
+		cfg->impl_keys = grow(cfg->impl_keys, cfg->nimpl_keys, sizeof(*cfg->impl_keys));
+		cfg->impl_keys[cfg->nimpl_keys++] = *ik;
+	}
+	for (const struct generic_key *g = d->cls->keys; g && g->name; g++) {
+		if (generic_name_clash(p, d, g->name, "runtime key") < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Checks that need the whole file. */
 static int finish(struct parse *p)
 {
@@ -737,10 +797,13 @@ static int finish(struct parse *p)
 		if (strcmp(d->name, cfg->start) == 0)
 			return fail_at(p, d->line, "device name \"%s\" is also the start function's "
 				       "name; expected another name", d->name);
-		if (d->cls->mft_type && (strlen(d->name) > 67 || strchr(d->name, '_')))
+		if (d->cls->name_is_mft && !mft_name_valid(d->name))
 			return fail_at(p, d->line, "device name \"%s\" cannot name a Solo5 manifest "
 				       "entry; expected letters and digits only (at most 67)", d->name);
+		if (add_generic_names(p, d) < 0)
+			return -1;
 	}
+	cfg->nuser_keys = cfg->nkeys;
 	for (size_t i = 0; i < cfg->nfiles; i++) {
 		for (size_t j = 0; j < cfg->nsources; j++) {
 			if (strcmp(cfg->files[i].name, cfg->sources[j]) == 0)
@@ -850,6 +913,8 @@ void config_free(struct config *cfg)
 		free(cfg->files[i].command);
 	}
 	free(cfg->files);
+	free(cfg->impl_keys);
+	free(cfg->impl_values);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -859,7 +924,112 @@ const char *config_device_field(const struct config_device *d, const char *name)
 		if (strcmp(d->params[i].name, name) == 0)
 			return d->params[i].value;
 	}
+	for (const struct device_field *f = d->cls ? d->cls->fields : NULL; f && f->name; f++) {
+		if (strcmp(f->name, name) == 0)
+			return f->default_value;
+	}
 	return NULL;
+}
+
+int config_find_impl_key(const struct config *cfg, const char *name)
+{
+	for (size_t i = 0; i < cfg->nimpl_keys; i++) {
+		if (strcmp(cfg->impl_keys[i]->name, name) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+static const char *impl_value_of(void *arg, const char *key)
+{
+	const struct config *cfg = arg;
+	int i = config_find_impl_key(cfg, key);
+
+	return i < 0 ? NULL : cfg->impl_values[i];
+}
+
+/* Appends a generic runtime key, unless a device of the same class added it already. */
+static void add_generic_key(struct config *cfg, const struct generic_key *g, int line)
+{
+	char *c_name;
+
+	if (config_find_key(cfg, g->name))
+		return;
+	c_name = xstrdup(g->name);
+	for (char *s = c_name; *s; s++) {
+		if (*s == '-')
+			*s = '_';
+	}
+	cfg->keys = grow(cfg->keys, cfg->nkeys, sizeof(*cfg->keys));
+	cfg->keys[cfg->nkeys++] = (struct config_key){
+		.name = xstrdup(g->name),
+		.c_name = c_name,
+		.type = g->type,
+		.default_text = xstrdup(g->default_text),
+		.doc = xstrdup(g->doc),
+		.stage = FATA_STAGE_BOTH,
+		.line = line,
+		.generic = true,
+	};
+}
+
+int config_resolve(struct config *cfg, unsigned target, const char *const *values, char *err,
+		   size_t errlen)
+{
+	unsigned t = target_index(target);
+
+	free(cfg->impl_values);
+	cfg->impl_values = xmalloc((cfg->nimpl_keys ? cfg->nimpl_keys : 1) * sizeof(*cfg->impl_values));
+	for (size_t i = 0; i < cfg->nimpl_keys; i++) {
+		const struct impl_key *k = cfg->impl_keys[i];
+		const struct impl_choice *c;
+		char list[256];
+
+		cfg->impl_values[i] = values && values[i] ? values[i] : k->defaults[t];
+		c = impl_key_choice(k, cfg->impl_values[i]);
+		if (!c) {
+			impl_key_choices(k, 0, list, sizeof(list));
+			snprintf(err, errlen, "fata: --%s=%s: expected one of: %s", k->name,
+				 cfg->impl_values[i], list);
+			return -1;
+		}
+		if (!(c->targets & target)) {
+			impl_key_choices(k, target, list, sizeof(list));
+			snprintf(err, errlen, "fata: --%s=%s is not available on target %s (%s); "
+				 "expected one of: %s", k->name, c->value, target_name(target),
+				 c->why ? c->why : "not implemented there", list);
+			return -1;
+		}
+	}
+	/* Drop generic keys of an earlier resolution. */
+	while (cfg->nkeys > cfg->nuser_keys) {
+		struct config_key *k = &cfg->keys[--cfg->nkeys];
+
+		free(k->name);
+		free(k->c_name);
+		free(k->default_text);
+		free(k->doc);
+	}
+	for (size_t i = 0; i < cfg->ndevices; i++) {
+		struct config_device *d = &cfg->devices[i];
+
+		d->impl = NULL;
+		for (const struct device_impl *im = d->cls->impls; im->connect && !d->impl; im++) {
+			if ((im->targets & target) && when_holds(im->when, impl_value_of, cfg))
+				d->impl = im;
+		}
+		if (!d->impl) {
+			snprintf(err, errlen, "%s:%d: device \"%s\" of class %s has no implementation "
+				 "for this configuration on target %s; expected other --KEY values",
+				 cfg->path, d->line, d->name, d->cls->name, target_name(target));
+			return -1;
+		}
+		for (const struct generic_key *g = d->cls->keys; g && g->name; g++) {
+			if ((g->targets & target) && when_holds(g->when, impl_value_of, cfg))
+				add_generic_key(cfg, g, d->line);
+		}
+	}
+	return 0;
 }
 
 const struct config_key *config_find_key(const struct config *cfg, const char *name)

@@ -24,8 +24,9 @@ struct config_device {
 	char *name;			/* a C identifier, the start function's parameter name */
 	const struct device_class *cls;
 	int line;			/* of the [device NAME] line */
-	struct config_param *params;	/* exactly the class's fields, in the file's order */
+	struct config_param *params;	/* the class's fields given, in the file's order */
 	size_t nparams;
+	const struct device_impl *impl;	/* set by config_resolve() */
 };
 
 struct config_key {
@@ -35,7 +36,8 @@ struct config_key {
 	char *default_text;		/* checked against the type */
 	char *doc;			/* "" when absent */
 	enum fata_key_stage stage;
-	int line;			/* of the [key NAME] line */
+	int line;			/* of the [key NAME] line; of the device's for a generic key */
+	bool generic;			/* added by a device class (config_resolve()), not config.ini */
 };
 
 struct config_file {
@@ -57,6 +59,12 @@ struct config {
 	size_t nkeys;
 	struct config_file *files;
 	size_t nfiles;
+	/* The implementation keys of the devices' classes (each once), and after config_resolve()
+	 * the value chosen for each (configure-time or the target's default). */
+	const struct impl_key **impl_keys;
+	size_t nimpl_keys;
+	const char **impl_values;
+	size_t nuser_keys;		/* keys from config.ini; generic ones follow them */
 };
 
 /* Longest config.ini the parser reads, in bytes. */
@@ -75,7 +83,19 @@ int config_parse(const char *path, const char *text, size_t len, struct config *
 
 void config_free(struct config *cfg);
 
-/* The value of the class field `name` of device `d`, or NULL. */
+/*
+ * Chooses each device's implementation for `target` from `values` (per cfg->impl_keys: the
+ * configure-time value, or NULL for the default; values must outlive cfg), checks that each is
+ * available on the target and that manifest names are usable, and appends the generic runtime
+ * keys the implementations need to cfg->keys. Returns 0, or -1 with a one-line message.
+ */
+int config_resolve(struct config *cfg, unsigned target, const char *const *values, char *err,
+		   size_t errlen);
+
+/* The implementation key named `name` among cfg->impl_keys: its index, or -1. */
+int config_find_impl_key(const struct config *cfg, const char *name);
+
+/* The value of the class field `name` of device `d` (its default when not given), or NULL. */
 const char *config_device_field(const struct config_device *d, const char *name);
 
 /* The key named `name` (command-line form), or NULL. */
@@ -89,5 +109,8 @@ const char *config_stage_name(enum fata_key_stage stage);
  * Makefile): relative, made of [A-Za-z0-9._+-/], without empty, "." or ".." components.
  */
 bool config_file_name_valid(const char *name);
+
+/* A Solo5 manifest entry name: 1-67 letters and digits. */
+bool mft_name_valid(const char *name);
 
 #endif

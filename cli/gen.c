@@ -1,6 +1,7 @@
 /* The generators of Makefile, fata/unikernel.h, fata/main.c, fata/manifest.c and configure.args. */
 #include "gen.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +40,12 @@ void gen_makefile(struct buf *b, const struct plan *plan)
 	buf_puts(b, "SOURCES :=");
 	for (size_t i = 0; i < cfg->nsources; i++)
 		buf_printf(b, " %s", cfg->sources[i]);
+	for (size_t i = 0; i < cfg->ndevices; i++) {
+		if (cfg->devices[i].impl->source) {
+			buf_putc(b, ' ');
+			gen_expand(b, cfg->devices[i].impl->source, &cfg->devices[i]);
+		}
+	}
 	buf_puts(b, "\nCFLAGS_EXTRA :=");
 	if (cfg->cflags[0]) {
 		buf_putc(b, ' ');
@@ -47,7 +54,19 @@ void gen_makefile(struct buf *b, const struct plan *plan)
 	buf_puts(b, "\nEXTRA_FILES :=");
 	for (size_t i = 0; i < cfg->nfiles; i++)
 		buf_printf(b, " %s", cfg->files[i].name);
+	for (size_t i = 0; i < cfg->ndevices; i++) {
+		if (cfg->devices[i].impl->image) {
+			buf_putc(b, ' ');
+			gen_expand(b, cfg->devices[i].impl->image, &cfg->devices[i]);
+		}
+	}
 	buf_puts(b, "\ninclude $(FATA_HOME)/mk/unikernel.mk\n");
+	for (size_t i = 0; i < cfg->ndevices; i++) {
+		if (cfg->devices[i].impl->make) {
+			buf_printf(b, "# device %s (%s)\n", cfg->devices[i].name, cfg->devices[i].cls->name);
+			gen_expand(b, cfg->devices[i].impl->make, &cfg->devices[i]);
+		}
+	}
 	for (size_t i = 0; i < cfg->nfiles; i++) {
 		/* The command is shell text: only make's own '$' needs doubling. */
 		buf_printf(b, "%s:\n\t", cfg->files[i].name);
@@ -61,7 +80,7 @@ void gen_makefile(struct buf *b, const struct plan *plan)
 }
 
 /* Text inside a C comment: "*" followed by "/" would end it. */
-static void put_comment_text(struct buf *b, const char *s)
+void gen_comment_text(struct buf *b, const char *s)
 {
 	for (; *s; s++) {
 		buf_putc(b, *s);
@@ -190,7 +209,7 @@ void gen_unikernel_h(struct buf *b, const struct plan *plan)
 
 		buf_printf(b, "/* --%s (%s, %s)%s", k->name, fata_key_type_name(k->type),
 			   stage_words(k->stage), k->doc[0] ? ": " : "");
-		put_comment_text(b, k->doc);
+		gen_comment_text(b, k->doc);
 		buf_puts(b, " */\n");
 		put_key_accessor_head(b, k);
 		buf_puts(b, ";\n");
@@ -198,26 +217,37 @@ void gen_unikernel_h(struct buf *b, const struct plan *plan)
 	buf_puts(b, "\n#endif\n");
 }
 
-/*
- * Writes a class's connect expression with "{name}" replaced by the device's name and "{FIELD}"
- * by the field's value, each as a C string literal.
- */
-static void put_connect(struct buf *b, const struct config_device *d)
+void gen_expand(struct buf *b, const char *tmpl, const struct config_device *d)
 {
-	const char *s = d->cls->connect;
+	const char *s = tmpl;
 
 	while (*s) {
-		const char *end = *s == '{' ? strchr(s, '}') : NULL;
+		const char *end = s[0] == '$' && s[1] == '{' ? strchr(s, '}') : NULL;
 
 		if (end) {
-			char *field = xstrndup(s + 1, (size_t)(end - s - 1));
-			const char *v = strcmp(field, "name") == 0 ? d->name : config_device_field(d, field);
+			char *ph = xstrndup(s + 2, (size_t)(end - s - 2));
+			const char *arg = strchr(ph, ':') ? strchr(ph, ':') + 1 : "";
 
-			if (v)
-				buf_c_string(b, v);
-			else
-				buf_puts(b, "NULL");
-			free(field);
+			if (strcmp(ph, "name") == 0) {
+				buf_c_string(b, d->name);
+			} else if (strcmp(ph, "id") == 0) {
+				buf_puts(b, d->name);
+			} else if (strncmp(ph, "field:", 6) == 0 || strncmp(ph, "raw:", 4) == 0) {
+				const char *v = config_device_field(d, arg);
+
+				if (ph[0] == 'f')
+					v ? buf_c_string(b, v) : buf_puts(b, "NULL");
+				else
+					buf_puts(b, v ? v : "");
+			} else if (strncmp(ph, "key:", 4) == 0) {
+				buf_puts(b, "fata_key_");
+				for (const char *k = arg; *k; k++)
+					buf_putc(b, *k == '-' ? '_' : *k);
+				buf_puts(b, "()");
+			} else {
+				buf_printf(b, "${%s}", ph);	/* a bug in the class table: visible */
+			}
+			free(ph);
 			s = end + 1;
 		} else {
 			buf_putc(b, *s++);
@@ -256,6 +286,15 @@ void gen_main_c(struct buf *b, const struct plan *plan)
 		put_key_accessor_head(b, k);
 		buf_printf(b, "\n{\n\treturn keys[%zu].value.%s;\n}\n", i, key_value_member(k->type));
 	}
+	for (size_t i = 0, first = 1; i < cfg->ndevices; i++) {
+		if (!cfg->devices[i].impl->decl)
+			continue;
+		if (first)
+			buf_puts(b, "\n/* Data the build generates for the devices. */\n");
+		first = 0;
+		gen_expand(b, cfg->devices[i].impl->decl, &cfg->devices[i]);
+		buf_putc(b, '\n');
+	}
 	buf_puts(b, "\n/* Connects the devices in their declared order and runs the start function. */\n");
 	buf_puts(b, "static int run(void)\n{\n");
 	for (size_t i = 0; i < cfg->ndevices; i++)
@@ -266,8 +305,10 @@ void gen_main_c(struct buf *b, const struct plan *plan)
 		const struct config_device *d = &cfg->devices[i];
 
 		/* A device that cannot connect has logged why. */
+		if (d->impl->prelude)
+			gen_expand(b, d->impl->prelude, d);
 		buf_printf(b, "\t%s = ", d->name);
-		put_connect(b, d);
+		gen_expand(b, d->impl->connect, d);
 		buf_printf(b, ";\n\tif (!%s)\n\t\treturn 1;\n", d->name);
 	}
 	buf_printf(b, "\treturn %s(", cfg->start);
@@ -286,7 +327,7 @@ void gen_manifest_c(struct buf *b, const struct plan *plan)
 	size_t n = 1;
 
 	for (size_t i = 0; i < cfg->ndevices; i++) {
-		if (cfg->devices[i].cls->mft_type)
+		if (cfg->devices[i].impl->mft_type)
 			n++;
 	}
 	buf_printf(b, GENERATED_C, plan->config_name);
@@ -328,13 +369,62 @@ void gen_manifest_c(struct buf *b, const struct plan *plan)
 	for (size_t i = 0; i < cfg->ndevices; i++) {
 		const struct config_device *d = &cfg->devices[i];
 
-		if (!d->cls->mft_type)
+		struct buf name = BUF_INIT;
+
+		if (!d->impl->mft_type)
 			continue;
+		gen_mft_name(&name, d);
 		buf_puts(b, "\t\t{ .name = ");
-		buf_c_string(b, d->name);
-		buf_printf(b, ", .type = %u },\n", d->cls->mft_type);
+		buf_c_string(b, buf_str(&name));
+		buf_printf(b, ", .type = %u },\n", d->impl->mft_type);
+		buf_free(&name);
 	}
 	buf_puts(b, "\t},\n};\n");
+}
+
+void gen_mft_name(struct buf *b, const struct config_device *d)
+{
+	gen_expand(b, d->impl->mft_name ? d->impl->mft_name : "${id}", d);
+}
+
+int gen_check(const struct plan *plan, char *err, size_t errlen)
+{
+	const struct config *cfg = plan->cfg;
+	int r = 0;
+
+	if (plan->target == TARGET_UNIX)
+		return 0;
+	for (size_t i = 0; i < cfg->ndevices && r == 0; i++) {
+		const struct config_device *d = &cfg->devices[i];
+		struct buf name = BUF_INIT;
+
+		if (!d->impl->mft_type)
+			continue;
+		gen_mft_name(&name, d);
+		if (!mft_name_valid(buf_str(&name))) {
+			snprintf(err, errlen, "%s:%d: device \"%s\" needs a Solo5 manifest entry named "
+				 "\"%s\" on %s; expected letters and digits only (at most 67)", cfg->path,
+				 d->line, d->name, buf_str(&name), target_name(plan->target));
+			r = -1;
+		}
+		for (size_t j = 0; j < i && r == 0; j++) {
+			struct buf other = BUF_INIT;
+
+			if (cfg->devices[j].impl->mft_type) {
+				gen_mft_name(&other, &cfg->devices[j]);
+				if (strcmp(buf_str(&other), buf_str(&name)) == 0) {
+					snprintf(err, errlen, "%s:%d: device \"%s\" needs the manifest "
+						 "entry \"%s\", as device \"%s\" does; expected other "
+						 "names", cfg->path, d->line, d->name, buf_str(&name),
+						 cfg->devices[j].name);
+					r = -1;
+				}
+			}
+			buf_free(&other);
+		}
+		buf_free(&name);
+	}
+	return r;
 }
 
 void gen_configure_args(struct buf *b, const struct plan *plan)

@@ -35,4 +35,17 @@ void gen_main_c(struct buf *b, const struct plan *plan);
 void gen_manifest_c(struct buf *b, const struct plan *plan);
 void gen_configure_args(struct buf *b, const struct plan *plan);
 
+/* Appends text for inside a C comment (a "*" before "/" gets a space). */
+void gen_comment_text(struct buf *b, const char *s);
+
+/* Appends a device class template with its placeholders filled in (cli/devices.h). */
+void gen_expand(struct buf *b, const char *tmpl, const struct config_device *d);
+
+/* The name of device `d`'s Solo5 manifest entry (its implementation has one). */
+void gen_mft_name(struct buf *b, const struct config_device *d);
+
+/* Checks what only the generated files reveal (manifest names on hvt/spt): 0, or -1 and a
+ * one-line message. */
+int gen_check(const struct plan *plan, char *err, size_t errlen);
+
 #endif

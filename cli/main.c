@@ -3,7 +3,10 @@
  * fata/; `build`, `clean`, `describe`, `query` and `help` work from what it wrote. Every error is
  * one line on stderr and exit status 1.
  */
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,8 +22,14 @@
 
 #define WIDTH 80
 
-/* Appends `text` word-wrapped at WIDTH columns, each line indented by `indent` spaces. */
-static void put_wrapped(struct buf *b, int indent, const char *text)
+/*
+ * UNIKERNEL PARAMETERS wrap at 78 columns, as MirageOS's cmdliner does, so that the generic keys
+ * read exactly as in the tutorial.
+ */
+#define PARAM_WIDTH 78
+
+/* Appends `text` word-wrapped at `width` columns, each line indented by `indent` spaces. */
+static void put_wrapped_at(struct buf *b, int indent, const char *text, int width)
 {
 	const char *s = text;
 	int col = 0;
@@ -32,7 +41,7 @@ static void put_wrapped(struct buf *b, int indent, const char *text)
 		while (*s && *s != ' ')
 			s++;
 		n = (int)(s - w);
-		if (col > 0 && col + 1 + n > WIDTH) {
+		if (col > 0 && col + 1 + n > width) {
 			buf_putc(b, '\n');
 			col = 0;
 		}
@@ -50,6 +59,11 @@ static void put_wrapped(struct buf *b, int indent, const char *text)
 	}
 	if (col > 0)
 		buf_putc(b, '\n');
+}
+
+static void put_wrapped(struct buf *b, int indent, const char *text)
+{
+	put_wrapped_at(b, indent, text, WIDTH);
 }
 
 /* One option, man-page style: synopsis, indented doc, blank line. */
@@ -82,6 +96,8 @@ static const struct {
 	  "Print a file fata configure would write (Makefile, main.c, unikernel.h, manifest.c, "
 	  "configure.args) without writing anything." },
 	{ "help", "fata help [COMMAND]", "Show this help, or a command's." },
+	{ "crunch", "fata crunch [--name NAME] [--mtime SECONDS] DIR OUT.c",
+	  "Write the folder DIR as C data for a kv_ro device (make runs it for --kv_ro=crunch)." },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -129,6 +145,60 @@ static const char *stage_text(enum fata_key_stage stage)
 	}
 }
 
+/* "crunch", or "socket on unix, direct on hvt and spt" when the default depends on the target. */
+static void put_impl_defaults(struct buf *b, const struct impl_key *k)
+{
+	bool done[NTARGETS] = { false };
+	int groups = 0;
+
+	for (unsigned t = 0; t < NTARGETS; t++) {
+		int n = 0;
+
+		if (done[t])
+			continue;
+		buf_printf(b, "%s%s", groups++ ? ", " : "", k->defaults[t]);
+		for (unsigned u = t; u < NTARGETS; u++) {
+			if (!done[u] && strcmp(k->defaults[u], k->defaults[t]) == 0) {
+				done[u] = true;
+				n++;
+			}
+		}
+		if (n == NTARGETS)
+			return;
+		for (unsigned u = t, m = 0; u < NTARGETS; u++) {
+			if (strcmp(k->defaults[u], k->defaults[t]) == 0)
+				buf_printf(b, "%s%s", m++ == 0 ? " on " : m == (unsigned)n ? " and " : ", ",
+					   target_name(1u << u));
+		}
+	}
+}
+
+/*
+ * Decides the implementations as the saved configuration did (fata/configure.args), or as a
+ * unix configuration with the defaults would, so that help lists the generic keys they imply.
+ */
+static void resolve_for_help(const struct project *pr, struct config *cfg)
+{
+	const char **values = xmalloc((cfg->nimpl_keys ? cfg->nimpl_keys : 1) * sizeof(*values));
+	unsigned target = TARGET_UNIX;
+	char err[ERR_MAX];
+	struct options o;
+
+	for (size_t i = 0; i < cfg->nimpl_keys; i++)
+		values[i] = NULL;
+	if (pr->saved && options_parse("configure", (int)pr->nsaved, pr->saved, cfg,
+				       OPT_CONFIGURE | OPT_IMPL_ONLY, &o, err, sizeof(err)) == 0) {
+		if (o.target)
+			target = target_parse(o.target);
+		for (size_t i = 0; i < o.nimpls; i++)
+			values[o.impls[i].index] = o.impls[i].value;
+		options_free(&o);
+	}
+	if (config_resolve(cfg, target, values, err, sizeof(err)) < 0)
+		config_resolve(cfg, TARGET_UNIX, NULL, err, sizeof(err));
+	free(values);
+}
+
 /* UNIKERNEL PARAMETERS: the keys of the config named by -f or found in the current folder. */
 static void put_parameters(struct buf *b, const char *file)
 {
@@ -153,21 +223,37 @@ static void put_parameters(struct buf *b, const char *file)
 		project_free(&pr);
 		return;
 	}
-	if (cfg.nkeys == 0)
+	resolve_for_help(&pr, &cfg);
+	if (cfg.nkeys == 0 && cfg.nimpl_keys == 0)
 		buf_printf(b, "       The unikernel %s has no keys.\n", cfg.name);
+	for (size_t i = 0; i < cfg.nimpl_keys; i++) {
+		const struct impl_key *k = cfg.impl_keys[i];
+		struct buf line = BUF_INIT;
+
+		buf_printf(&line, "--%s=", k->name);
+		for (const char *c = k->name; *c; c++)
+			buf_putc(&line, *c >= 'a' && *c <= 'z' ? (char)(*c - 32) : *c);
+		buf_puts(&line, " (absent=");
+		put_impl_defaults(&line, k);
+		buf_puts(&line, ")");
+		buf_printf(b, "       %s\n", buf_str(&line));
+		put_wrapped_at(b, 11, k->doc, PARAM_WIDTH);
+		buf_putc(b, '\n');
+		buf_free(&line);
+	}
 	for (size_t i = 0; i < cfg.nkeys; i++) {
 		const struct config_key *k = &cfg.keys[i];
 		struct buf line = BUF_INIT;
 
 		buf_printf(b, "       --%s=VAL (absent=%s)\n", k->name, k->default_text);
 		if (k->doc[0])
-			put_wrapped(b, 11, k->doc);
+			put_wrapped_at(b, 11, k->doc, PARAM_WIDTH);
 		buf_printf(&line, "Type: %s; %s.", fata_key_type_name(k->type), stage_text(k->stage));
-		put_wrapped(b, 11, buf_str(&line));
+		put_wrapped_at(b, 11, buf_str(&line), PARAM_WIDTH);
 		buf_free(&line);
 		buf_putc(b, '\n');
 	}
-	if (cfg.nkeys == 0)
+	if (cfg.nkeys == 0 && cfg.nimpl_keys == 0)
 		buf_putc(b, '\n');
 	config_free(&cfg);
 	project_free(&pr);
@@ -232,6 +318,19 @@ static void help_command(struct buf *b, size_t i)
 			    "configuration; with them, they are taken as fata configure would take "
 			    "them. Writes nothing.");
 		break;
+	case 6:
+		help_head(b, i, "write a folder as C data for a kv_ro device");
+		put_wrapped(b, 7, "Writes OUT.c: every file and folder under DIR, in name order, as "
+			    "read-only data for a kv_ro device with --kv_ro=crunch, defining "
+			    "fata_static_NAME. The Makefile fata configure writes runs it (into "
+			    "fata/static_DEVICE.c) whenever a file under DIR changes. Symbolic links are "
+			    "followed. The output depends only on the folder's content and times.");
+		buf_puts(b, "\nOPTIONS\n");
+		put_option(b, "--name=NAME (absent=kv)", "The C name: fata_static_NAME.");
+		put_option(b, "--mtime=SECONDS", "The time every entry reports (seconds since the "
+			   "epoch); without it, each file's own modification time.");
+		put_help_option(b);
+		return;
 	default:
 		help_head(b, i, "show help");
 		put_wrapped(b, 7, "Shows the help of fata or of COMMAND. fata help configure in a "
@@ -325,8 +424,15 @@ static int setup(struct setup *s, const char *cmd, int argc, char **argv, unsign
 {
 	char err[ERR_MAX];
 	const char *target;
+	const char **impl_values = NULL;
+	char *const *src_argv = argv;
+	int src_argc = argc;
+	unsigned src_flags = flags;
 	bool saved = false;
 	unsigned tbit;
+	struct options impl;
+	const char *positional;
+	int r;
 
 	memset(s, 0, sizeof(*s));
 	if (options_parse(cmd, argc, argv, NULL, flags, &s->opts, err, sizeof(err)) < 0)
@@ -344,38 +450,29 @@ static int setup(struct setup *s, const char *cmd, int argc, char **argv, unsign
 			return 1;
 		}
 		saved = true;
+		src_argc = (int)s->pr.nsaved;
+		src_argv = s->pr.saved;
+		src_flags = OPT_CONFIGURE;
 	}
-	{
-		const char *positional = s->opts.positional;
-		int r;
+	positional = s->opts.positional;
+	options_free(&s->opts);
 
-		options_free(&s->opts);
-		if (saved)
-			r = options_parse("configure", (int)s->pr.nsaved, s->pr.saved, &s->cfg,
-					  OPT_CONFIGURE, &s->opts, err, sizeof(err));
-		else
-			r = options_parse(cmd, argc, argv, &s->cfg, flags, &s->opts, err, sizeof(err));
-		if (r < 0) {
-			if (saved)
-				fprintf(stderr, "%s (from fata/configure.args; run fata configure again)\n",
-					err);
-			else
-				fprintf(stderr, "%s\n", err);
-			return 1;
-		}
-		s->opts.positional = positional;
-	}
-	target = s->opts.target;
+	/* First the implementation keys: they decide which generic keys exist. */
+	r = options_parse(saved ? "configure" : cmd, src_argc, src_argv, &s->cfg,
+			  src_flags | OPT_IMPL_ONLY, &impl, err, sizeof(err));
+	if (r < 0)
+		goto bad_options;
+	target = impl.target;
 	if (!target && s->pr.saved) {
 		struct options prev;
 
 		if (options_parse("configure", (int)s->pr.nsaved, s->pr.saved, NULL, OPT_CONFIGURE,
 				  &prev, err, sizeof(err)) == 0)
-			target = prev.target;
+			target = prev.target;	/* points into pr.saved, which lives as long as s */
 		options_free(&prev);
-		/* Points into pr.saved, which lives as long as s. */
 	}
 	if (!target) {
+		options_free(&impl);
 		fprintf(stderr, "fata: no target; expected -t unix, -t hvt or -t spt (there is no "
 			"previous configuration to reuse)\n");
 		return 1;
@@ -385,12 +482,35 @@ static int setup(struct setup *s, const char *cmd, int argc, char **argv, unsign
 		const struct config_device *d = &s->cfg.devices[i];
 
 		if (!(d->cls->targets & tbit)) {
+			options_free(&impl);
 			fprintf(stderr, "%s:%d: device \"%s\" of class %s is not available on target "
 				"%s; expected another target\n", s->cfg.path, d->line, d->name,
 				d->cls->name, target);
 			return 1;
 		}
 	}
+	impl_values = xmalloc((s->cfg.nimpl_keys ? s->cfg.nimpl_keys : 1) * sizeof(*impl_values));
+	for (size_t i = 0; i < s->cfg.nimpl_keys; i++)
+		impl_values[i] = NULL;
+	for (size_t i = 0; i < impl.nimpls; i++)
+		impl_values[impl.impls[i].index] = impl.impls[i].value;
+	r = config_resolve(&s->cfg, tbit, impl_values, err, sizeof(err));
+	free(impl_values);
+	if (r < 0) {
+		options_free(&impl);
+		fprintf(stderr, "%s%s\n", err, saved ? " (from fata/configure.args; run fata "
+			"configure again)" : "");
+		return 1;
+	}
+
+	/* Then every key, generic ones included. */
+	r = options_parse(saved ? "configure" : cmd, src_argc, src_argv, &s->cfg, src_flags, &s->opts,
+			  err, sizeof(err));
+	if (r < 0) {
+		options_free(&impl);
+		goto bad_options;
+	}
+	s->opts.positional = positional;
 
 	s->values = xmalloc((s->cfg.nkeys ? s->cfg.nkeys : 1) * sizeof(*s->values));
 	for (size_t i = 0; i < s->cfg.nkeys; i++)
@@ -401,6 +521,15 @@ static int setup(struct setup *s, const char *cmd, int argc, char **argv, unsign
 		add_arg(s, "-f");
 		add_arg(s, s->pr.config_name);
 	}
+	for (size_t i = 0; i < impl.nimpls; i++) {
+		struct buf a = BUF_INIT;
+
+		buf_printf(&a, "--%s=%s", s->cfg.impl_keys[impl.impls[i].index]->name,
+			   impl.impls[i].value);
+		add_arg(s, buf_str(&a));
+		buf_free(&a);
+	}
+	options_free(&impl);
 	for (size_t i = 0; i < s->opts.nsets; i++) {
 		struct buf a = BUF_INIT;
 
@@ -421,7 +550,16 @@ static int setup(struct setup *s, const char *cmd, int argc, char **argv, unsign
 		.fata = s->self,
 		.fata_home = s->home,
 	};
+	if (gen_check(&s->plan, err, sizeof(err)) < 0)
+		return say_error(err);
 	return 0;
+
+bad_options:
+	if (saved)
+		fprintf(stderr, "%s (from fata/configure.args; run fata configure again)\n", err);
+	else
+		fprintf(stderr, "%s\n", err);
+	return 1;
 }
 
 /* The files configure writes, in writing order (the Makefile last). */
@@ -645,12 +783,43 @@ static int cmd_describe(int argc, char **argv)
 		buf_printf(&b, LABEL "%s (%s", i ? "" : "Devices", d->name, d->cls->name);
 		for (size_t j = 0; j < d->nparams; j++)
 			buf_printf(&b, ", %s = %s", d->params[j].name, d->params[j].value);
+		if (d->impl->summary) {
+			buf_puts(&b, "; ");
+			gen_expand(&b, d->impl->summary, d);
+		}
 		buf_puts(&b, ")\n");
 	}
-	if (cfg->nkeys == 0)
+	if (cfg->nkeys == 0 && cfg->nimpl_keys == 0)
 		buf_printf(&b, LABEL "(none)\n", "Keys");
-	/* Key lines: "NAME = VALUE (default|configure)", padded to one column, then type and doc. */
+	/* Key lines: "NAME = VALUE (default|configure)", padded to one column, then type and doc;
+	 * the implementation keys first. */
 	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < cfg->nimpl_keys; i++) {
+			const struct impl_key *k = cfg->impl_keys[i];
+			struct buf head = BUF_INIT;
+			bool given = false;
+
+			for (size_t j = 0; j < s.nargs; j++) {
+				size_t n = strlen(k->name);
+
+				if (strncmp(s.args[j], "--", 2) == 0 && strncmp(s.args[j] + 2, k->name, n) == 0 &&
+				    s.args[j][2 + n] == '=')
+					given = true;
+			}
+			buf_printf(&head, "%s = %s (%s)", k->name, cfg->impl_values[i],
+				   given ? "configure" : "default");
+			if (pass == 0) {
+				if (head.len > width)
+					width = head.len;
+			} else {
+				char list[256];
+
+				impl_key_choices(k, 0, list, sizeof(list));
+				buf_printf(&b, LABEL "%-*s   implementation (%s), configure: %s\n",
+					   i ? "" : "Keys", (int)width, buf_str(&head), list, k->doc);
+			}
+			buf_free(&head);
+		}
 		for (size_t i = 0; i < cfg->nkeys; i++) {
 			const struct config_key *k = &cfg->keys[i];
 			struct buf head = BUF_INIT;
@@ -662,7 +831,8 @@ static int cmd_describe(int argc, char **argv)
 				if (head.len > width)
 					width = head.len;
 			} else {
-				buf_printf(&b, LABEL "%-*s   %s, %s%s%s\n", i ? "" : "Keys", (int)width,
+				buf_printf(&b, LABEL "%-*s   %s, %s%s%s\n",
+					   i || cfg->nimpl_keys ? "" : "Keys", (int)width,
 					   buf_str(&head), fata_key_type_name(k->type),
 					   stage_short(k->stage), k->doc[0] ? ": " : "", k->doc);
 			}
@@ -747,6 +917,21 @@ static int cmd_clean(int argc, char **argv)
 			files = xrealloc(files, (nfiles + 1) * sizeof(*files));
 			files[nfiles++] = xstrdup(cfg.files[i].name);
 		}
+		/* The images of every implementation, also those of earlier configurations. */
+		for (size_t i = 0; i < cfg.ndevices; i++) {
+			for (const struct device_impl *im = cfg.devices[i].cls->impls; im->connect; im++) {
+				struct buf name = BUF_INIT;
+
+				if (!im->image)
+					continue;
+				gen_expand(&name, im->image, &cfg.devices[i]);
+				if (config_file_name_valid(buf_str(&name))) {
+					files = xrealloc(files, (nfiles + 1) * sizeof(*files));
+					files[nfiles++] = xstrdup(buf_str(&name));
+				}
+				buf_free(&name);
+			}
+		}
 		config_free(&cfg);
 	} else if (access(pr.config_path, F_OK) == 0) {
 		fprintf(stderr, "%s\nfata: cleaning what the generated files name\n", err);
@@ -779,6 +964,272 @@ static int cmd_clean(int argc, char **argv)
 	}
 	free(makefile);
 	project_free(&pr);
+	return status;
+}
+
+/* --- crunch: a folder as C data ------------------------------------------------------------------ */
+
+struct centry {
+	char *name;			/* one component; "" for the root */
+	char *host;			/* path on the host */
+	bool dict;
+	uint64_t size;			/* value: bytes; dictionary: members */
+	uint32_t first;
+	int64_t mtime;
+	size_t parent;
+	dev_t dev;
+	ino_t ino;
+};
+
+static int by_centry_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Lists the folder of entry `i` and appends its members (sorted) to the table. */
+static int crunch_scan(struct centry **e, size_t *n, size_t i)
+{
+	DIR *dir = opendir((*e)[i].host);
+	struct dirent *de;
+	char **names = NULL;
+	size_t count = 0;
+	int r = 0;
+
+	if (!dir) {
+		fprintf(stderr, "fata: crunch: cannot read %s: %s\n", (*e)[i].host, strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(dir)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		names = xrealloc(names, (count + 1) * sizeof(*names));
+		names[count++] = xstrdup(de->d_name);
+	}
+	closedir(dir);
+	if (count > 1)
+		qsort(names, count, sizeof(*names), by_centry_name);
+	(*e)[i].first = (uint32_t)*n;
+	(*e)[i].size = 0;
+	for (size_t j = 0; j < count; j++) {
+		struct buf host = BUF_INIT;
+		struct stat st;
+
+		buf_printf(&host, "%s/%s", (*e)[i].host, names[j]);
+		if (strlen(names[j]) > 255) {
+			fprintf(stderr, "fata: crunch: skipping %s: the name is longer than 255 bytes\n",
+				host.s);
+		} else if (stat(host.s, &st) < 0) {
+			fprintf(stderr, "fata: crunch: skipping %s: %s\n", host.s, strerror(errno));
+		} else if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+			fprintf(stderr, "fata: crunch: skipping %s: neither a file nor a folder\n", host.s);
+		} else {
+			for (size_t a = i;; a = (*e)[a].parent) {
+				if (S_ISDIR(st.st_mode) && (*e)[a].dev == st.st_dev && (*e)[a].ino == st.st_ino) {
+					fprintf(stderr, "fata: crunch: %s is a link to a folder that contains "
+						"it; expected no loops\n", host.s);
+					r = -1;
+				}
+				if (a == 0)
+					break;
+			}
+			if (r < 0) {
+				buf_free(&host);
+				break;
+			}
+			*e = xrealloc(*e, (*n + 1) * sizeof(**e));
+			(*e)[*n] = (struct centry){
+				.name = xstrdup(names[j]),
+				.host = host.s,
+				.dict = S_ISDIR(st.st_mode),
+				.size = S_ISDIR(st.st_mode) ? 0 : (uint64_t)st.st_size,
+				.mtime = st.st_mtime,
+				.parent = i,
+				.dev = st.st_dev,
+				.ino = st.st_ino,
+			};
+			host = (struct buf)BUF_INIT;
+			(*n)++;
+			(*e)[i].size++;
+		}
+		buf_free(&host);
+	}
+	for (size_t j = 0; j < count; j++)
+		free(names[j]);
+	free(names);
+	return r;
+}
+
+/* Appends `len` bytes as C string literal lines, a line break after each newline. */
+static void put_c_bytes(struct buf *b, const unsigned char *p, size_t len)
+{
+	size_t col = 0;
+
+	buf_puts(b, "\t\"");
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = p[i];
+
+		if (col >= 72) {
+			buf_puts(b, "\"\n\t\"");
+			col = 0;
+		}
+		if (c == '\n') {
+			buf_puts(b, "\\n");
+			if (i + 1 < len) {
+				buf_puts(b, "\"\n\t\"");
+				col = 0;
+				continue;
+			}
+		} else if (c == '"' || c == '\\' || c == '?') {
+			buf_putc(b, '\\');
+			buf_putc(b, (char)c);
+			col += 2;
+		} else if (c >= 32 && c < 127) {
+			buf_putc(b, (char)c);
+			col++;
+		} else {
+			/* Octal: always three digits, so a following digit cannot join it. */
+			buf_printf(b, "\\%03o", c);
+			col += 4;
+		}
+	}
+	buf_puts(b, "\"");
+}
+
+static int read_file(const char *path, unsigned char **data, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	struct buf b = BUF_INIT;
+	char chunk[65536];
+	size_t n;
+
+	if (!f)
+		return -1;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_put(&b, chunk, n);
+	if (ferror(f)) {
+		fclose(f);
+		buf_free(&b);
+		return -1;
+	}
+	fclose(f);
+	*data = (unsigned char *)b.s;
+	*len = b.len;
+	return 0;
+}
+
+static int cmd_crunch(int argc, char **argv)
+{
+	const char *name = "kv", *mtime_text = NULL, *dir = NULL, *outpath = NULL;
+	struct centry *e;
+	struct buf out = BUF_INIT;
+	size_t n = 1;
+	int64_t mtime = 0;
+	uint64_t total = 0;
+	char err[ERR_MAX];
+	struct stat st;
+	int status = 1;
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			return show_help("crunch", NULL);
+		if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
+			name = argv[++i];
+		else if (strncmp(argv[i], "--name=", 7) == 0)
+			name = argv[i] + 7;
+		else if (strcmp(argv[i], "--mtime") == 0 && i + 1 < argc)
+			mtime_text = argv[++i];
+		else if (strncmp(argv[i], "--mtime=", 8) == 0)
+			mtime_text = argv[i] + 8;
+		else if (argv[i][0] == '-' && argv[i][1])
+			return say_error("fata: crunch takes --name NAME, --mtime SECONDS, DIR and OUT.c; "
+				     "try fata help crunch");
+		else if (!dir)
+			dir = argv[i];
+		else if (!outpath)
+			outpath = argv[i];
+		else
+			return say_error("fata: crunch takes one DIR and one OUT.c; try fata help crunch");
+	}
+	if (!dir || !outpath)
+		return say_error("fata: crunch needs DIR and OUT.c; try fata help crunch");
+	for (const char *c = name; *c; c++) {
+		if (!(isalnum((unsigned char)*c) || *c == '_') || isdigit((unsigned char)name[0]))
+			return say_error("fata: crunch: --name must be a C identifier");
+	}
+	if (mtime_text) {
+		union fata_key_value v;
+
+		if (fata_key_value_parse(FATA_KEY_INT, mtime_text, &v) < 0 || v.i < 0)
+			return say_error("fata: crunch: --mtime expects seconds since the epoch");
+		mtime = v.i;
+	}
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "fata: crunch: %s is not a folder\n", dir);
+		return 1;
+	}
+	e = xmalloc(sizeof(*e));
+	e[0] = (struct centry){ .name = xstrdup(""), .host = xstrdup(dir), .dict = true,
+				.mtime = st.st_mtime, .dev = st.st_dev, .ino = st.st_ino };
+	/* Breadth first: each folder's members are contiguous and come after it. */
+	for (size_t i = 0; i < n; i++) {
+		if (e[i].dict && crunch_scan(&e, &n, i) < 0)
+			goto out;
+	}
+	if (n > UINT32_MAX) {
+		fprintf(stderr, "fata: crunch: too many entries\n");
+		goto out;
+	}
+	buf_puts(&out, "/* Generated by fata crunch from ");
+	gen_comment_text(&out, dir);
+	buf_puts(&out, "; edits are lost at the next build. */\n#include <fata/kv.h>\n");
+	for (size_t i = 0; i < n; i++) {
+		unsigned char *data;
+		size_t len;
+
+		if (e[i].dict || e[i].size == 0)
+			continue;
+		if (read_file(e[i].host, &data, &len) < 0) {
+			fprintf(stderr, "fata: crunch: cannot read %s: %s\n", e[i].host, strerror(errno));
+			goto out;
+		}
+		e[i].size = len;
+		total += len;
+		buf_puts(&out, "\n/* ");
+		gen_comment_text(&out, e[i].host + strlen(dir));
+		buf_printf(&out, " (%zu bytes) */\nstatic const unsigned char v%zu[] =\n", len, i);
+		put_c_bytes(&out, data, len);
+		buf_puts(&out, ";\n");
+		free(data);
+	}
+	buf_puts(&out, "\nstatic const struct fata_kv_crunch_entry entries[] = {\n");
+	for (size_t i = 0; i < n; i++) {
+		buf_printf(&out, "\t/* %zu */ { .name = ", i);
+		buf_c_string(&out, e[i].name);
+		if (e[i].dict)
+			buf_printf(&out, ", .kind = FATA_KV_DICTIONARY, .size = %llu, .first = %u",
+				   (unsigned long long)e[i].size, e[i].first);
+		else if (e[i].size)
+			buf_printf(&out, ", .kind = FATA_KV_VALUE, .data = v%zu, .size = %llu", i,
+				   (unsigned long long)e[i].size);
+		else
+			buf_puts(&out, ", .kind = FATA_KV_VALUE, .data = NULL, .size = 0");
+		buf_printf(&out, ", .mtime = %lld },\n", (long long)(mtime_text ? mtime : e[i].mtime));
+	}
+	buf_printf(&out, "};\n\n/* %zu entries, %llu bytes of data. */\n", n,
+		   (unsigned long long)total);
+	buf_printf(&out, "const struct fata_kv_crunch fata_static_%s = { entries, %zu };\n", name, n);
+	if (write_atomic(outpath, buf_str(&out), out.len, err, sizeof(err)) < 0) {
+		say_error(err);
+		goto out;
+	}
+	status = 0;
+out:
+	for (size_t i = 0; i < n; i++) {
+		free(e[i].name);
+		free(e[i].host);
+	}
+	free(e);
+	buf_free(&out);
 	return status;
 }
 
@@ -816,6 +1267,7 @@ int main(int argc, char **argv)
 		{ "describe", cmd_describe },
 		{ "query", cmd_query },
 		{ "help", cmd_help },
+		{ "crunch", cmd_crunch },
 	};
 	const char *cmd = argc > 1 ? argv[1] : NULL;
 

@@ -39,10 +39,48 @@ static void list_configure_keys(const struct config *cfg, struct buf *b)
 			continue;
 		buf_printf(b, "%s--%s", n++ ? ", " : "", cfg->keys[i].name);
 	}
+	for (size_t i = 0; i < cfg->nimpl_keys; i++)
+		buf_printf(b, "%s--%s", n++ ? ", " : "", cfg->impl_keys[i]->name);
+}
+
+/* --KEY[=VALUE] of an implementation key: one of its choices. */
+static int impl_option(const char *name, const char *value, const char *next, int *i,
+		       const struct config *cfg, int index, struct options *o, char *err,
+		       size_t errlen)
+{
+	const struct impl_key *k = cfg->impl_keys[index];
+	char list[256];
+
+	impl_key_choices(k, 0, list, sizeof(list));
+	if (!value) {
+		if (next && next[0] != '-' && impl_key_choice(k, next)) {
+			value = next;
+			(*i)++;
+		} else if (impl_key_choice(k, "true")) {
+			value = "true";	/* --dhcp alone, as a bool key */
+		} else if (next && next[0] != '-') {
+			value = next;
+			(*i)++;
+		} else {
+			return set_err(err, errlen, "fata: --%s needs a value; expected one of: %s", name,
+				       list);
+		}
+	}
+	if (!impl_key_choice(k, value))
+		return set_err(err, errlen, "fata: --%s=%s: expected one of: %s", name, value, list);
+	for (size_t j = 0; j < o->nimpls; j++) {
+		if (o->impls[j].index == (size_t)index)
+			return set_err(err, errlen, "fata: --%s is given twice; expected each key once",
+				       name);
+	}
+	o->impls = xrealloc(o->impls, (o->nimpls + 1) * sizeof(*o->impls));
+	o->impls[o->nimpls++] = (struct impl_setting){ .index = (size_t)index, .value = value };
+	return 0;
 }
 
 static int key_option(const char *cmd, int argc, char *const *argv, int *i,
-		      const struct config *cfg, struct options *o, char *err, size_t errlen)
+		      const struct config *cfg, unsigned flags, struct options *o, char *err,
+		      size_t errlen)
 {
 	const char *arg = argv[*i] + 2, *eq = strchr(arg, '='), *value = eq ? eq + 1 : NULL;
 	size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
@@ -60,6 +98,17 @@ static int key_option(const char *cmd, int argc, char *const *argv, int *i,
 			(*i)++;
 		free(name);
 		return 0;
+	}
+	if (config_find_impl_key(cfg, name) >= 0) {
+		r = impl_option(name, value, next, i, cfg, config_find_impl_key(cfg, name), o, err,
+				errlen);
+		goto out;
+	}
+	if (flags & OPT_IMPL_ONLY) {
+		if (!value && next_is_value)
+			(*i)++;
+		r = 0;
+		goto out;
 	}
 	k = config_find_key(cfg, name);
 	if (!k) {
@@ -183,7 +232,7 @@ int options_parse(const char *cmd, int argc, char *const *argv, const struct con
 				continue;
 			}
 			if (strncmp(arg, "--", 2) == 0 && arg[2] && arg[2] != '=') {
-				if (key_option(cmd, argc, argv, &i, cfg, o, err, errlen) < 0)
+				if (key_option(cmd, argc, argv, &i, cfg, flags, o, err, errlen) < 0)
 					return -1;
 				continue;
 			}
@@ -204,6 +253,7 @@ int options_parse(const char *cmd, int argc, char *const *argv, const struct con
 void options_free(struct options *o)
 {
 	free(o->sets);
+	free(o->impls);
 	memset(o, 0, sizeof(*o));
 }
 

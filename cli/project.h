@@ -23,6 +23,11 @@ struct key_setting {
 	const char *value;		/* points into argv */
 };
 
+struct impl_setting {
+	size_t index;			/* into cfg->impl_keys */
+	const char *value;		/* one of the key's choices; points into argv or is static */
+};
+
 struct options {
 	const char *target;		/* -t, --target; NULL when absent */
 	const char *file;		/* -f, --file; NULL when absent */
@@ -31,17 +36,21 @@ struct options {
 	bool has_keys;			/* some --KEY given */
 	struct key_setting *sets;	/* only when parsed with a config */
 	size_t nsets;
+	struct impl_setting *impls;	/* implementation keys (--kv_ro=...), with a config */
+	size_t nimpls;
 };
 
 enum {
 	OPT_CONFIGURE = 1 << 0,		/* accepts -t and --KEY[=VALUE] */
 	OPT_POSITIONAL = 1 << 1,	/* accepts one positional argument */
+	OPT_IMPL_ONLY = 1 << 2,		/* with a config: only implementation keys, others skipped */
 };
 
 /*
  * Parses the arguments after the command's name. Without a config, --KEY arguments are only
  * skipped (to find -f and -t first); with one, each must be a key settable at configure time
- * with a valid value. Returns 0, or -1 with a one-line message "fata: ..." in `err`.
+ * with a valid value, or an implementation key with one of its choices (OPT_IMPL_ONLY: only
+ * those are looked at, before config_resolve() adds the generic keys they imply). Returns 0, or -1 with a one-line message "fata: ..." in `err`.
  */
 int options_parse(const char *cmd, int argc, char *const *argv, const struct config *cfg,
 		  unsigned flags, struct options *o, char *err, size_t errlen);

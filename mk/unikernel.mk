@@ -6,6 +6,7 @@
 .PHONY: all depends build clean
 
 include $(FATA_HOME)/mk/flags.mk
+include $(FATA_HOME)/mk/kv.mk
 
 V ?= 0
 ifeq ($(V),1)

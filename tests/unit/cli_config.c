@@ -193,15 +193,15 @@ static void test_errors(void)
 	bad(HEAD "\n[device time]\nclass = time\n\n\n\nclass = blok\n",
 	    "config.ini:9: duplicate field \"class\" in [device time] (first set at line 5)");
 	bad(HEAD "[device time]\n\n\n\nclass = blok\n",
-	    "config.ini:7: unknown device class \"blok\"; expected one of: time, console, block");
+	    "config.ini:7: unknown device class \"blok\"; expected one of: time, console, block, kv_ro, stackv4");
 	bad(HEAD "[device time]\nclas = time\n",
 	    "config.ini:4: unknown field \"clas\" in [device time]; expected one of: class");
 	bad(HEAD "[device time]\n[device c]\nclass = console\n",
-	    "config.ini:3: [device time] has no class; expected class = one of: time, console, block");
+	    "config.ini:3: [device time] has no class; expected class = one of: time, console, block, kv_ro, stackv4");
 	bad(HEAD "[device time]\n", "config.ini:3: [device time] has no class; expected class = one "
-	    "of: time, console, block");
+	    "of: time, console, block, kv_ro, stackv4");
 	bad(HEAD "[device storage]\nfile = disk.img\n", "config.ini:3: [device storage] has no class; "
-	    "expected class = one of: time, console, block");
+	    "expected class = one of: time, console, block, kv_ro, stackv4");
 	bad(HEAD "[device 2fast]\nclass = time\n", "config.ini:3: device name \"2fast\" is not a C "
 	    "identifier; expected letters, digits and _, not starting with a digit (at most 63)");
 	bad(HEAD "[device my-time]\nclass = time\n", "config.ini:3: device name \"my-time\" is not a C "
@@ -292,7 +292,7 @@ static void test_first_error_wins(void)
 {
 	/* Parsing stops at the first error: later ones are not reported. */
 	bad(HEAD "[device a]\nclass = blok\n[device 9]\n",
-	    "config.ini:4: unknown device class \"blok\"; expected one of: time, console, block");
+	    "config.ini:4: unknown device class \"blok\"; expected one of: time, console, block, kv_ro, stackv4");
 }
 
 static void test_load(void)
@@ -354,6 +354,7 @@ static void test_gen(void)
 
 	if (!ok(parse(text, &cfg) == 0, "generator input parses"))
 		return;
+	ok(config_resolve(&cfg, TARGET_HVT, NULL, err, sizeof(err)) == 0, "resolves for hvt");
 	gen_main_c(&b, &plan);
 	ok(strstr(buf_str(&b), ".default_text = \"say \\\"hi\\\"\\\\n ?\\?= */\",") != NULL,
 	   "string escaped in main.c");
@@ -396,6 +397,7 @@ static void test_gen(void)
 	ok(parse("[unikernel]\nname = blk\n[device disk0]\nfile = d \"1\".img\nclass = block\n"
 		 "[device t]\nclass = time\n[device disk1]\nclass = block\nfile = e.img\n", &cfg) == 0,
 	   "block devices parse, file before class");
+	ok(config_resolve(&cfg, TARGET_HVT, NULL, err, sizeof(err)) == 0, "resolves");
 	is_str(config_device_field(&cfg.devices[0], "file"), "d \"1\".img", "block file field");
 	ok(config_device_field(&cfg.devices[1], "file") == NULL, "time has no file");
 	plan.values = NULL;
@@ -421,6 +423,7 @@ static void test_gen(void)
 	config_free(&cfg);
 
 	ok(parse("[unikernel]\nname = nokeys\n", &cfg) == 0, "no keys parses");
+	ok(config_resolve(&cfg, TARGET_HVT, NULL, err, sizeof(err)) == 0, "resolves");
 	gen_main_c(&b, &plan);
 	ok(strstr(buf_str(&b), "static struct fata_key keys[1];") != NULL, "dummy key array");
 	ok(strstr(buf_str(&b), ".nkeys = 0,") != NULL, "nkeys 0");
