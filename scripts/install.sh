@@ -14,7 +14,7 @@ cp -r "$root/mk" "$root/include" "$home/"
 mkdir -p "$home/libc" && cp -r "$root/libc/include" "$home/libc/"
 for t in unix hvt spt; do
 	if [ -f "$root/build/$t/libfata.a" ]; then
-		mkdir -p "$home/build/$t" && cp "$root/build/$t/libfata.a" "$home/build/$t/"
+		mkdir -p "$home/build/$t" && cp "$root/build/$t/"*.a "$home/build/$t/"
 	fi
 done
 echo "installed fata in $prefix (runtime in $home)"

@@ -25,6 +25,7 @@
 #include <fata/keys.h>
 #include <fata/netif.h>
 #include <fata/sched.h>
+#include <fata/tcp.h>
 
 struct fata_stack;
 struct fata_udp;
@@ -57,6 +58,15 @@ struct fata_stack_config {
  * Returns NULL after logging the reason (interface missing, bad address, out of memory).
  */
 struct fata_stack *fata_stack_connect(const struct fata_stack_config *cfg);
+
+/*
+ * The socket stack (unix, --net=socket): the same interface over the host kernel's sockets,
+ * listening on cfg->ipv4's address (0.0.0.0: every address). Only the name and ipv4 of the
+ * configuration are used. Logs "Manager: connect" and "Manager: configuring" under
+ * tcpip-stack-socket. fata_stack_mac(), fata_stack_netif() and fata_stack_stats() tell nothing
+ * on this stack (zeros, NULL): the host kernel owns the interfaces.
+ */
+struct fata_stack *fata_stack_connect_socket(const struct fata_stack_config *cfg);
 
 /*
  * Assembles a stack on an interface the caller made (e.g. with fata_netif_create()); the stack

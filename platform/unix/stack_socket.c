@@ -1,0 +1,470 @@
+/*
+ * The socket stack (unix, `fata configure --net=socket`): include/fata/net.h and tcp.h over the
+ * host kernel's sockets. It is linked instead of the direct stack (build/unix/libfata_socket.a
+ * comes before libfata.a), so code written against the stack interface cannot tell which one it
+ * runs on; the choice costs nothing at run time.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <fata/log.h>
+#include <fata/net.h>
+#include <fata/runtime.h>
+#include <fata/sched.h>
+#include <fata/tcp.h>
+
+FATA_LOG_SOURCE(log_stack, "tcpip-stack-socket");
+FATA_LOG_SOURCE(log_udp, "udpv4-socket");
+FATA_LOG_SOURCE(log_tcp, "tcpv4-socket");
+
+#define LISTEN_BACKLOG 128
+
+struct listener {
+	struct fata_stack *stack;
+	uint16_t port;
+	int fd;
+	bool stopping;
+	fata_tcp_handler handler;
+	void *arg;
+	struct listener *next;
+};
+
+struct fata_stack {
+	struct fata_stack_config cfg;
+	uint32_t addr;			/* the address we bind to: --ipv4 (0: every address) */
+	struct listener *listeners;
+};
+
+struct fata_udp {
+	int fd;
+	uint16_t port;
+};
+
+struct fata_tcp {
+	int fd;
+	uint32_t peer_ip;
+	uint16_t peer_port;
+	bool in_handler;	/* the listener's fiber frees it when the handler returns */
+	bool closed;
+};
+
+char *fata_ipv4_format(uint32_t addr, char buf[FATA_IPV4_STRLEN])
+{
+	snprintf(buf, FATA_IPV4_STRLEN, "%u.%u.%u.%u", addr >> 24, addr >> 16 & 255, addr >> 8 & 255,
+		 addr & 255);
+	return buf;
+}
+
+static struct sockaddr_in sin_of(uint32_t ip, uint16_t port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+
+	sin.sin_addr.s_addr = htonl(ip);
+	sin.sin_port = htons(port);
+	return sin;
+}
+
+/* A non-blocking, close-on-exec socket, or -errno. */
+static int new_socket(int type)
+{
+	int fd = socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	return fd < 0 ? -errno : fd;
+}
+
+/* Waits until `fd` is ready for `events`; 0, or -ETIMEDOUT when the deadline passed first. */
+static int wait_fd(int fd, int events, uint64_t deadline)
+{
+	return fata_wait_io(fd, events, deadline) ? 0 : -ETIMEDOUT;
+}
+
+/* --- the stack ------------------------------------------------------------------------------- */
+
+struct fata_stack *fata_stack_connect_socket(const struct fata_stack_config *cfg)
+{
+	struct fata_stack *s = calloc(1, sizeof(*s));
+	char ip[FATA_IPV4_STRLEN];
+
+	fata_log(&log_stack, FATA_LOG_INFO, "Manager: connect");
+	if (!s) {
+		fata_log(&log_stack, FATA_LOG_ERROR, "out of memory");
+		return NULL;
+	}
+	s->cfg = *cfg;
+	s->addr = cfg->ipv4.addr;
+	fata_log(&log_stack, FATA_LOG_INFO, "Manager: configuring");
+	fata_log(&log_stack, FATA_LOG_DEBUG, "listening on %s", fata_ipv4_format(s->addr, ip));
+	return s;
+}
+
+void fata_stack_disconnect(struct fata_stack *s)
+{
+	while (s && s->listeners)
+		fata_tcp_unlisten(s, s->listeners->port);
+	free(s);
+}
+
+struct fata_ipv4_config fata_stack_ipv4(struct fata_stack *s)
+{
+	struct fata_ipv4_config c = { .addr = s->cfg.ipv4, .gateway = s->cfg.gateway };
+
+	return c;
+}
+
+/* The host kernel owns the interfaces: there is no MAC, netif or per-layer count of our own. */
+void fata_stack_mac(struct fata_stack *s, uint8_t mac[FATA_MAC_LEN])
+{
+	(void)s;
+	memset(mac, 0, FATA_MAC_LEN);
+}
+
+struct fata_netif *fata_stack_netif(struct fata_stack *s)
+{
+	(void)s;
+	return NULL;
+}
+
+void fata_stack_stats(struct fata_stack *s, struct fata_stack_stats *out)
+{
+	(void)s;
+	memset(out, 0, sizeof(*out));
+}
+
+void fata_stack_stats_log(struct fata_stack *s)
+{
+	(void)s;
+}
+
+/* --- UDP ------------------------------------------------------------------------------------- */
+
+struct fata_udp *fata_udp_bind(struct fata_stack *s, uint16_t port)
+{
+	struct fata_udp *u = calloc(1, sizeof(*u));
+	struct sockaddr_in sin = sin_of(s->addr, port);
+	socklen_t len = sizeof(sin);
+	int fd, err;
+
+	if (!u) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	fd = new_socket(SOCK_DGRAM);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&sin, &len) < 0) {
+		err = fd < 0 ? -fd : errno;
+		fata_log(&log_udp, FATA_LOG_DEBUG, "bind to port %u failed: %s", port, strerror(err));
+		if (fd >= 0)
+			close(fd);
+		free(u);
+		errno = err;
+		return NULL;
+	}
+	u->fd = fd;
+	u->port = ntohs(sin.sin_port);
+	return u;
+}
+
+uint16_t fata_udp_port(const struct fata_udp *u)
+{
+	return u->port;
+}
+
+long fata_udp_recv(struct fata_udp *u, void *buf, size_t len, uint32_t *src_ip, uint16_t *src_port,
+		   uint64_t deadline)
+{
+	for (;;) {
+		struct sockaddr_in sin;
+		socklen_t slen = sizeof(sin);
+		ssize_t n = recvfrom(u->fd, buf, len, MSG_TRUNC, (struct sockaddr *)&sin, &slen);
+
+		if (n >= 0) {
+			if (src_ip)
+				*src_ip = ntohl(sin.sin_addr.s_addr);
+			if (src_port)
+				*src_port = ntohs(sin.sin_port);
+			return (size_t)n > len ? (long)len : (long)n;
+		}
+		if (errno != EAGAIN && errno != EINTR)
+			return -errno;
+		if (wait_fd(u->fd, FATA_IO_READ, deadline) < 0)
+			return -ETIMEDOUT;
+	}
+}
+
+int fata_udp_send(struct fata_udp *u, uint32_t dst_ip, uint16_t dst_port, const void *buf,
+		  size_t len)
+{
+	struct sockaddr_in sin = sin_of(dst_ip, dst_port);
+
+	if (len > FATA_UDP_MAX_PAYLOAD)
+		return -EMSGSIZE;
+	for (;;) {
+		if (sendto(u->fd, buf, len, 0, (struct sockaddr *)&sin, sizeof(sin)) >= 0)
+			return 0;
+		if (errno != EAGAIN && errno != EINTR)
+			return -errno;
+		/* UDP sends never block for long: wait for room, as the direct stack's would. */
+		fata_wait_io(u->fd, FATA_IO_WRITE, FATA_NEVER);
+	}
+}
+
+void fata_udp_close(struct fata_udp *u)
+{
+	if (u) {
+		close(u->fd);
+		free(u);
+	}
+}
+
+/* --- TCP ------------------------------------------------------------------------------------- */
+
+static struct fata_tcp *conn_new(int fd, const struct sockaddr_in *peer)
+{
+	struct fata_tcp *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->fd = fd;
+	c->peer_ip = ntohl(peer->sin_addr.s_addr);
+	c->peer_port = ntohs(peer->sin_port);
+	return c;
+}
+
+struct handler_ctx {
+	struct listener *l;
+	struct fata_tcp *conn;
+};
+
+/* One fiber per connection: runs the handler, then closes what it left open. */
+static int handler_fiber(void *arg)
+{
+	struct handler_ctx *h = arg;
+	struct fata_tcp *c = h->conn;
+
+	h->l->handler(c, h->l->arg);
+	if (!c->closed)
+		close(c->fd);
+	free(c);
+	free(h);
+	return 0;
+}
+
+static int listener_fiber(void *arg)
+{
+	struct listener *l = arg;
+
+	while (!l->stopping) {
+		struct sockaddr_in peer;
+		socklen_t plen = sizeof(peer);
+		int fd = accept4(l->fd, (struct sockaddr *)&peer, &plen, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		struct handler_ctx *h;
+		struct fata_fiber *f;
+
+		if (fd < 0) {
+			if (errno == EAGAIN || errno == EINTR || errno == ECONNABORTED) {
+				fata_wait_io(l->fd, FATA_IO_READ, FATA_NEVER);
+				continue;
+			}
+			if (l->stopping)
+				break;
+			/* Out of descriptors or memory: back off rather than spin. */
+			fata_log(&log_tcp, FATA_LOG_WARNING, "accept on port %u: %s", l->port,
+				 strerror(errno));
+			fata_sleep_ns(100 * 1000000ull);
+			continue;
+		}
+		h = calloc(1, sizeof(*h));
+		if (h)
+			h->conn = conn_new(fd, &peer);
+		if (!h || !h->conn) {
+			fata_log(&log_tcp, FATA_LOG_WARNING, "out of memory: connection dropped");
+			close(fd);
+			free(h);
+			continue;
+		}
+		h->l = l;
+		h->conn->in_handler = true;
+		f = fata_spawn(handler_fiber, h, 0);
+		if (!f) {
+			fata_log(&log_tcp, FATA_LOG_WARNING, "out of memory: connection dropped");
+			close(fd);
+			free(h->conn);
+			free(h);
+			continue;
+		}
+		fata_detach(f);
+	}
+	close(l->fd);
+	free(l);
+	return 0;
+}
+
+int fata_tcp_listen(struct fata_stack *s, uint16_t port, fata_tcp_handler handler, void *arg)
+{
+	struct sockaddr_in sin = sin_of(s->addr, port);
+	struct listener *l;
+	struct fata_fiber *f;
+	int fd, one = 1, err;
+
+	for (l = s->listeners; l; l = l->next)
+		if (l->port == port)
+			return -EADDRINUSE;
+	fd = new_socket(SOCK_STREAM);
+	if (fd < 0)
+		return fd;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 || listen(fd, LISTEN_BACKLOG) < 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	l = calloc(1, sizeof(*l));
+	if (!l) {
+		close(fd);
+		return -ENOMEM;
+	}
+	*l = (struct listener){ .stack = s, .port = port, .fd = fd, .handler = handler, .arg = arg };
+	f = fata_spawn(listener_fiber, l, 0);
+	if (!f) {
+		close(fd);
+		free(l);
+		return -ENOMEM;
+	}
+	fata_detach(f);
+	l->next = s->listeners;
+	s->listeners = l;
+	return 0;
+}
+
+int fata_tcp_unlisten(struct fata_stack *s, uint16_t port)
+{
+	for (struct listener **pp = &s->listeners; *pp; pp = &(*pp)->next) {
+		struct listener *l = *pp;
+
+		if (l->port != port)
+			continue;
+		*pp = l->next;
+		/* Wake its fiber with an error; it closes the socket and frees itself. */
+		l->stopping = true;
+		shutdown(l->fd, SHUT_RDWR);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+struct fata_tcp *fata_tcp_connect(struct fata_stack *s, uint32_t ip, uint16_t port,
+				  uint64_t deadline, int *err)
+{
+	struct sockaddr_in sin = sin_of(ip, port), local = sin_of(s->addr, 0);
+	struct fata_tcp *c;
+	int fd = new_socket(SOCK_STREAM), e = 0;
+	socklen_t elen = sizeof(e);
+
+	if (fd < 0)
+		goto fail;
+	if (s->addr && bind(fd, (struct sockaddr *)&local, sizeof(local)) < 0)
+		goto fail_errno;
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
+		if (errno != EINPROGRESS)
+			goto fail_errno;
+		if (wait_fd(fd, FATA_IO_WRITE, deadline) < 0) {
+			e = ETIMEDOUT;
+			goto fail_close;
+		}
+		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &elen) < 0)
+			goto fail_errno;
+		if (e)
+			goto fail_close;
+	}
+	c = conn_new(fd, &sin);
+	if (!c) {
+		e = ENOMEM;
+		goto fail_close;
+	}
+	return c;
+
+fail_errno:
+	e = errno;
+fail_close:
+	close(fd);
+	fd = -e;
+fail:
+	if (err)
+		*err = fd;
+	return NULL;
+}
+
+long fata_tcp_read(struct fata_tcp *c, void *buf, size_t len, uint64_t deadline)
+{
+	if (c->closed)
+		return -EBADF;
+	for (;;) {
+		ssize_t n = recv(c->fd, buf, len, 0);
+
+		if (n >= 0)
+			return (long)n;
+		if (errno != EAGAIN && errno != EINTR)
+			return -errno;
+		if (wait_fd(c->fd, FATA_IO_READ, deadline) < 0)
+			return -ETIMEDOUT;
+	}
+}
+
+long fata_tcp_write(struct fata_tcp *c, const void *buf, size_t len, uint64_t deadline)
+{
+	size_t done = 0;
+
+	if (c->closed)
+		return -EPIPE;
+	while (done < len) {
+		ssize_t n = send(c->fd, (const char *)buf + done, len - done, MSG_NOSIGNAL);
+
+		if (n >= 0) {
+			done += (size_t)n;
+			continue;
+		}
+		if (errno != EAGAIN && errno != EINTR)
+			return done ? (long)done : -errno;
+		if (wait_fd(c->fd, FATA_IO_WRITE, deadline) < 0)
+			return done ? (long)done : -ETIMEDOUT;
+	}
+	return (long)done;
+}
+
+int fata_tcp_shutdown(struct fata_tcp *c)
+{
+	return shutdown(c->fd, SHUT_WR) < 0 ? -errno : 0;
+}
+
+void fata_tcp_close(struct fata_tcp *c)
+{
+	if (!c || c->closed)
+		return;
+	close(c->fd);
+	c->closed = true;
+	if (!c->in_handler)
+		free(c);
+}
+
+void fata_tcp_peer(struct fata_tcp *c, uint32_t *ip, uint16_t *port)
+{
+	if (ip)
+		*ip = c->peer_ip;
+	if (port)
+		*port = c->peer_port;
+}
+
+int fata_tcp_set_nodelay(struct fata_tcp *c, bool on)
+{
+	int v = on;
+
+	return setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &v, sizeof(v)) < 0 ? -errno : 0;
+}
