@@ -90,8 +90,11 @@ deps:
 	$(Q)scripts/install-deps.sh
 
 check: deps
-	$(Q)$(MAKE) --no-print-directory all $(CHECK_DEPS)
+	$(Q)$(MAKE) --no-print-directory check-deps
 	$(Q)prove --exec '' -j2 $(CHECK_TESTS)
+
+.PHONY: check-deps
+check-deps: all $(CHECK_DEPS)
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all

@@ -22,4 +22,4 @@ endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_test,$(t))))
 
 # End-to-end tests: shell scripts that build and run real unikernels.
-CHECK_TESTS += $(sort $(wildcard tests/e2e/unix_*.t))
+CHECK_TESTS += $(sort $(wildcard tests/e2e/unix_*.t tests/e2e/solo5_*.t))
