@@ -6,6 +6,7 @@ FATA_GCC_INCLUDE := $(shell $(CC) -print-file-name=include)
 # host, our own stack-protector guard.
 FATA_GUEST_CFLAGS := -ffreestanding -nostdinc -fno-pic -fno-pie -mno-red-zone -mgeneral-regs-only \
 	-fno-asynchronous-unwind-tables -fstack-protector-strong -mstack-protector-guard=global \
-	-isystem $(FATA_HOME)/libc/include -isystem $(FATA_GCC_INCLUDE) -I$(FATA_HOME)/include
+	-isystem $(FATA_HOME)/libc/include -isystem $(FATA_GCC_INCLUDE) -I$(FATA_HOME)/include \
+	-I$(FATA_HOME)/abi
 FATA_GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 \
 	-Wl,-T,$(FATA_HOME)/mk/solo5.ld

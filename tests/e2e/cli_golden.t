@@ -197,7 +197,7 @@ ok $? "main.c without keys or devices compiles"
 run "$desc" configure -t hvt
 is "$rc" 0 "configure -t hvt"
 ok "$([ -f "$desc/fata/manifest.c" ]; echo $?)" "hvt: fata/manifest.c written"
-if (cd "$desc" && gcc -std=gnu11 -Wall -Wextra -Werror -c fata/manifest.c -o "$tmp/mft.o") 2>"$err" &&
+if (cd "$desc" && gcc -std=gnu11 -Wall -Wextra -Werror -I"$FATA_ROOT/abi" -c fata/manifest.c -o "$tmp/mft.o") 2>"$err" &&
 	objcopy -O binary --only-section=.note.solo5.manifest "$tmp/mft.o" "$tmp/mft.bin"; then
 	is "$(stat -c %s "$tmp/mft.bin")" 136 "manifest note is 136 bytes"
 	is "$(od -An -tx4 -N12 "$tmp/mft.bin" | tr -s ' ')" " 00000006 00000074 3154464d" \
@@ -218,7 +218,7 @@ check_golden manifest-block.c "$blk/fata/manifest.c" "manifest.c with a block de
 like "$(cat "$blk/fata/main.c")" 'storage = fata_block_connect\("storage", "disk.img"\);' \
 	"block connect: name and file"
 (cd "$blk" && gcc $cflags -I"$blk" -c fata/main.c -o "$tmp/obj.o" &&
-	gcc -std=gnu11 -Wall -Wextra -Werror -c fata/manifest.c -o "$tmp/mft.o") 2>"$err"
+	gcc -std=gnu11 -Wall -Wextra -Werror -I"$FATA_ROOT/abi" -c fata/manifest.c -o "$tmp/mft.o") 2>"$err"
 ok $? "block main.c and manifest.c compile"
 if objcopy -O binary --only-section=.note.solo5.manifest "$tmp/mft.o" "$tmp/mft.bin"; then
 	is "$(stat -c %s "$tmp/mft.bin")" 240 "manifest note with two entries is 240 bytes"
