@@ -7,25 +7,6 @@
 #include "solo5.h"
 #include "solo5_abi.h"
 
-int plat_net_open(const char *name, const char *ifname, struct plat_net_info *info, char *why,
-		  size_t whylen)
-{
-	const struct mft_entry *e;
-	int h = solo5_device_find(name, MFT_DEV_NET_BASIC, &e, why, whylen);
-
-	(void)ifname;
-	if (h < 0)
-		return h;
-	if (e->u.net_basic.mtu < 68) {
-		snprintf(why, whylen, "%s has an unusable mtu %u", name, (unsigned)e->u.net_basic.mtu);
-		return -EINVAL;
-	}
-	for (int i = 0; i < 6; i++)
-		info->mac[i] = e->u.net_basic.mac[i];
-	info->mtu = e->u.net_basic.mtu;
-	return h;
-}
-
 long plat_net_read(int handle, void *buf, size_t len)
 {
 	struct hvt_hc_net_read a = {

@@ -55,6 +55,25 @@ int plat_block_open(const char *name, const char *path, struct plat_block_info *
 	return h;
 }
 
+int plat_net_open(const char *name, const char *ifname, struct plat_net_info *info, char *why,
+		  size_t whylen)
+{
+	const struct mft_entry *e;
+	int h = solo5_device_find(name, MFT_DEV_NET_BASIC, &e, why, whylen);
+
+	(void)ifname;
+	if (h < 0)
+		return h;
+	if (e->u.net_basic.mtu < 68) {
+		snprintf(why, whylen, "%s has an unusable mtu %u", name, (unsigned)e->u.net_basic.mtu);
+		return -EINVAL;
+	}
+	for (int i = 0; i < 6; i++)
+		info->mac[i] = e->u.net_basic.mac[i];
+	info->mtu = e->u.net_basic.mtu;
+	return h;
+}
+
 /* Solo5 devices stay attached for the guest's whole life. */
 void plat_block_close(int handle)
 {
