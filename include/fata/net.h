@@ -1,5 +1,5 @@
 /*
- * The IPv4 network stack device (config.ini `class = stackv4`): UDP and, later, TCP over an
+ * The IPv4 network stack device (config.ini `class = stackv4`): UDP and TCP (fata/tcp.h) over an
  * Ethernet interface, with ARP, ICMP, IPv4 fragmentation and reassembly, and a DHCP client.
  *
  * Addresses and ports are in host byte order everywhere in this interface. Deadlines are
@@ -25,6 +25,7 @@
 #include <fata/keys.h>
 #include <fata/netif.h>
 #include <fata/sched.h>
+#include <fata/tcp.h>
 #include <fata/tcp.h>
 
 struct fata_stack;
@@ -170,6 +171,30 @@ struct fata_stack_stats {
 		uint64_t drop_no_port;		/* nobody bound the port (answered with ICMP) */
 		uint64_t drop_queue_full;	/* the socket's receive queue was full */
 	} udp;
+	struct {
+		uint64_t rx, tx;		/* segments */
+		uint64_t drop_short;		/* shorter than 20 bytes or than its data offset */
+		uint64_t drop_checksum;
+		uint64_t drop_bad;		/* to a group address, port 0, or bad flags */
+		uint64_t drop_unacceptable;	/* outside the window, a bad ACK, or PAWS */
+		uint64_t active_opens;		/* connections started by fata_tcp_connect() */
+		uint64_t passive_opens;		/* SYNs taken by a listener */
+		uint64_t established;		/* connections that reached ESTABLISHED */
+		uint64_t conn_dropped;		/* ended by a reset, a timeout or a failure */
+		uint64_t conn_limit;		/* refused: the stack's connection limit */
+		uint64_t backlog_drops;		/* SYNs dropped: the listener's backlog was full */
+		uint64_t rst_rx, rst_tx;
+		uint64_t challenge_acks;	/* RFC 5961 challenge ACKs sent */
+		uint64_t paws_drops;		/* old timestamps (RFC 7323 PAWS) */
+		uint64_t retransmits;		/* segments sent again */
+		uint64_t timeouts;		/* retransmission timer expiries */
+		uint64_t fast_retransmits;	/* on three duplicate ACKs */
+		uint64_t ooo_segments;		/* held out of order for reassembly */
+		uint64_t ooo_drops;		/* out of order with no room left to hold them */
+		uint64_t zero_window_probes;
+		uint64_t keepalive_probes;
+		uint64_t delayed_acks;		/* ACKs sent by the delayed-ACK timer */
+	} tcp;
 	struct {
 		uint64_t discovers, offers, requests, acks, naks;
 		uint64_t drop_bad;		/* malformed, or not for this client or transaction */

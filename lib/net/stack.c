@@ -1,5 +1,5 @@
 /*
- * The stack device: assembles Ethernet, ARP, IPv4, ICMP, UDP and the DHCP client on an
+ * The stack device: assembles Ethernet, ARP, IPv4, ICMP, UDP, TCP and the DHCP client on an
  * interface, runs the input fiber that hands each frame up the layers, and keeps the counters.
  */
 #include <errno.h>
@@ -20,6 +20,7 @@ FATA_LOG_SOURCE(log_arpv4, "arpv4");
 FATA_LOG_SOURCE(log_ipv4, "ipv4");
 FATA_LOG_SOURCE(log_icmp, "icmp");
 FATA_LOG_SOURCE(log_udp, "udp");
+FATA_LOG_SOURCE(log_tcp, "tcp");
 FATA_LOG_SOURCE(log_dhcp, "dhcp");
 
 /* Frames handled in a row before the input fiber lets the others run. */
@@ -37,6 +38,26 @@ struct net_tunables net_tunables_default = {
 	.icmp_burst = 10,
 	.udp_queue_bytes = 64 * 1024,
 	.dhcp_unit_ns = FATA_SEC(1),
+	.tcp_snd_buf = 64 * 1024,
+	.tcp_rcv_buf = 64 * 1024,
+	.tcp_ooo_max = 64 * 1024,
+	.tcp_max_conns = 1024,
+	.tcp_backlog = 128,
+	.tcp_msl_ns = FATA_SEC(30),
+	.tcp_rto_initial_ns = FATA_SEC(1),
+	.tcp_rto_min_ns = FATA_MS(200),
+	.tcp_rto_max_ns = FATA_SEC(60),
+	.tcp_retries = 15,
+	.tcp_syn_retries = 6,
+	.tcp_delack_ns = FATA_MS(40),
+	.tcp_fin_timeout_ns = FATA_SEC(60),
+	.tcp_keepalive_ns = 0,
+	.tcp_keepalive_intvl_ns = FATA_SEC(75),
+	.tcp_keepalive_probes = 9,
+	.tcp_challenge_acks = 1000,
+	.tcp_timestamps = true,
+	.tcp_window_scaling = true,
+	.tcp_sack = true,
 };
 
 char *fata_ipv4_format(uint32_t a, char buf[FATA_IPV4_STRLEN])
@@ -95,6 +116,8 @@ struct fata_stack *stack_new(struct fata_netif *netif, const char *name)
 	s->ip_id = (uint16_t)stack_random(s);
 	icmp_init(s);
 	udp_init(s);
+	if (tcp_init(s) < 0)
+		goto fail;
 	fata_mac_format(s->mac, mac);
 	fata_log(&log_ethif, FATA_LOG_INFO, "Connected Ethernet interface %s", mac);
 	fata_log(&log_arpv4, FATA_LOG_INFO, "Connected arpv4 device on %s", mac);
@@ -112,6 +135,7 @@ fail:
 
 void stack_free(struct fata_stack *s)
 {
+	tcp_free(s);	/* first: its last fibers may still send */
 	arp_flush(s);
 	ipv4_reasm_flush(s);
 	while (s->udp_socks)
@@ -343,6 +367,12 @@ static const char *const udp_names[] = {
 	"rx", "tx", "delivered", "drop_short", "drop_len", "drop_checksum", "drop_no_port",
 	"drop_queue_full",
 };
+static const char *const tcp_names[] = {
+	"rx", "tx", "drop_short", "drop_checksum", "drop_bad", "drop_unacceptable", "active_opens",
+	"passive_opens", "established", "conn_dropped", "conn_limit", "backlog_drops", "rst_rx",
+	"rst_tx", "challenge_acks", "paws_drops", "retransmits", "timeouts", "fast_retransmits",
+	"ooo_segments", "ooo_drops", "zero_window_probes", "keepalive_probes", "delayed_acks",
+};
 static const char *const dhcp_names[] = {
 	"discovers", "offers", "requests", "acks", "naks", "drop_bad", "renewals", "rebinds",
 	"leases_lost",
@@ -357,6 +387,7 @@ NAMES_MATCH(arp, arp_names);
 NAMES_MATCH(ipv4, ipv4_names);
 NAMES_MATCH(icmp, icmp_names);
 NAMES_MATCH(udp, udp_names);
+NAMES_MATCH(tcp, tcp_names);
 NAMES_MATCH(dhcp, dhcp_names);
 
 static void log_layer(struct fata_log_src *src, const void *counters,
@@ -389,6 +420,7 @@ void fata_stack_stats_log(struct fata_stack *s)
 	LOG_LAYER(&log_ipv4, ipv4, ipv4_names);
 	LOG_LAYER(&log_icmp, icmp, icmp_names);
 	LOG_LAYER(&log_udp, udp, udp_names);
+	LOG_LAYER(&log_tcp, tcp, tcp_names);
 	LOG_LAYER(&log_dhcp, dhcp, dhcp_names);
 #undef LOG_LAYER
 }

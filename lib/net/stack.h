@@ -1,7 +1,7 @@
 /*
  * Inside the IPv4 stack: the stack's state and what its layers call in each other. Only lib/net/
  * and its tests include this. Each layer lives in its own file (ethernet.c, arp.c, ipv4.c,
- * ipv4_reasm.c, icmp.c, udp.c, dhcp.c); stack.c assembles them and runs the input fiber.
+ * ipv4_reasm.c, icmp.c, udp.c, tcp*.c, dhcp.c); stack.c assembles them and runs the input fiber.
  *
  * Threading model: one input fiber per stack reads a frame into rx_buf and hands it up the layers
  * synchronously; anything those layers send on the way (ARP replies, echo replies, ICMP errors)
@@ -40,6 +40,25 @@ struct net_tunables {
 	unsigned icmp_burst;		/* ... with bursts of this many (10) */
 	size_t udp_queue_bytes;		/* receive queue of a UDP socket (64 KiB) */
 	uint64_t dhcp_unit_ns;		/* what DHCP counts as one second (1 s) */
+	/* TCP (lib/net/tcp.h). */
+	size_t tcp_snd_buf;		/* send buffer of a connection (64 KiB) */
+	size_t tcp_rcv_buf;		/* receive buffer, the most we advertise (64 KiB) */
+	size_t tcp_ooo_max;		/* out-of-order bytes held per connection (64 KiB) */
+	unsigned tcp_max_conns;		/* connections per stack, TIME-WAIT included (1024) */
+	unsigned tcp_backlog;		/* a listener's connections in SYN-RECEIVED (128) */
+	uint64_t tcp_msl_ns;		/* maximum segment lifetime; TIME-WAIT is 2 MSL (30 s) */
+	uint64_t tcp_rto_initial_ns;	/* RTO before any RTT sample (1 s, RFC 6298) */
+	uint64_t tcp_rto_min_ns;	/* (200 ms, as Linux; RFC 6298 says 1 s) */
+	uint64_t tcp_rto_max_ns;	/* (60 s) */
+	unsigned tcp_retries;		/* retransmissions of data before giving up (15) */
+	unsigned tcp_syn_retries;	/* of a SYN or SYN-ACK (6) */
+	uint64_t tcp_delack_ns;		/* delayed ACK (40 ms; RFC 1122 allows up to 500) */
+	uint64_t tcp_fin_timeout_ns;	/* FIN-WAIT-2 after close before giving up (60 s) */
+	uint64_t tcp_keepalive_ns;	/* idle time before keepalive probes (0: off) */
+	uint64_t tcp_keepalive_intvl_ns;	/* between probes (75 s) */
+	unsigned tcp_keepalive_probes;	/* unanswered probes before giving up (9) */
+	unsigned tcp_challenge_acks;	/* challenge ACKs per second (1000, RFC 5961 7) */
+	bool tcp_timestamps, tcp_window_scaling, tcp_sack;	/* offered in SYNs (all true) */
 };
 extern struct net_tunables net_tunables_default;
 
@@ -117,6 +136,7 @@ struct reasm {
 /* --- the stack ------------------------------------------------------------------------------- */
 
 struct dhcp_client;
+struct tcp_stack;
 
 struct fata_stack {
 	const char *name;
@@ -152,6 +172,8 @@ struct fata_stack {
 	uint16_t udp_next_port;
 
 	struct dhcp_client *dhcp_client;
+
+	struct tcp_stack *tcp;		/* lib/net/tcp.h */
 
 	struct fata_fiber *input_fiber;
 	bool closing;
@@ -275,6 +297,13 @@ void udp_init(struct fata_stack *s);
 /* Sends a datagram from `sport` (from the stack's address, or 0.0.0.0 when it has none). */
 int udp_output(struct fata_stack *s, uint16_t sport, uint32_t dst, uint16_t dport,
 	       const void *buf, size_t len, uint64_t deadline);
+
+/* --- TCP (tcp*.c, internals in tcp.h) ------------------------------------------------------------ */
+
+/* Attaches TCP to a stack (from stack_new()); 0 or -ENOMEM. */
+int tcp_init(struct fata_stack *s);
+/* Stops TCP's timer fiber and frees its state (from stack_free()). */
+void tcp_free(struct fata_stack *s);
 
 /* --- DHCP client (dhcp.c) --------------------------------------------------------------------- */
 

@@ -1,0 +1,748 @@
+/*
+ * TCP on the direct stack: the fata_tcp_* interface of fata/tcp.h, the connection table,
+ * initial sequence numbers (RFC 6528) and ephemeral ports (RFC 6056), and the lifetime of a
+ * connection block. Segment handling is in tcp_input.c, sending in tcp_output.c, timers in
+ * tcp_timer.c, congestion control in tcp_cc.c (see tcp.h for the whole picture).
+ *
+ * A connection block is held by up to four parties: the stack (while it is in the table, up to
+ * CLOSED), the application (until fata_tcp_close()), a listener's handler fiber (until the
+ * handler returns) and the fibers inside a call on it (`users`). The last one to let go frees it.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <fata/time.h>
+
+#include "prot/ipv4.h"
+#include "tcp.h"
+
+FATA_LOG_SOURCE(log_tcp, "tcp");
+
+#define EPHEMERAL_FIRST 49152u
+#define EPHEMERAL_COUNT (65536u - EPHEMERAL_FIRST)
+
+/* --- SipHash-2-4: the keyed hash behind ISNs, ports and the table ------------------------------ */
+
+#define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+#define SIPROUND \
+	do { \
+		v0 += v1; v1 = ROTL(v1, 13); v1 ^= v0; v0 = ROTL(v0, 32); \
+		v2 += v3; v3 = ROTL(v3, 16); v3 ^= v2; \
+		v0 += v3; v3 = ROTL(v3, 21); v3 ^= v0; \
+		v2 += v1; v1 = ROTL(v1, 17); v1 ^= v2; v2 = ROTL(v2, 32); \
+	} while (0)
+
+static uint64_t siphash(const uint64_t key[2], const uint8_t *m, size_t len)
+{
+	uint64_t v0 = 0x736f6d6570736575ull ^ key[0], v1 = 0x646f72616e646f6dull ^ key[1];
+	uint64_t v2 = 0x6c7967656e657261ull ^ key[0], v3 = 0x7465646279746573ull ^ key[1];
+	uint64_t b = (uint64_t)len << 56;
+	size_t i;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		uint64_t w = 0;
+
+		for (int j = 7; j >= 0; j--)
+			w = w << 8 | m[i + (size_t)j];
+		v3 ^= w;
+		SIPROUND;
+		SIPROUND;
+		v0 ^= w;
+	}
+	for (size_t j = 0; i + j < len; j++)
+		b |= (uint64_t)m[i + j] << (8 * j);
+	v3 ^= b;
+	SIPROUND;
+	SIPROUND;
+	v0 ^= b;
+	v2 ^= 0xff;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+static uint64_t tuple_hash(const struct tcp_stack *t, uint32_t laddr, uint16_t lport,
+			   uint32_t raddr, uint16_t rport)
+{
+	uint8_t m[12];
+
+	be32_put(m, laddr);
+	be32_put(m + 4, raddr);
+	be16_put(m + 8, lport);
+	be16_put(m + 10, rport);
+	return siphash(t->secret, m, sizeof(m));
+}
+
+uint32_t tcp_isn(struct fata_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
+		 uint16_t rport)
+{
+	/* RFC 6528: ISN = M + F(4-tuple, secret), M a clock ticking every 4 us. */
+	return (uint32_t)(fata_monotonic_ns() / 4000) +
+	       (uint32_t)tuple_hash(s->tcp, laddr, lport, raddr, rport);
+}
+
+/* --- the table --------------------------------------------------------------------------------- */
+
+static unsigned bucket(struct fata_stack *s, uint32_t raddr, uint16_t rport, uint16_t lport)
+{
+	/* Keyed, so that a peer cannot aim its connections at one chain. */
+	return (unsigned)(tuple_hash(s->tcp, 0, lport, raddr, rport) >> 32) % TCP_HASH;
+}
+
+struct fata_tcp *tcp_lookup(struct fata_stack *s, uint32_t raddr, uint16_t rport, uint16_t lport)
+{
+	for (struct fata_tcp *c = s->tcp->hash[bucket(s, raddr, rport, lport)]; c; c = c->hnext) {
+		if (c->raddr == raddr && c->rport == rport && c->lport == lport)
+			return c;
+	}
+	return NULL;
+}
+
+struct tcp_listener *tcp_find_listener(struct fata_stack *s, uint16_t port)
+{
+	for (struct tcp_listener *l = s->tcp->listeners; l; l = l->next) {
+		if (l->port == port)
+			return l;
+	}
+	return NULL;
+}
+
+static void table_remove(struct fata_tcp *c)
+{
+	struct tcp_stack *t = c->s->tcp;
+	struct fata_tcp **pp = &t->hash[bucket(c->s, c->raddr, c->rport, c->lport)];
+
+	for (; *pp; pp = &(*pp)->hnext) {
+		if (*pp == c) {
+			*pp = c->hnext;
+			break;
+		}
+	}
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		t->all = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	c->hnext = c->prev = c->next = NULL;
+	c->in_table = false;
+	t->nconns--;
+}
+
+/* Makes room by ending the oldest connection in TIME-WAIT; false when there is none. */
+static bool evict_time_wait(struct fata_stack *s)
+{
+	struct fata_tcp *oldest = NULL;
+
+	for (struct fata_tcp *c = s->tcp->all; c; c = c->next) {
+		if (c->state == TCP_TIME_WAIT &&
+		    (!oldest || c->timer[TCP_T_2MSL] < oldest->timer[TCP_T_2MSL]))
+			oldest = c;
+	}
+	if (!oldest)
+		return false;
+	tcp_conn_done(oldest, 0);
+	return true;
+}
+
+static uint8_t wscale_for(size_t buf)
+{
+	uint8_t shift = 0;
+
+	while (shift < TCP_WS_MAX && (buf >> shift) > 65535)
+		shift++;
+	return shift;
+}
+
+struct fata_tcp *tcp_conn_new(struct fata_stack *s, uint32_t raddr, uint16_t rport,
+			      uint16_t lport, int *err)
+{
+	struct tcp_stack *t = s->tcp;
+	struct fata_tcp *c;
+	unsigned b;
+
+	if (t->nconns >= s->tun.tcp_max_conns && !evict_time_wait(s)) {
+		s->stats.tcp.conn_limit++;
+		*err = -ENOMEM;
+		return NULL;
+	}
+	if (tcp_timer_start(s) < 0 || !(c = calloc(1, sizeof(*c)))) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	c->s = s;
+	c->laddr = s->addr;
+	c->raddr = raddr;
+	c->rport = rport;
+	c->lport = lport;
+	c->state = TCP_CLOSED;
+	c->snd_cap = s->tun.tcp_snd_buf;
+	c->rcv_cap = s->tun.tcp_rcv_buf;
+	c->rcv_wscale = s->tun.tcp_window_scaling ? wscale_for(c->rcv_cap) : 0;
+	c->peer_mss = TCP_DEFAULT_MSS;
+	c->mss = TCP_DEFAULT_MSS;
+	c->rto = s->tun.tcp_rto_initial_ns;
+	c->ts_offset = (uint32_t)(tuple_hash(t, s->addr, lport, raddr, rport) >> 32);
+	c->keep_idle = s->tun.tcp_keepalive_ns;
+	c->keep_intvl = s->tun.tcp_keepalive_intvl_ns;
+	c->keep_probes = s->tun.tcp_keepalive_probes;
+	c->last_rx = fata_monotonic_ns();
+	for (int i = 0; i < TCP_T_COUNT; i++)
+		c->timer[i] = FATA_NEVER;
+	c->next_timer = FATA_NEVER;
+	b = bucket(s, raddr, rport, lport);
+	c->hnext = t->hash[b];
+	t->hash[b] = c;
+	c->next = t->all;
+	if (t->all)
+		t->all->prev = c;
+	t->all = c;
+	c->in_table = true;
+	t->nconns++;
+	return c;
+}
+
+int tcp_conn_buffers(struct fata_tcp *c)
+{
+	if (!c->snd_buf)
+		c->snd_buf = malloc(c->snd_cap);
+	if (!c->rcv_buf)
+		c->rcv_buf = malloc(c->rcv_cap);
+	return c->snd_buf && c->rcv_buf ? 0 : -ENOMEM;
+}
+
+static void free_buffers(struct fata_tcp *c)
+{
+	free(c->snd_buf);
+	free(c->rcv_buf);
+	c->snd_buf = c->rcv_buf = NULL;
+	c->snd_len = c->rcv_used = 0;
+}
+
+void tcp_maybe_free(struct fata_tcp *c)
+{
+	if (c->in_table || c->app_open || c->handler_running || c->users)
+		return;
+	free_buffers(c);
+	free(c);
+}
+
+static const char *const state_names[] = {
+	"CLOSED", "SYN-SENT", "SYN-RECEIVED", "ESTABLISHED", "FIN-WAIT-1", "FIN-WAIT-2",
+	"CLOSE-WAIT", "CLOSING", "LAST-ACK", "TIME-WAIT",
+};
+
+const char *tcp_state_name(unsigned state)
+{
+	return state < sizeof(state_names) / sizeof(state_names[0]) ? state_names[state] : "?";
+}
+
+void tcp_set_state(struct fata_tcp *c, enum tcp_state state)
+{
+	if (fata_log_enabled(&log_tcp, FATA_LOG_DEBUG)) {
+		char r[FATA_IPV4_STRLEN];
+
+		fata_log(&log_tcp, FATA_LOG_DEBUG, "%u-%s:%u: %s -> %s", (unsigned)c->lport,
+			 fata_ipv4_format(c->raddr, r), (unsigned)c->rport, tcp_state_name(c->state),
+			 tcp_state_name(state));
+	}
+	if (c->state == TCP_SYN_RECEIVED && c->listener) {
+		c->listener->pending--;
+		c->listener = NULL;
+	}
+	c->state = (uint8_t)state;
+	switch (state) {
+	case TCP_ESTABLISHED:
+		c->s->stats.tcp.established++;
+		break;
+	case TCP_FIN_WAIT_2:
+		if (!c->app_open)
+			tcp_timer_set(c, TCP_T_2MSL, fata_monotonic_ns() + c->s->tun.tcp_fin_timeout_ns);
+		break;
+	case TCP_TIME_WAIT:
+		/* Only the 2 MSL timer runs in TIME-WAIT. */
+		c->persist = false;
+		tcp_timer_set(c, TCP_T_REXMT, FATA_NEVER);
+		tcp_timer_set(c, TCP_T_DELACK, FATA_NEVER);
+		tcp_timer_set(c, TCP_T_KEEP, FATA_NEVER);
+		tcp_timer_set(c, TCP_T_2MSL, fata_monotonic_ns() + 2 * c->s->tun.tcp_msl_ns);
+		if (!c->app_open)
+			free_buffers(c);
+		break;
+	default:
+		break;
+	}
+	/* Readers see EOF, connect() sees the handshake end, writers see the end. */
+	fata_waitq_wake_all(&c->rwait);
+	fata_waitq_wake_all(&c->wwait);
+}
+
+void tcp_conn_done(struct fata_tcp *c, int err)
+{
+	if (!c->in_table)
+		return;
+	if (err && !c->err)
+		c->err = err;
+	tcp_set_state(c, TCP_CLOSED);
+	table_remove(c);
+	for (int i = 0; i < TCP_T_COUNT; i++)
+		c->timer[i] = FATA_NEVER;
+	c->next_timer = FATA_NEVER;
+	tcp_maybe_free(c);
+}
+
+void tcp_abort(struct fata_tcp *c, int err)
+{
+	if (!c->in_table)
+		return;
+	if (c->state != TCP_SYN_SENT && c->state != TCP_CLOSED && c->state != TCP_TIME_WAIT)
+		tcp_send(c, c->snd_max, TCP_RST | TCP_ACK, 0);
+	c->s->stats.tcp.conn_dropped++;
+	tcp_conn_done(c, err);
+}
+
+bool tcp_challenge_allowed(struct fata_stack *s)
+{
+	struct tcp_stack *t = s->tcp;
+	uint64_t sec = fata_monotonic_ns() / FATA_NS_PER_SEC;
+
+	if (sec != t->challenge_window) {
+		t->challenge_window = sec;
+		t->challenge_count = 0;
+	}
+	if (t->challenge_count >= s->tun.tcp_challenge_acks)
+		return false;
+	t->challenge_count++;
+	return true;
+}
+
+void tcp_set_keepalive(struct fata_tcp *c, uint64_t idle_ns, uint64_t intvl_ns, unsigned probes)
+{
+	c->keep_idle = idle_ns;
+	c->keep_intvl = intvl_ns ? intvl_ns : FATA_SEC(1);
+	c->keep_probes = probes;
+	if (!c->s || !c->in_table)
+		return;
+	tcp_timer_set(c, TCP_T_KEEP, idle_ns ? c->last_rx + idle_ns : FATA_NEVER);
+}
+
+/* --- accepting --------------------------------------------------------------------------------- */
+
+static int handler_main(void *arg)
+{
+	struct fata_tcp *c = arg;
+	int r = c->handler(c, c->handler_arg);
+
+	if (c->app_open)
+		fata_tcp_close(c);
+	c->handler_running = false;
+	tcp_maybe_free(c);
+	return r;
+}
+
+void tcp_accept(struct fata_tcp *c)
+{
+	struct fata_fiber *f;
+
+	c->app_open = true;
+	c->handler_running = true;
+	f = fata_spawn(handler_main, c, 0);
+	if (!f) {
+		c->app_open = false;
+		c->handler_running = false;
+		fata_log(&log_tcp, FATA_LOG_WARNING, "no memory for a connection's fiber: reset");
+		tcp_abort(c, -ENOMEM);
+		return;
+	}
+	fata_detach(f);
+}
+
+/* --- set-up and tear-down ---------------------------------------------------------------------- */
+
+int tcp_init(struct fata_stack *s)
+{
+	struct tcp_stack *t = calloc(1, sizeof(*t));
+	uint64_t seed[6], k[2] = { 0x0706050403020100ull, 0x0f0e0d0c0b0a0908ull };
+
+	if (!t)
+		return -ENOMEM;
+	/*
+	 * The secret of RFC 6528 and RFC 6056. The platforms offer no entropy source, so this mixes
+	 * what differs from boot to boot: both clocks (read twice, the second time after work whose
+	 * duration varies), the stack's generator (itself seeded from the clocks and the MAC), and
+	 * addresses (randomised on unix).
+	 */
+	seed[0] = fata_monotonic_ns();
+	seed[1] = fata_wall_ns();
+	seed[2] = ((uint64_t)stack_random(s) << 32) | stack_random(s);
+	seed[3] = (uint64_t)(uintptr_t)t ^ ((uint64_t)(uintptr_t)&seed << 20);
+	seed[4] = (uint64_t)(uintptr_t)s;
+	seed[5] = 0;
+	t->secret[0] = siphash(k, (const uint8_t *)seed, sizeof(seed));
+	seed[5] = fata_monotonic_ns() ^ (fata_wall_ns() << 7);
+	k[0] = t->secret[0];
+	t->secret[1] = siphash(k, (const uint8_t *)seed, sizeof(seed));
+	t->port_next = stack_random(s);
+	t->timer_at = FATA_NEVER;
+	s->tcp = t;
+	if (ipv4_register(s, IPV4_PROTO_TCP, tcp_input, NULL) < 0) {
+		s->tcp = NULL;
+		free(t);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void tcp_free(struct fata_stack *s)
+{
+	struct tcp_stack *t = s->tcp;
+
+	if (!t)
+		return;
+	tcp_timer_stop(s);
+	while (t->listeners) {
+		struct tcp_listener *l = t->listeners;
+
+		t->listeners = l->next;
+		free(l);
+	}
+	while (t->all) {
+		struct fata_tcp *c = t->all;
+
+		if (!c->err)
+			c->err = -ENETDOWN;
+		c->listener = NULL;
+		table_remove(c);
+		c->state = TCP_CLOSED;
+		c->s = NULL;
+		fata_waitq_wake_all(&c->rwait);
+		fata_waitq_wake_all(&c->wwait);
+		tcp_maybe_free(c);
+	}
+	free(t);
+	s->tcp = NULL;
+}
+
+/* --- the interface of fata/tcp.h --------------------------------------------------------------- */
+
+int fata_tcp_listen(struct fata_stack *s, uint16_t port, fata_tcp_handler handler, void *arg)
+{
+	struct tcp_listener *l;
+
+	if (port == 0 || !handler)
+		return -EINVAL;
+	if (tcp_find_listener(s, port))
+		return -EADDRINUSE;
+	l = calloc(1, sizeof(*l));
+	if (!l || tcp_timer_start(s) < 0) {
+		free(l);
+		return -ENOMEM;
+	}
+	l->port = port;
+	l->handler = handler;
+	l->arg = arg;
+	l->next = s->tcp->listeners;
+	s->tcp->listeners = l;
+	fata_log(&log_tcp, FATA_LOG_DEBUG, "listening on port %u", (unsigned)port);
+	return 0;
+}
+
+int fata_tcp_unlisten(struct fata_stack *s, uint16_t port)
+{
+	struct tcp_listener **pp, *l;
+
+	for (pp = &s->tcp->listeners; *pp && (*pp)->port != port; pp = &(*pp)->next)
+		;
+	l = *pp;
+	if (!l)
+		return -ENOENT;
+	*pp = l->next;
+	/* Half-open connections of the listener have nobody to accept them any more. */
+	for (struct fata_tcp *c = s->tcp->all, *next; c; c = next) {
+		next = c->next;
+		if (c->listener == l)
+			tcp_abort(c, -ECONNABORTED);
+	}
+	free(l);
+	fata_log(&log_tcp, FATA_LOG_DEBUG, "stopped listening on port %u", (unsigned)port);
+	return 0;
+}
+
+/* An ephemeral port for a connection to raddr:rport (RFC 6056 algorithm 3), or 0. */
+static uint16_t pick_port(struct fata_stack *s, uint32_t raddr, uint16_t rport)
+{
+	struct tcp_stack *t = s->tcp;
+	uint32_t offset = (uint32_t)tuple_hash(t, s->addr, 0, raddr, rport);
+
+	for (uint32_t i = 0; i < EPHEMERAL_COUNT; i++) {
+		uint16_t port = (uint16_t)(EPHEMERAL_FIRST + (offset + t->port_next + i) % EPHEMERAL_COUNT);
+
+		if (!tcp_find_listener(s, port) && !tcp_lookup(s, raddr, rport, port)) {
+			t->port_next += i + 1;
+			return port;
+		}
+	}
+	return 0;
+}
+
+struct fata_tcp *fata_tcp_connect(struct fata_stack *s, uint32_t ip, uint16_t port,
+				  uint64_t deadline, int *err)
+{
+	struct fata_tcp *c;
+	uint16_t lport;
+	int r = 0;
+
+	if (!s->addr) {
+		r = -ENETUNREACH;
+		goto fail;
+	}
+	if (ip == 0 || port == 0 || ipv4_is_group(ip)) {
+		r = -EINVAL;
+		goto fail;
+	}
+	lport = pick_port(s, ip, port);
+	if (!lport) {
+		r = -EADDRNOTAVAIL;
+		goto fail;
+	}
+	c = tcp_conn_new(s, ip, port, lport, &r);
+	if (!c)
+		goto fail;
+	if (tcp_conn_buffers(c) < 0) {
+		tcp_conn_done(c, -ENOMEM);
+		r = -ENOMEM;
+		goto fail;
+	}
+	c->app_open = true;
+	c->users++;
+	/* What we offer; tcp_input keeps what the peer takes up. */
+	c->ws_ok = s->tun.tcp_window_scaling;
+	c->ts_ok = s->tun.tcp_timestamps;
+	c->sack_ok = s->tun.tcp_sack;
+	c->iss = tcp_isn(s, s->addr, lport, ip, port);
+	c->snd_una = c->snd_nxt = c->snd_max = c->iss;
+	c->recover = c->iss;
+	s->stats.tcp.active_opens++;
+	tcp_set_state(c, TCP_SYN_SENT);
+	/* The first SYN may wait for ARP (this is an application fiber, and nothing has been
+	 * built in tx_buf yet): an unreachable neighbour fails the connect at once. */
+	c->rtt_start = fata_monotonic_ns();
+	r = tcp_send_at(c, c->iss, TCP_SYN, 0, deadline);
+	if (r < 0 && r != -ENOBUFS && r != -ENOMEM && r != -EIO)
+		goto out;
+	c->snd_nxt = c->snd_max = c->iss + 1;
+	tcp_rexmt_restart(c);
+	r = 0;
+	while (c->in_table && (c->state == TCP_SYN_SENT || c->state == TCP_SYN_RECEIVED)) {
+		if (fata_monotonic_ns() >= deadline) {
+			r = -ETIMEDOUT;
+			break;
+		}
+		fata_waitq_wait(&c->wwait, deadline);
+	}
+out:
+	c->users--;
+	if (r == 0 && c->in_table && c->state >= TCP_ESTABLISHED && !c->err) {
+		if (err)
+			*err = 0;
+		return c;
+	}
+	if (r == 0)
+		r = c->err ? c->err : -ECONNREFUSED;
+	if (c->s && c->in_table) {
+		if (c->state == TCP_SYN_SENT)
+			tcp_conn_done(c, r);
+		else
+			tcp_abort(c, r);
+	}
+	c->app_open = false;
+	tcp_maybe_free(c);
+fail:
+	if (err)
+		*err = r;
+	errno = -r;
+	return NULL;
+}
+
+/* Sends a window update when reading opened the window enough to matter. */
+static void window_update(struct fata_tcp *c)
+{
+	uint32_t cur = SEQ_GT(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+	uint32_t now = tcp_rcv_window(c);
+
+	if (now > cur && (now - cur >= 2 * c->mss || (cur < c->mss && now >= c->mss))) {
+		c->ack_now = true;
+		tcp_output(c);
+	}
+}
+
+long fata_tcp_read(struct fata_tcp *c, void *buf, size_t len, uint64_t deadline)
+{
+	long r;
+
+	c->users++;
+	for (;;) {
+		if (!c->app_open) {
+			r = -EBADF;
+			break;
+		}
+		if (c->rcv_used > 0 && !c->err) {
+			size_t n = len < c->rcv_used ? len : c->rcv_used;
+			size_t first = c->rcv_cap - c->rcv_head;
+
+			if (first > n)
+				first = n;
+			memcpy(buf, c->rcv_buf + c->rcv_head, first);
+			memcpy((uint8_t *)buf + first, c->rcv_buf, n - first);
+			c->rcv_head = (c->rcv_head + n) % c->rcv_cap;
+			c->rcv_used -= n;
+			if (c->s && c->in_table)
+				window_update(c);
+			r = (long)n;
+			break;
+		}
+		if (len == 0) {
+			r = 0;
+			break;
+		}
+		if (c->err) {
+			r = c->err;
+			break;
+		}
+		if (c->rd_eof || !c->s || !c->in_table) {
+			r = 0;
+			break;
+		}
+		if (fata_monotonic_ns() >= deadline) {
+			r = -ETIMEDOUT;
+			break;
+		}
+		fata_waitq_wait(&c->rwait, deadline);
+	}
+	c->users--;
+	tcp_maybe_free(c);
+	return r;
+}
+
+long fata_tcp_write(struct fata_tcp *c, const void *buf, size_t len, uint64_t deadline)
+{
+	const uint8_t *p = buf;
+	size_t done = 0;
+	long r;
+
+	c->users++;
+	for (;;) {
+		size_t room, n, tail, first;
+
+		if (!c->app_open) {
+			r = -EBADF;
+			break;
+		}
+		if (c->err) {
+			r = c->err;
+			break;
+		}
+		if (!c->s || !c->in_table || c->fin_queued ||
+		    (c->state != TCP_ESTABLISHED && c->state != TCP_CLOSE_WAIT)) {
+			r = -EPIPE;
+			break;
+		}
+		if (done == len) {
+			r = (long)len;
+			break;
+		}
+		room = c->snd_cap - c->snd_len;
+		if (room == 0) {
+			if (fata_monotonic_ns() >= deadline) {
+				r = done ? (long)done : -ETIMEDOUT;
+				break;
+			}
+			fata_waitq_wait(&c->wwait, deadline);
+			continue;
+		}
+		n = len - done < room ? len - done : room;
+		tail = (c->snd_head + c->snd_len) % c->snd_cap;
+		first = c->snd_cap - tail < n ? c->snd_cap - tail : n;
+		memcpy(c->snd_buf + tail, p + done, first);
+		memcpy(c->snd_buf, p + done + first, n - first);
+		c->snd_len += n;
+		done += n;
+		tcp_output(c);
+	}
+	c->users--;
+	tcp_maybe_free(c);
+	return r;
+}
+
+int fata_tcp_shutdown(struct fata_tcp *c)
+{
+	if (!c->app_open)
+		return -EBADF;
+	if (c->err)
+		return c->err;
+	if (c->fin_queued)
+		return 0;
+	if (!c->s || !c->in_table)
+		return -ENOTCONN;
+	switch (c->state) {
+	case TCP_ESTABLISHED:
+		tcp_set_state(c, TCP_FIN_WAIT_1);
+		break;
+	case TCP_CLOSE_WAIT:
+		tcp_set_state(c, TCP_LAST_ACK);
+		break;
+	default:
+		return -ENOTCONN;
+	}
+	c->fin_queued = true;
+	c->fin_seq = c->snd_una + (uint32_t)c->snd_len;
+	tcp_output(c);
+	return 0;
+}
+
+void fata_tcp_close(struct fata_tcp *c)
+{
+	if (!c || !c->app_open)
+		return;
+	c->users++;	/* until the end here, whatever the calls below do */
+	if (c->s && c->in_table && !c->err) {
+		if (!c->fin_queued && (c->state == TCP_ESTABLISHED || c->state == TCP_CLOSE_WAIT))
+			fata_tcp_shutdown(c);
+	}
+	c->app_open = false;
+	/* Unread data goes; whatever arrives from now on is answered with RST (tcp_input). */
+	c->rcv_head = (c->rcv_head + c->rcv_used) % (c->rcv_cap ? c->rcv_cap : 1);
+	c->rcv_used = 0;
+	if (c->s && c->in_table) {
+		if (c->state == TCP_FIN_WAIT_2)
+			tcp_timer_set(c, TCP_T_2MSL, fata_monotonic_ns() + c->s->tun.tcp_fin_timeout_ns);
+		else if (c->state == TCP_TIME_WAIT)
+			free_buffers(c);
+		else if (c->state == TCP_SYN_SENT)
+			tcp_conn_done(c, 0);
+	}
+	/* Other fibers blocked on it return -EBADF. */
+	fata_waitq_wake_all(&c->rwait);
+	fata_waitq_wake_all(&c->wwait);
+	c->users--;
+	tcp_maybe_free(c);
+}
+
+void fata_tcp_peer(struct fata_tcp *c, uint32_t *ip, uint16_t *port)
+{
+	if (ip)
+		*ip = c->raddr;
+	if (port)
+		*port = c->rport;
+}
+
+int fata_tcp_set_nodelay(struct fata_tcp *c, bool on)
+{
+	c->nodelay = on;
+	if (on && c->s && c->in_table)
+		tcp_output(c);
+	return 0;
+}
