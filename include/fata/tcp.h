@@ -12,6 +12,10 @@
  *   -EADDRINUSE    listen on a port that already has a listener
  *   -ENOMEM        a connection or buffer limit was reached
  *   -ENETUNREACH   no route or no address yet
+ *   -EHOSTUNREACH  nobody answered ARP for the next hop, or the address is our own
+ *   -EINVAL        port 0, address 0 or a group address, no handler
+ *   -EADDRNOTAVAIL no ephemeral port is free for a connect
+ *   -EBADF         another fiber closed the connection while this one was blocked on it
  */
 #ifndef FATA_TCP_H
 #define FATA_TCP_H
@@ -30,7 +34,7 @@ struct fata_tcp;
 typedef int (*fata_tcp_handler)(struct fata_tcp *conn, void *arg);
 
 /* Accepts connections on `port` (all local addresses) and runs `handler(conn, arg)` for each.
- * Returns 0, -EADDRINUSE, or -ENOMEM. */
+ * Returns 0, -EADDRINUSE, -ENOMEM, or -EINVAL (port 0, no handler). */
 int fata_tcp_listen(struct fata_stack *s, uint16_t port, fata_tcp_handler handler, void *arg);
 
 /* Stops accepting on `port`; established connections go on. Returns 0 or -ENOENT. */

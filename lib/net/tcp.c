@@ -9,6 +9,7 @@
  * handler returns) and the fibers inside a call on it (`users`). The last one to let go frees it.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -240,14 +241,22 @@ const char *tcp_state_name(unsigned state)
 	return state < sizeof(state_names) / sizeof(state_names[0]) ? state_names[state] : "?";
 }
 
+char *tcp_conn_str(const struct fata_tcp *c, char buf[TCP_CONN_STRLEN])
+{
+	char r[FATA_IPV4_STRLEN];
+
+	snprintf(buf, TCP_CONN_STRLEN, "%u-%s:%u", (unsigned)c->lport, fata_ipv4_format(c->raddr, r),
+		 (unsigned)c->rport);
+	return buf;
+}
+
 void tcp_set_state(struct fata_tcp *c, enum tcp_state state)
 {
 	if (fata_log_enabled(&log_tcp, FATA_LOG_DEBUG)) {
-		char r[FATA_IPV4_STRLEN];
+		char n[TCP_CONN_STRLEN];
 
-		fata_log(&log_tcp, FATA_LOG_DEBUG, "%u-%s:%u: %s -> %s", (unsigned)c->lport,
-			 fata_ipv4_format(c->raddr, r), (unsigned)c->rport, tcp_state_name(c->state),
-			 tcp_state_name(state));
+		fata_log(&log_tcp, FATA_LOG_DEBUG, "%s: %s -> %s", tcp_conn_str(c, n),
+			 tcp_state_name(c->state), tcp_state_name(state));
 	}
 	if (c->state == TCP_SYN_RECEIVED && c->listener) {
 		c->listener->pending--;

@@ -6,13 +6,16 @@
  *   tcp_input.c   segment arrival (RFC 9293 3.10.7 with RFC 5961 and RFC 7323), reassembly
  *   tcp_output.c  what to send and when (Nagle, windows, congestion window), building segments
  *   tcp_timer.c   the timer fiber: retransmission, persist, delayed ACK, keepalive, TIME-WAIT
- *   tcp_cc.c      RTT estimation (RFC 6298) and NewReno congestion control (RFC 5681, 6582)
+ *   tcp_cc.c      RTT estimation (RFC 6298) and NewReno congestion control (RFC 5681, 6582);
+ *                 SACK loss recovery (RFC 6675) is in tcp_output.c
  *
  * Fibers: the stack's input fiber runs tcp_input() for each segment and never blocks; one timer
- * fiber per stack sleeps until the earliest timer of any connection; application fibers block
- * in fata_tcp_read/write/connect on the connection's wait queues. Nothing in TCP blocks while
- * sending: every segment goes out with ipv4_output(..., NET_NONBLOCK), so the single tx_buf
- * rule of stack.h holds and a connection's state never changes under a sender's feet.
+ * fiber per stack sleeps until the earliest timer of any connection; a listener's handler runs
+ * in a fiber per connection; application fibers block in fata_tcp_read/write/connect on the
+ * connection's wait queues. Nothing in TCP blocks while sending: every segment goes out with
+ * ipv4_output(..., NET_NONBLOCK), so the single tx_buf rule of stack.h holds and a connection's
+ * state never changes under a sender's feet. The one exception is connect()'s first SYN, which
+ * may wait for ARP in the caller's fiber before anything is built.
  */
 #ifndef FATA_NET_TCP_H
 #define FATA_NET_TCP_H
@@ -58,7 +61,8 @@ struct tcp_range {
 	uint32_t start, end;
 };
 
-#define TCP_OOO_RANGES 16	/* holes the receiver keeps track of; more: the segment waits */
+#define TCP_OOO_RANGES 16	/* out-of-order ranges the receiver keeps; past that a segment
+				 * is dropped (and sent again by the peer) */
 #define TCP_SACK_MAX 4		/* blocks one SACK option carries at most */
 #define TCP_SCOREBOARD 8	/* SACKed ranges the sender remembers (RFC 6675 scoreboard) */
 #define TCP_HASH 256
@@ -86,8 +90,7 @@ struct fata_tcp {
 	bool ack_now;			/* the next tcp_output() sends an ACK even without data */
 	bool persist;			/* TCP_T_REXMT is the persist timer */
 	bool timing;			/* rtt_seq is being timed (no timestamps) */
-	bool in_recovery;		/* NewReno fast recovery */
-	bool partial_seen;		/* a partial ACK came in this recovery */
+	bool in_recovery;		/* fast recovery (NewReno, or RFC 6675 with SACK) */
 	bool rtt_valid;
 	bool ts_ok, ws_ok, sack_ok;	/* negotiated options */
 	bool ooo_fin;			/* a FIN at ooo_fin_seq arrived out of order */
@@ -195,6 +198,9 @@ static inline uint32_t tcp_seg_len(const struct tcp_seg *sg)
 /* tcp_init() and tcp_free() are declared in stack.h. tcp_free() leaves the connections the
  * application still holds allocated; every call on them then fails with -ENETDOWN. */
 const char *tcp_state_name(unsigned state);
+/* "LPORT-RADDR:RPORT", how log messages name a connection. */
+#define TCP_CONN_STRLEN 32
+char *tcp_conn_str(const struct fata_tcp *c, char buf[TCP_CONN_STRLEN]);
 /* Moves to `state`, logging the change at debug level. */
 void tcp_set_state(struct fata_tcp *c, enum tcp_state state);
 /* The connection for a segment from `raddr`:`rport` to our `lport`, or NULL. */

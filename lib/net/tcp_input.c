@@ -164,8 +164,10 @@ static void take_data(struct fata_tcp *c, uint32_t seq, const uint8_t *data, siz
 	struct fata_stack_stats *st = &c->s->stats;
 	size_t off = seq - c->rcv_nxt, room = c->rcv_cap - c->rcv_used;
 
-	if (off >= room)
+	if (off >= room) {
+		c->ack_now = true;
 		return;
+	}
 	if (len > room - off)
 		len = room - off;	/* never past the ring, whatever was advertised */
 	if (off > 0) {
@@ -302,10 +304,9 @@ static void listen_input(struct fata_stack *s, struct tcp_listener *l, const str
 	/* Data in a SYN is not taken: it is not acknowledged and comes again. */
 	c->state = TCP_SYN_RECEIVED;
 	if (fata_log_enabled(&log_tcp, FATA_LOG_DEBUG)) {
-		char r[FATA_IPV4_STRLEN];
+		char n[TCP_CONN_STRLEN];
 
-		fata_log(&log_tcp, FATA_LOG_DEBUG, "%u-%s:%u: LISTEN -> SYN-RECEIVED",
-			 (unsigned)c->lport, fata_ipv4_format(c->raddr, r), (unsigned)c->rport);
+		fata_log(&log_tcp, FATA_LOG_DEBUG, "%s: LISTEN -> SYN-RECEIVED", tcp_conn_str(c, n));
 	}
 	c->rtt_start = fata_monotonic_ns();
 	tcp_send(c, c->iss, TCP_SYN | TCP_ACK, 0);
@@ -662,10 +663,13 @@ static void conn_input(struct fata_tcp *c, const struct tcp_seg *sg)
 		ok = wnd != 0 && (IN_WINDOW(seq) || IN_WINDOW(seq + slen - 1));
 #undef IN_WINDOW
 	if (!ok && wnd == 0 && seq == c->rcv_nxt) {
-		/* A zero window still takes ACKs, URGs and RSTs: keep the header, drop the rest,
-		 * and answer (this is how a zero-window probe learns the window). */
+		/* A zero window still takes ACKs, URGs and RSTs: keep the header, drop the data,
+		 * and answer (this is how a zero-window probe learns the window). A FIN without
+		 * data needs no room and is taken, as Linux does. */
+		if (len > 0)
+			flags &= (uint8_t)~TCP_FIN;
 		len = 0;
-		flags &= (uint8_t)~(TCP_FIN | TCP_SYN);
+		flags &= (uint8_t)~TCP_SYN;
 		ok = true;
 		c->ack_now = true;
 	}
@@ -749,7 +753,10 @@ static void conn_input(struct fata_tcp *c, const struct tcp_seg *sg)
 		case TCP_FIN_WAIT_2:
 			if (!c->app_open) {
 				/* Nobody will read it (RFC 1122 4.2.2.13). */
-				fata_log(&log_tcp, FATA_LOG_DEBUG, "data after close: reset");
+				char n[TCP_CONN_STRLEN];
+
+				fata_log(&log_tcp, FATA_LOG_DEBUG, "%s: data after close: reset",
+					 tcp_conn_str(c, n));
 				tcp_abort(c, -ECONNRESET);
 				return;
 			}

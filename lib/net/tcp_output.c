@@ -35,7 +35,8 @@ uint32_t tcp_rcv_window(struct fata_tcp *c)
 }
 
 /* Writes the options of a segment with `flags` into `o`; returns their length (a multiple of
- * 4). `sack_room`: whether SACK blocks may be added (they may not to a full data segment). */
+ * 4). `sack_room`: whether SACK blocks may be added (only to pure ACKs, whose size does not
+ * count against the MSS). */
 static size_t build_options(struct fata_tcp *c, uint8_t *o, uint8_t flags, bool sack_room)
 {
 	size_t n = 0;
@@ -102,17 +103,6 @@ static size_t build_options(struct fata_tcp *c, uint8_t *o, uint8_t flags, bool 
 		*len_at = (uint8_t)(TCP_OPT_SACK_BASE + k * TCP_OPT_SACK_BLOCK);
 	}
 	return n;
-}
-
-/* Bytes of option space the SACK blocks of an ACK take now. */
-static size_t sack_space(const struct fata_tcp *c)
-{
-	size_t base = c->ts_ok ? 12 : 0, max;
-
-	if (!c->sack_ok || !c->nooo)
-		return 0;
-	max = (TCP_OPT_MAX - base - 4) / TCP_OPT_SACK_BLOCK;
-	return 4 + TCP_OPT_SACK_BLOCK * (c->nooo < max ? c->nooo : max);
 }
 
 int tcp_send_at(struct fata_tcp *c, uint32_t seq, uint8_t flags, size_t len, uint64_t deadline)
@@ -426,7 +416,7 @@ void tcp_output(struct fata_tcp *c)
 		used = c->in_recovery && c->sack_ok ? tcp_pipe(c) : inflight;
 		by_wnd = c->snd_wnd > inflight ? c->snd_wnd - inflight : 0;
 		by_cwnd = cwnd > used ? cwnd - used : 0;
-		seg_max = c->mss - sack_space(c);
+		seg_max = c->mss;	/* SACK blocks only ever go on pure ACKs */
 		if (avail) {
 			len = by_wnd < by_cwnd ? by_wnd : by_cwnd;
 			if (len > avail)

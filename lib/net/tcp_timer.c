@@ -63,17 +63,22 @@ static void rexmt_fire(struct fata_tcp *c, uint64_t now)
 		return;
 	s->stats.tcp.timeouts++;
 	if (++c->retries > limit) {
-		fata_log(&log_tcp, FATA_LOG_DEBUG, "%u-%u: %s: no answer after %u retransmissions",
-			 (unsigned)c->lport, (unsigned)c->rport, tcp_state_name(c->state), limit);
+		char n[TCP_CONN_STRLEN];
+
+		fata_log(&log_tcp, FATA_LOG_DEBUG, "%s: %s: no answer after %u retransmissions",
+			 tcp_conn_str(c, n), tcp_state_name(c->state), limit);
 		s->stats.tcp.conn_dropped++;
 		tcp_conn_done(c, -ETIMEDOUT);
 		return;
 	}
 	c->rto = backed_off(c);
-	if (fata_log_enabled(&log_tcp, FATA_LOG_DEBUG))
-		fata_log(&log_tcp, FATA_LOG_DEBUG, "%u-%u: %s: retransmission timeout %u, next in %llu ms",
-			 (unsigned)c->lport, (unsigned)c->rport, tcp_state_name(c->state), c->retries,
+	if (fata_log_enabled(&log_tcp, FATA_LOG_DEBUG)) {
+		char n[TCP_CONN_STRLEN];
+
+		fata_log(&log_tcp, FATA_LOG_DEBUG, "%s: %s: retransmission timeout %u, next in %llu ms",
+			 tcp_conn_str(c, n), tcp_state_name(c->state), c->retries,
 			 (unsigned long long)(c->rto / FATA_NS_PER_MS));
+	}
 	c->timing = false;
 	if (handshake) {
 		s->stats.tcp.retransmits++;
@@ -83,6 +88,7 @@ static void rexmt_fire(struct fata_tcp *c, uint64_t now)
 		c->snd_nxt = c->snd_una;
 		c->retries--;
 		c->persist = true;
+		c->probes = 0;
 		persist_fire(c, now);
 		return;
 	} else {
@@ -104,7 +110,6 @@ static void persist_fire(struct fata_tcp *c, uint64_t now)
 
 	if (++c->retries > s->tun.tcp_retries) {
 		/* Only reached when nobody answers, or nobody holds the connection any more. */
-		s->stats.tcp.conn_dropped++;
 		tcp_abort(c, -ETIMEDOUT);
 		return;
 	}
@@ -141,8 +146,10 @@ static void keepalive_fire(struct fata_tcp *c, uint64_t now)
 	since = now - idle_until;
 	sent = (unsigned)(since / c->keep_intvl) + 1;
 	if (sent > c->keep_probes) {
-		fata_log(&log_tcp, FATA_LOG_DEBUG, "%u-%u: keepalive: no answer to %u probes",
-			 (unsigned)c->lport, (unsigned)c->rport, c->keep_probes);
+		char n[TCP_CONN_STRLEN];
+
+		fata_log(&log_tcp, FATA_LOG_DEBUG, "%s: keepalive: no answer to %u probes",
+			 tcp_conn_str(c, n), c->keep_probes);
 		s->stats.tcp.conn_dropped++;
 		tcp_conn_done(c, -ETIMEDOUT);
 		return;

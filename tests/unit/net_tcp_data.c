@@ -198,6 +198,9 @@ static void flow_control(void)
 	ok(tp_take(&p, &sg, 100) == 0 && sg.ack == p.snd_nxt - 1 && sg.wnd == 0,
 	   "a zero-window probe: answered, window still 0");
 	p.snd_nxt -= 1;
+	tp_send(&p, F_ACK | F_FIN, NULL, 0);
+	ok(tp_take(&p, &sg, 100) == 0 && sg.ack == p.snd_nxt && sg.wnd == 0,
+	   "a FIN without data at the zero window is taken: it needs no room");
 	is_int(fata_tcp_read(c, buf, 100, 0), 100, "the application reads 100 bytes");
 	ok(t_tcp_none(f, 30), "too little for a window update (silly window avoidance)");
 	is_int(fata_tcp_read(c, buf + 100, 3000, 0), 3000, "it reads 3000 more");
@@ -205,6 +208,7 @@ static void flow_control(void)
 	   "a window update at once: 3100 bytes (%u)", (unsigned)sg.wnd << 1);
 	is_int(fata_tcp_read(c, buf + 3100, sizeof(buf), 0), 65536 - 3100, "the rest");
 	ok(memcmp(buf, pattern, 65536) == 0, "64 KiB byte for byte");
+	is_int(fata_tcp_read(c, buf, sizeof(buf), 0), 0, "then the end of the stream");
 	ok(tp_take(&p, &sg, 100) == 0 && sg.wnd == 32768, "the window opens fully again");
 	done();
 }

@@ -165,5 +165,6 @@ int start(struct fata_stack *stack)
 		  (unsigned long long)((uint64_t)conns * 1000000 / us));
 	if (mode == ECHO)
 		fata_info("echo check passed: every byte came back");
+	fata_stack_stats_log(stack);	/* the counters of each layer, with -l "*:debug" */
 	return 0;
 }

@@ -1,0 +1,163 @@
+# TCP on the direct stack: throughput into and out of the tcp-echo example (its discard and
+# chargen services) on unix and spt over a tap, short connections per second and the echo round
+# trip, each next to the same client against Linux's TCP between two namespaces over a veth pair
+# (a small Python server with the same three services). The client is the same Python in both.
+# Needs root (network namespaces); addresses from 198.18.0.0/15 only, in namespaces of its own.
+. "$BENCH_ROOT/bench/lib.sh"
+work=$(mktemp -d "${TMPDIR:-/tmp}/fata-bench-tcp.XXXXXX")	# removed by cleanup below
+if [ "$(id -u)" != 0 ] || ! command -v python3 >/dev/null || ! command -v ip >/dev/null ||
+	[ ! -c /dev/net/tun ]; then
+	echo "tcp benchmarks|n/a (needs root, ip, python3, /dev/net/tun)|-|"
+	exit 0
+fi
+MB=${TCP_BENCH_MB:-64}
+tag=$$
+NS_UK=fata-bench-tcp-$tag NS_A=fata-bench-tcpa-$tag NS_B=fata-bench-tcpb-$tag
+pids=""
+cleanup() {
+	local p
+	for p in $pids; do kill "$p" 2>/dev/null; done
+	for p in $pids; do wait "$p" 2>/dev/null; done
+	ip netns del "$NS_UK" 2>/dev/null
+	ip netns del "$NS_A" 2>/dev/null
+	ip netns del "$NS_B" 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+cat >"$work/tcpbench.py" <<'EOF'
+import socket, socketserver, statistics, sys, threading, time
+
+def into(host, total):
+    s = socket.create_connection((host, 9))
+    buf, sent = b"\0" * (1 << 20), 0
+    t0 = time.perf_counter()
+    while sent < total:
+        sent += s.send(buf[:min(len(buf), total - sent)])
+    s.shutdown(socket.SHUT_WR)
+    s.recv(1)		# the server closes once it has read everything
+    return total * 8 / (time.perf_counter() - t0) / 1e6
+
+def outof(host, total):
+    s = socket.create_connection((host, 19))
+    got = 0
+    t0 = time.perf_counter()
+    while got < total:
+        b = s.recv(1 << 20)
+        if not b:
+            break
+        got += len(b)
+    dt = time.perf_counter() - t0
+    s.close()
+    return got * 8 / dt / 1e6
+
+def conns(host, n):
+    t0 = time.perf_counter()
+    for _ in range(n):
+        s = socket.create_connection((host, 7))
+        s.sendall(b"x")
+        s.recv(1)
+        s.close()
+    return n / (time.perf_counter() - t0)
+
+def rtt(host, n):
+    s = socket.create_connection((host, 7))
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    msg, times = b"x" * 64, []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        s.sendall(msg)
+        got = 0
+        while got < 64:
+            got += len(s.recv(64 - got))
+        times.append((time.perf_counter() - t0) * 1e6)
+    s.close()
+    return statistics.median(times)
+
+class Echo(socketserver.BaseRequestHandler):
+    def handle(self):
+        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        while True:
+            b = self.request.recv(1 << 16)
+            if not b:
+                return
+            self.request.sendall(b)
+
+class Discard(socketserver.BaseRequestHandler):
+    def handle(self):
+        while self.request.recv(1 << 20):
+            pass
+
+class Chargen(socketserver.BaseRequestHandler):
+    def handle(self):
+        buf = bytes(range(32, 127)) * 700
+        try:
+            while True:
+                self.request.sendall(buf)
+        except OSError:
+            pass
+
+def serve(addr):
+    socketserver.ThreadingTCPServer.allow_reuse_address = True
+    socketserver.ThreadingTCPServer.daemon_threads = True
+    for port, h in ((7, Echo), (9, Discard), (19, Chargen)):
+        srv = socketserver.ThreadingTCPServer((addr, port), h)
+        threading.Thread(target=srv.serve_forever, daemon=True).start()
+    print("serving", flush=True)
+    threading.Event().wait()
+
+cmd = sys.argv[1]
+if cmd == "serve":
+    serve(sys.argv[2])
+else:
+    host, arg = sys.argv[2], int(sys.argv[3])
+    print("%.0f" % {"into": into, "outof": outof, "conns": conns, "rtt": rtt}[cmd](host, arg))
+EOF
+
+# The reference: two namespaces, Linux at both ends of a veth pair.
+ip netns add "$NS_A" && ip netns add "$NS_B" &&
+	ip link add veth-a-$tag netns "$NS_A" type veth peer name veth-b-$tag netns "$NS_B" &&
+	ip netns exec "$NS_A" ip addr add 198.18.1.1/24 dev veth-a-$tag &&
+	ip netns exec "$NS_B" ip addr add 198.18.1.2/24 dev veth-b-$tag &&
+	ip netns exec "$NS_A" ip link set veth-a-$tag up &&
+	ip netns exec "$NS_B" ip link set veth-b-$tag up &&
+	ip netns exec "$NS_A" ip link set lo up && ip netns exec "$NS_B" ip link set lo up ||
+	{ echo "tcp benchmarks|n/a (cannot make namespaces)|-|"; exit 0; }
+ip netns exec "$NS_B" python3 "$work/tcpbench.py" serve 198.18.1.2 >"$work/ref.out" 2>&1 &
+pids="$pids $!"
+for i in $(seq 50); do grep -q serving "$work/ref.out" && break; sleep 0.1; done
+ref() { ip netns exec "$NS_A" timeout 120 python3 "$work/tcpbench.py" "$1" 198.18.1.2 "$2" 2>/dev/null; }
+r_into=$(ref into $((MB << 20)))
+r_out=$(ref outof $((MB << 20)))
+r_conns=$(ref conns 1000)
+r_rtt=$(ref rtt 2000)
+
+# The unikernel: tcp-echo in a namespace with a tap.
+ip netns add "$NS_UK" && ip netns exec "$NS_UK" ip link set lo up &&
+	ip netns exec "$NS_UK" ip tuntap add dev tap0 mode tap &&
+	ip netns exec "$NS_UK" ip addr add 198.18.0.1/24 dev tap0 &&
+	ip netns exec "$NS_UK" ip link set tap0 up ||
+	{ echo "tcp benchmarks|n/a (cannot make a tap)|-|"; exit 0; }
+for t in unix spt; do
+	if ! bench_build device-usage/tcp-echo "$work/$t" $t --net=direct; then
+		echo "tcp-echo build ($t)|FAILED|-|"
+		continue
+	fi
+	if [ $t = unix ]; then
+		ip netns exec "$NS_UK" "$work/$t/dist/tcp-echo" --ipv4=198.18.0.2/24 >"$work/uk.out" 2>&1 &
+	else
+		ip netns exec "$NS_UK" fata-spt -q --net:service=tap0 -- "$work/$t/dist/tcp-echo.spt" \
+			--ipv4=198.18.0.2/24 >"$work/uk.out" 2>&1 &
+	fi
+	uk=$!
+	pids="$pids $uk"
+	for i in $(seq 100); do grep -q 'echo on' "$work/uk.out" && break; sleep 0.1; done
+	ip netns exec "$NS_UK" ip neigh flush dev tap0
+	uk() { ip netns exec "$NS_UK" timeout 120 python3 "$work/tcpbench.py" "$1" 198.18.0.2 "$2" 2>/dev/null; }
+	echo "tcp into the unikernel, $MB MiB ($t)|$(uk into $((MB << 20)))|$r_into (veth)|Mbit/s"
+	echo "tcp out of the unikernel, $MB MiB ($t)|$(uk outof $((MB << 20)))|$r_out (veth)|Mbit/s"
+	echo "tcp short connections, 1 byte echoed ($t)|$(uk conns 1000)|$r_conns (veth)|conn/s"
+	echo "tcp echo round trip, 64 bytes, median ($t)|$(uk rtt 2000)|$r_rtt (veth)|us"
+	kill $uk 2>/dev/null
+	wait $uk 2>/dev/null
+done
