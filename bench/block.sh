@@ -1,7 +1,7 @@
 # Block devices: sequential throughput with 4 KiB and 64 KiB requests on unix and spt, next to dd
 # on the same 64 MiB file; per-request cost on hvt.
 . "$BENCH_ROOT/bench/lib.sh"
-work=$(bench_tmpdir)
+bench_tmpdir
 for t in unix spt hvt; do
 	mkdir -p "$work/$t" && cp -r bench/unikernels/blockbench/. "$work/$t/" &&
 		(cd "$work/$t" && fata configure -t $t >/dev/null && make --no-print-directory >/dev/null 2>&1) ||

@@ -3,7 +3,7 @@
 # the host reading the same file (read(2)) and listing the same folder (readdir(3)) from C. Also
 # the size crunch adds to the unikernel against the data's own size.
 . "$BENCH_ROOT/bench/lib.sh"
-work=$(bench_tmpdir)
+bench_tmpdir
 app="$work/app"
 mkdir -p "$app/data/many"
 head -c 1048576 /dev/urandom >"$app/data/big"

@@ -1,11 +1,11 @@
 # Helpers for bench/*.sh scripts.
 cd "$BENCH_ROOT" || exit 1
 
+# Makes a scratch directory, removed at exit, and sets $work to it. Call it directly, not in
+# $(...): the exit trap must belong to the script's own shell.
 bench_tmpdir() {
-	local d
-	d=$(mktemp -d "${TMPDIR:-/tmp}/fata-bench.XXXXXX")
-	trap 'rm -rf "'"$d"'"' EXIT
-	echo "$d"
+	work=$(mktemp -d "${TMPDIR:-/tmp}/fata-bench.XXXXXX")
+	trap 'rm -rf "$work"' EXIT
 }
 
 # bench_build EXAMPLE DEST TARGET [configure args...]: configure and build a copy of an example.

@@ -1,6 +1,6 @@
 # hvt and spt: boot-to-exit, image and tender sizes, the smallest --mem, the tender's peak RSS.
 . "$BENCH_ROOT/bench/lib.sh"
-work=$(bench_tmpdir)
+bench_tmpdir
 for t in spt hvt; do
 	for ex in noop hello; do
 		bench_build "tutorial/$ex" "$work/$t-$ex" $t || echo "build $ex ($t)|FAILED|-|"

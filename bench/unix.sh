@@ -1,6 +1,6 @@
 # Unix target: start-to-exit of noop against /bin/true, and the size of each tutorial binary.
 . "$BENCH_ROOT/bench/lib.sh"
-work=$(bench_tmpdir)
+bench_tmpdir
 for ex in noop hello hello-key; do
 	bench_build "tutorial/$ex" "$work/$ex" unix || { echo "build $ex (unix)|FAILED|-|"; continue; }
 done
