@@ -314,6 +314,8 @@ int fata_tcp_listen(struct fata_stack *s, uint16_t port, fata_tcp_handler handle
 	struct fata_fiber *f;
 	int fd, one = 1, err;
 
+	if (port == 0 || !handler)
+		return -EINVAL;
 	for (l = s->listeners; l; l = l->next)
 		if (l->port == port)
 			return -EADDRINUSE;
@@ -365,9 +367,14 @@ struct fata_tcp *fata_tcp_connect(struct fata_stack *s, uint32_t ip, uint16_t po
 {
 	struct sockaddr_in sin = sin_of(ip, port), local = sin_of(s->addr, 0);
 	struct fata_tcp *c;
-	int fd = new_socket(SOCK_STREAM), e = 0;
+	int fd, e = 0;
 	socklen_t elen = sizeof(e);
 
+	if (port == 0 || ip == 0 || ip >= 0xe0000000u) {	/* no port, no address, or a group */
+		fd = -EINVAL;
+		goto fail;
+	}
+	fd = new_socket(SOCK_STREAM);
 	if (fd < 0)
 		goto fail;
 	if (s->addr && bind(fd, (struct sockaddr *)&local, sizeof(local)) < 0)
