@@ -97,11 +97,11 @@ check: deps
 check-deps: all $(CHECK_DEPS)
 
 bench: deps
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) -s --no-print-directory all
 	$(Q)bench/run
 
 demo: deps
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) -s --no-print-directory all
 	$(Q)scripts/demo.sh
 
 # Each harness in FUZZ_BINS (build/fuzz/NAME, libFuzzer) runs FUZZ_SECONDS over its corpus
