@@ -6,15 +6,6 @@
 .SUFFIXES:
 .DELETE_ON_ERROR:
 
-V ?= 0
-ifeq ($(V),1)
-Q :=
-msg = @true
-else
-Q := @
-msg = @printf '  %-8s %s\n' '$(1)' '$(2)';
-endif
-
 PREFIX ?= /usr/local
 FATA_HOME := $(CURDIR)
 include mk/flags.mk

@@ -153,10 +153,16 @@ int fata_key_value_parse(enum fata_key_type type, const char *text, union fata_k
 	return -1;
 }
 
+char *fata_ipv4_format(uint32_t a, char buf[FATA_IPV4_STRLEN])
+{
+	snprintf(buf, FATA_IPV4_STRLEN, "%u.%u.%u.%u", a >> 24, a >> 16 & 255, a >> 8 & 255, a & 255);
+	return buf;
+}
+
 const char *fata_key_value_format(enum fata_key_type type, const union fata_key_value *v,
 				  char *buf, size_t len)
 {
-	uint32_t a;
+	char ip[FATA_IPV4_STRLEN];
 
 	switch (type) {
 	case FATA_KEY_STRING:
@@ -169,13 +175,10 @@ const char *fata_key_value_format(enum fata_key_type type, const union fata_key_
 		snprintf(buf, len, "%s", v->b ? "true" : "false");
 		break;
 	case FATA_KEY_IPV4:
-		a = v->ipv4;
-		snprintf(buf, len, "%u.%u.%u.%u", a >> 24, a >> 16 & 255, a >> 8 & 255, a & 255);
+		snprintf(buf, len, "%s", fata_ipv4_format(v->ipv4, ip));
 		break;
 	case FATA_KEY_IPV4_PREFIX:
-		a = v->prefix.addr;
-		snprintf(buf, len, "%u.%u.%u.%u/%u", a >> 24, a >> 16 & 255, a >> 8 & 255, a & 255,
-			 v->prefix.len);
+		snprintf(buf, len, "%s/%u", fata_ipv4_format(v->prefix.addr, ip), v->prefix.len);
 		break;
 	default:
 		snprintf(buf, len, "?");

@@ -1,4 +1,5 @@
-# Compiler flags shared by Fata's own build and every unikernel's (mk/unikernel.mk).
+# Compiler flags and output verbosity shared by Fata's own build and every unikernel's
+# (mk/unikernel.mk): quiet lines like "CC lib/sched.c", V=1 for the full commands.
 # Needs FATA_HOME (the source tree or PREFIX/lib/fata).
 CC ?= gcc
 FATA_GCC_INCLUDE := $(shell $(CC) -print-file-name=include)
@@ -10,3 +11,12 @@ FATA_GUEST_CFLAGS := -ffreestanding -nostdinc -fno-pic -fno-pie -mno-red-zone -m
 	-I$(FATA_HOME)/abi
 FATA_GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 \
 	-Wl,-T,$(FATA_HOME)/mk/solo5.ld
+
+V ?= 0
+ifeq ($(V),1)
+Q :=
+msg = @true
+else
+Q := @
+msg = @printf '  %-8s %s\n' '$(1)' '$(2)';
+endif

@@ -8,15 +8,6 @@
 include $(FATA_HOME)/mk/flags.mk
 include $(FATA_HOME)/mk/kv.mk
 
-V ?= 0
-ifeq ($(V),1)
-Q :=
-msg = @true
-else
-Q := @
-msg = @printf '  %-8s %s\n' '$(1)' '$(2)';
-endif
-
 UNIKERNEL_CFLAGS := -std=gnu11 -Wall -Wextra -O2 -g -MMD -MP -I. $(CFLAGS_EXTRA)
 RUNTIME := $(FATA_HOME)/build/$(TARGET)/libfata.a
 GENERATED := fata/main.c $(if $(filter hvt spt,$(TARGET)),fata/manifest.c)

@@ -70,6 +70,11 @@ int fata_key_value_parse(enum fata_key_type type, const char *text, union fata_k
 const char *fata_key_value_format(enum fata_key_type type, const union fata_key_value *v,
 				  char *buf, size_t len);
 
+#define FATA_IPV4_STRLEN 16	/* "255.255.255.255" and its NUL */
+
+/* Formats an IPv4 address (host byte order) as a dotted quad into buf; returns buf. */
+char *fata_ipv4_format(uint32_t addr, char buf[FATA_IPV4_STRLEN]);
+
 /* A key name is 1-63 characters of [a-z0-9_-], starting with a letter. Returns true if valid. */
 bool fata_key_name_valid(const char *name);
 

@@ -31,7 +31,6 @@
 struct fata_stack;
 struct fata_udp;
 
-#define FATA_IPV4_STRLEN 16		/* "255.255.255.255" and its NUL */
 #define FATA_UDP_MAX_PAYLOAD 65507	/* bytes one UDP datagram over IPv4 carries at most */
 #define FATA_DNS_MAX 3
 
@@ -254,8 +253,6 @@ void fata_udp_close(struct fata_udp *u);
 
 /* --- addresses ------------------------------------------------------------------------------- */
 
-/* Formats a host-order address as a dotted quad into `buf`; returns `buf`. */
-char *fata_ipv4_format(uint32_t addr, char buf[FATA_IPV4_STRLEN]);
 
 /* The netmask of a prefix length (0..32), host order. */
 static inline uint32_t fata_ipv4_mask(unsigned prefix_len)

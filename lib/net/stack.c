@@ -60,13 +60,6 @@ struct net_tunables net_tunables_default = {
 	.tcp_sack = true,
 };
 
-char *fata_ipv4_format(uint32_t a, char buf[FATA_IPV4_STRLEN])
-{
-	snprintf(buf, FATA_IPV4_STRLEN, "%u.%u.%u.%u", (unsigned)(a >> 24), (unsigned)(a >> 16 & 0xff),
-		 (unsigned)(a >> 8 & 0xff), (unsigned)(a & 0xff));
-	return buf;
-}
-
 void net_log_drop(struct fata_log_src *src, unsigned long long count, const char *fmt, ...)
 {
 	char msg[160];

@@ -7,19 +7,12 @@
 #include "solo5.h"
 #include "syscall_x86_64.h"
 
-static int net_fd(int handle)
-{
-	const struct mft *m = solo5_manifest();
-
-	return m->e[handle].b.hostfd;
-}
-
 long plat_net_read(int handle, void *buf, size_t len)
 {
 	long n;
 
 	do
-		n = spt_syscall3(SYS_read, net_fd(handle), (long)buf, (long)len);
+		n = spt_syscall3(SYS_read, spt_hostfd(handle), (long)buf, (long)len);
 	while (n == -EINTR);
 	if (n >= 0)	/* the tap reports a frame's whole length even when it truncated it */
 		return (size_t)n > len ? (long)len : n;
@@ -31,7 +24,7 @@ int plat_net_write(int handle, const void *buf, size_t len)
 	long n;
 
 	do
-		n = spt_syscall3(SYS_write, net_fd(handle), (long)buf, (long)len);
+		n = spt_syscall3(SYS_write, spt_hostfd(handle), (long)buf, (long)len);
 	while (n == -EINTR);
 	if (n >= 0)
 		return (size_t)n == len ? 0 : -EIO;

@@ -137,7 +137,7 @@ _Noreturn void _start(struct spt_boot_info *bi)
 }
 
 /* Block I/O: one pread64/pwrite64 per block on the fd the tender put in the manifest. */
-static int block_fd(int handle)
+int spt_hostfd(int handle)
 {
 	const struct mft *m = solo5_manifest();
 
@@ -149,7 +149,7 @@ int plat_block_read(int handle, uint64_t offset, void *buf, size_t len)
 	uint32_t bs = solo5_block_size[handle];
 
 	for (size_t done = 0; done < len; done += bs) {
-		long n = spt_syscall6(SYS_pread64, block_fd(handle), (long)((char *)buf + done), bs,
+		long n = spt_syscall6(SYS_pread64, spt_hostfd(handle), (long)((char *)buf + done), bs,
 				      (long)(offset + done), 0, 0);
 		if (n != (long)bs)
 			return -EIO;
@@ -162,7 +162,7 @@ int plat_block_write(int handle, uint64_t offset, const void *buf, size_t len)
 	uint32_t bs = solo5_block_size[handle];
 
 	for (size_t done = 0; done < len; done += bs) {
-		long n = spt_syscall6(SYS_pwrite64, block_fd(handle), (long)((const char *)buf + done),
+		long n = spt_syscall6(SYS_pwrite64, spt_hostfd(handle), (long)((const char *)buf + done),
 				      bs, (long)(offset + done), 0, 0);
 		if (n != (long)bs)
 			return -EIO;

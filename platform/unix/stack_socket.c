@@ -56,13 +56,6 @@ struct fata_tcp {
 	bool closed;
 };
 
-char *fata_ipv4_format(uint32_t addr, char buf[FATA_IPV4_STRLEN])
-{
-	snprintf(buf, FATA_IPV4_STRLEN, "%u.%u.%u.%u", addr >> 24, addr >> 16 & 255, addr >> 8 & 255,
-		 addr & 255);
-	return buf;
-}
-
 static struct sockaddr_in sin_of(uint32_t ip, uint16_t port)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET };
