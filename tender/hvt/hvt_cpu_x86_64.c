@@ -47,6 +47,8 @@ void x86_setup_page_tables(uint8_t *mem, uint64_t mem_size)
 		put64(mem, HVT_PDPT_BASE + 8 * i,
 		      (HVT_PD_BASE + i * HVT_PAGE_SIZE) | X86_PTE_P | X86_PTE_RW);
 	put64(mem, HVT_PD_BASE, HVT_PT0_BASE | X86_PTE_P | X86_PTE_RW);
+	/* The CPU reads the GDT through its linear address on every exception and IRET. */
+	put64(mem, HVT_PT0_BASE + 8 * (HVT_GDT_BASE / HVT_PAGE_SIZE), HVT_GDT_BASE | X86_PTE_P);
 	for (uint64_t a = HVT_BOOT_INFO_BASE; a < HVT_LARGE_PAGE_SIZE; a += HVT_PAGE_SIZE)
 		put64(mem, HVT_PT0_BASE + 8 * (a / HVT_PAGE_SIZE),
 		      a | (a < HVT_GUEST_MIN_BASE ? X86_PTE_P : X86_PTE_P | X86_PTE_RW));

@@ -50,8 +50,9 @@ void x86_setup_gdt(uint8_t *mem);
 
 /*
  * Writes page tables at HVT_PML4_BASE.. identity-mapping guest memory [0, mem_size) (a multiple
- * of 2 MiB, at most 4 GiB): nothing below HVT_BOOT_INFO_BASE, read-only up to
- * HVT_GUEST_MIN_BASE, read-write above; 4 KiB pages in the first 2 MiB, 2 MiB pages after.
+ * of 2 MiB, at most 4 GiB): below HVT_BOOT_INFO_BASE only the GDT's page (read-only), then
+ * read-only up to HVT_GUEST_MIN_BASE, read-write above; 4 KiB pages in the first 2 MiB, 2 MiB
+ * pages after.
  */
 void x86_setup_page_tables(uint8_t *mem, uint64_t mem_size);
 

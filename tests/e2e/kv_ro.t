@@ -111,3 +111,4 @@ else
 	skip "spt archive build failed"
 	skip "spt archive build failed"
 fi
+tap_done

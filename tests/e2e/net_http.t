@@ -41,3 +41,4 @@ for variant in unix-socket unix-direct spt-direct hvt-direct; do
 	netns_stop $pid
 	unlike "$(cat "$log")" 'ERR|fatal' "$variant: no error in the log"
 done
+tap_done

@@ -64,3 +64,4 @@ for target in spt hvt; do
 	like "$out" '5 packets transmitted, 5 received' "$target: ping on the leased address"
 	netns_stop $pid
 done
+tap_done

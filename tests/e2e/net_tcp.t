@@ -4,7 +4,7 @@
 # 100 connections at once, closes its window on a peer that stops reading without its memory
 # growing, and echoes 10 MB through 5 % packet loss each way; the tcp-client example gets 10 MB
 # echoed byte for byte by a Linux server (socat), also through loss, and reports a refused
-# connection.
+# connection. hvt moves 200 kB and opens 20 connections instead: guest code may be emulated.
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/netns.sh"
 netns_require nc python3 socat tcpdump
@@ -85,15 +85,30 @@ tcp_build() {
 	(cd "$2" && "$FATA" configure -t "$3" --net=direct && make --no-print-directory) >"$2.log" 2>&1
 }
 
+# uk_cmd TARGET BINARY: the command line that runs a unikernel on the namespace's tap0.
+uk_cmd() {
+	if [ "$1" = unix ]; then
+		UK_CMD=("$2")
+	else
+		UK_CMD=("$FATA_ROOT/bin/fata-$1" --net:service=tap0 -- "$2")
+	fi
+}
+
 # run_uk TARGET BINARY LOG ARGS...: starts a unikernel in the namespace; its PID is NETNS_LAST.
 run_uk() {
-	local target=$1 bin=$2 log=$3
+	uk_cmd "$1" "$2"
+	local log=$3
 	shift 3
-	if [ "$target" = unix ]; then
-		netns_bg "$log" "$bin" --ipv4=$UK/24 "$@"
-	else
-		netns_bg "$log" "$FATA_ROOT/bin/fata-$target" --net:service=tap0 -- "$bin" --ipv4=$UK/24 "$@"
-	fi
+	netns_bg "$log" "${UK_CMD[@]}" --ipv4=$UK/24 "$@"
+}
+
+# run_client TARGET BINARY LOG ARGS...: runs a unikernel to its end (at most 300 s); sets st.
+run_client() {
+	uk_cmd "$1" "$2"
+	local log=$3
+	shift 3
+	nsx timeout 300 "${UK_CMD[@]}" --ipv4=$UK/24 "$@" >"$log" 2>&1
+	st=$?
 }
 
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
@@ -118,6 +133,9 @@ for target in unix spt hvt; do
 		continue
 	fi
 	ext=; [ "$target" = unix ] || ext=.$target
+	bytes=10000000 conns=100
+	[ "$target" = hvt ] && bytes=200000 conns=20
+	size="$((bytes / 1000)) kB"
 	dir=$NETNS_TMP/echo-$target
 	log=$NETNS_TMP/echo-$target.out
 	nsx ip neigh flush dev tap0
@@ -131,10 +149,10 @@ for target in unix spt hvt; do
 
 	out=$(echo -n hello tcp world | nsx nc -nw1 $UK 7)
 	is "$out" "hello tcp world" "$target: nc gets its bytes back"
-	out=$(nsx timeout 60 python3 "$TOOL" echo $UK 7 10000000)
-	like "$out" '^ok' "$target: 10 MB echoed byte for byte ($out)"
-	out=$(nsx timeout 60 python3 "$TOOL" many $UK 7 100)
-	like "$out" '^100 of 100 ok' "$target: 100 concurrent connections all echoed ($out)"
+	out=$(nsx timeout 60 python3 "$TOOL" echo $UK 7 $bytes)
+	like "$out" '^ok' "$target: $size echoed byte for byte ($out)"
+	out=$(nsx timeout 60 python3 "$TOOL" many $UK 7 $conns)
+	like "$out" "^$conns of $conns ok" "$target: $conns concurrent connections all echoed ($out)"
 
 	# Flow control: a peer that stops reading.
 	netns_bg "$NETNS_TMP/fc.err" tcpdump -Z root -U --immediate-mode -ni tap0 \
@@ -161,8 +179,8 @@ for target in unix spt hvt; do
 	is "$out" "still here" "$target: the next connection is served"
 
 	if have_nft && loss_on; then
-		out=$(nsx timeout 100 python3 "$TOOL" echo $UK 7 10000000)
-		like "$out" '^ok' "$target: 5 % loss each way: 10 MB echoed byte for byte ($out)"
+		out=$(nsx timeout 100 python3 "$TOOL" echo $UK 7 $bytes)
+		like "$out" '^ok' "$target: 5 % loss each way: $size echoed byte for byte ($out)"
 		loss_off
 	else
 		skip "$target: needs nft (nftables) for the loss test"
@@ -179,15 +197,11 @@ for target in unix spt hvt; do
 	netns_bg "$NETNS_TMP/socat.err" socat TCP-LISTEN:7,fork,reuseaddr EXEC:cat
 	socat=$NETNS_LAST
 	sleep 0.2
-	run_uk $target "$cdir/dist/tcp-client$ext" "$clog" --server=$HOST --bytes=10000000
-	wait $NETNS_LAST
-	st=$?
+	run_client $target "$cdir/dist/tcp-client$ext" "$clog" --server=$HOST --bytes=$bytes
 	[ $st = 0 ] && grep -q 'echo check passed' "$clog"
-	ok $? "$target: tcp-client gets 10 MB echoed byte for byte by socat (status $st; $(sed -nE 's/.*done: .* in ([0-9]+ ms).*/\1/p' "$clog"))"
+	ok $? "$target: tcp-client gets $size echoed byte for byte by socat (status $st; $(sed -nE 's/.*done: .* in ([0-9]+ ms).*/\1/p' "$clog"))"
 	if have_nft && loss_on; then
-		run_uk $target "$cdir/dist/tcp-client$ext" "$clog.loss" --server=$HOST --bytes=10000000
-		wait $NETNS_LAST
-		st=$?
+		run_client $target "$cdir/dist/tcp-client$ext" "$clog.loss" --server=$HOST --bytes=$bytes
 		[ $st = 0 ] && grep -q 'echo check passed' "$clog.loss"
 		ok $? "$target: and through 5 % loss each way (status $st; $(sed -nE 's/.*done: .* in ([0-9]+ ms).*/\1/p' "$clog.loss"))"
 		loss_off
@@ -195,9 +209,8 @@ for target in unix spt hvt; do
 		skip "$target: needs nft (nftables) for the loss test"
 	fi
 	netns_stop $socat
-	run_uk $target "$cdir/dist/tcp-client$ext" "$clog.refused" --server=$HOST --port=9
-	wait $NETNS_LAST
-	st=$?
+	run_client $target "$cdir/dist/tcp-client$ext" "$clog.refused" --server=$HOST --port=9
 	[ $st = 1 ] && grep -q 'Connection refused' "$clog.refused"
 	ok $? "$target: a closed port: connection refused, status 1"
 done
+tap_done

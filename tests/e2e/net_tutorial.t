@@ -43,3 +43,4 @@ for target in unix spt hvt; do
 	is "$(grep -c 'new tcp connection' "$log")" 2 "$target: a second connection after the first closed"
 	netns_stop $pid
 done
+tap_done

@@ -124,3 +124,4 @@ like "$drops" 'DBG \[ipv4\] dropped: version 6 \([0-9]+ so far\)' "wrong IP vers
 out=$(nsx ping -c 5 -i 0.05 -W 2 $UK 2>&1)
 like "$out" '5 packets transmitted, 5 received' "and it still answers ping"
 unlike "$(cat "$log")" 'fatal|ERR ' "no error or fatal message in its log"
+tap_done

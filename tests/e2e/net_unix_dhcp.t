@@ -45,3 +45,4 @@ ok $? "the lease is renewed at T1"
 is "$(grep -c "DHCPACK(tap0) $IP" "$dlog")" 2 "dnsmasq acknowledged twice"
 out=$(nsx ping -c 3 -i 0.05 -W 2 "$IP" 2>&1)
 like "$out" '3 packets transmitted, 3 received' "still answering on the same address"
+tap_done

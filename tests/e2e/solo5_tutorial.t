@@ -57,3 +57,4 @@ for target in spt hvt; do
 	is "$?" 0 "$target: block_test exits 0"
 	like "$out" 'Total tests passed:  10' "$target: block_test passes 10 of 10"
 done
+tap_done

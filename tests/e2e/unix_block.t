@@ -23,3 +23,4 @@ cp -r "$FATA_ROOT/tests/e2e/fixtures/persist" "$tmp/p"
 ok $? "one run writes a pattern"
 (cd "$tmp/p" && dist/persist --seed=42 >/dev/null && ! dist/persist --seed=43 >/dev/null)
 ok $? "the next run reads it back (and a different pattern does not match)"
+tap_done

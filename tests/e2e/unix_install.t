@@ -17,3 +17,4 @@ like "$(cat "$tmp/hk/Makefile")" "^FATA_HOME := $prefix/lib/fata\$" "the Makefil
 out=$(cd "$tmp/hk" && run fata configure -t spt >/dev/null && run make --no-print-directory >/dev/null 2>&1 &&
 	run fata-spt -q dist/hello.spt | head -1)
 like "$out" 'INF \[application\] Hello World!$' "an spt unikernel built and run from the installed copy"
+tap_done

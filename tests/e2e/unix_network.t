@@ -50,3 +50,4 @@ is "$got" "ping over udp" "udp-echo on the socket stack returns the same bytes"
 got=$(head -c 1400 /dev/urandom | base64 -w0 | head -c 1800)
 back=$(printf '%s' "$got" | nsx nc -u -nw1 127.0.0.1 7007)
 is "${#back}:$back" "${#got}:$got" "and a 1800-byte datagram byte for byte"
+tap_done

@@ -76,3 +76,4 @@ build "$tmp/mm" -t unix
 ok $((! $?)) "a start() that does not match the devices fails to build"
 like "$(cat "$tmp/mm.err")" 'unikernel.c:[0-9]+:[0-9]+: error: conflicting types for .start.' \
 	"and the compiler points at the user's own file"
+tap_done

@@ -68,6 +68,7 @@ netns_bg() {
 netns_stop() {
 	kill "$1" 2>/dev/null
 	wait "$1" 2>/dev/null
+	return 0
 }
 
 # wait_log FILE REGEX SECONDS: waits until a line of FILE matches REGEX (grep -E).

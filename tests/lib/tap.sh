@@ -47,6 +47,9 @@ unlike() {
 	else ok 0 "$3"; fi
 }
 
+# tap_done: ends the test; its status says whether any test failed (prove reads both).
+tap_done() { exit $((_tap_failed > 0)); }
+
 skip() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n # SKIP $*"; }
 diag() { printf '%s\n' "$*" | sed 's/^/# /'; }
 

@@ -68,8 +68,10 @@ static void test_page_tables(void)
 
 	x86_setup_page_tables(mem, MEM);
 	ok(translate(mem, 0, &rw) < 0, "page 0 is not mapped");
+	ok(translate(mem, HVT_GDT_BASE + 8, &rw) == HVT_GDT_BASE + 8 && rw == 0,
+	   "the GDT is mapped read-only (exceptions and IRET read it)");
 	ok(translate(mem, HVT_PML4_BASE, &rw) < 0, "the page tables are not mapped");
-	ok(translate(mem, 0xffff, &rw) < 0, "nothing below the boot info is mapped");
+	ok(translate(mem, 0xffff, &rw) < 0, "nothing else below the boot info is mapped");
 	ok(translate(mem, HVT_BOOT_INFO_BASE, &rw) == HVT_BOOT_INFO_BASE && rw == 0,
 	   "the boot info is mapped read-only");
 	ok(translate(mem, 0xfffff, &rw) == 0xfffff && rw == 0, "read-only up to 1 MiB");

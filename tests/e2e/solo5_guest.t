@@ -1,0 +1,107 @@
+#!/bin/bash
+# What the guest platforms do with a misbehaving or curious unikernel (tests/e2e/fixtures/probe),
+# and what the tenders look like from the host while a guest runs:
+# - hvt: CPU exceptions print the vector, error code and registers and end with status 255;
+#   CPUID hides the hypervisor; the wall clock and the TSC clock agree with the host's.
+# - hvt and spt: a smashed stack canary ends the guest with status 255; the heap is the memory
+#   above the image (what fits is served, what does not is a NULL from malloc); the tender runs
+#   under a seccomp filter.
+. "$(dirname "$0")/../lib/tap.sh"
+plan 30
+tap_tmpdir
+to=120	# guest code is emulated on some KVM hosts
+
+build() { # build DIR CONFIGURE-ARGS...
+	local dir=$1
+	shift
+	(cd "$dir" && fata configure "$@" >/dev/null && make --no-print-directory >/dev/null) 2>"$dir.err"
+}
+
+# probe TARGET ARGS...: runs the probe quietly on TARGET with 4 MB; sets out and st.
+probe() {
+	local target=$1
+	shift
+	out=$(timeout $to "fata-$target" -q --mem=4 "$tmp/probe-$target/dist/probe.$target" "$@" 2>&1)
+	st=$?
+}
+
+# seccomp_mode PID: the Seccomp field of /proc/PID/status (2 = filter), read while it runs.
+seccomp_mode() {
+	local i
+	for i in $(seq 100); do
+		grep -q '^Seccomp:' "/proc/$1/status" 2>/dev/null &&
+			[ "$(awk '/^Seccomp:/ { print $2 }' "/proc/$1/status")" = 2 ] && break
+		sleep 0.05
+	done
+	awk '/^Seccomp:/ { print $2 }' "/proc/$1/status" 2>/dev/null
+}
+
+regs='^  rax [0-9a-f]{16} rbx [0-9a-f]{16} rcx [0-9a-f]{16} rdx [0-9a-f]{16}$'
+for target in hvt spt; do
+	if [ "$target" = hvt ] && [ ! -e /dev/kvm ]; then
+		for i in $(seq 23); do skip "hvt: /dev/kvm is missing on this machine"; done
+		continue
+	fi
+	copy_example tests/e2e/fixtures/probe "$tmp/probe-$target"
+	build "$tmp/probe-$target" -t $target
+	ok $? "$target: the probe builds"
+	probe $target
+	is "$st/$out" "0/still running" "$target: the probe runs and exits 0"
+
+	if [ $target = hvt ]; then
+		probe hvt --do=ud
+		is "$st" 255 "hvt: an invalid opcode ends the guest with status 255"
+		like "$out" '^fata: trap 6 \(invalid opcode\), error code 0x0, rip 0x1[0-9a-f]{5}, rsp 0x[0-9a-f]+, rflags 0x[0-9a-f]+, cr2 0x0$' \
+			"hvt: and says vector 6, error code and rip"
+		like "$out" "$regs" "hvt: and prints the registers"
+		unlike "$out" 'still running' "hvt: nothing runs after the trap"
+		probe hvt --do=pf
+		is "$st" 255 "hvt: a page fault ends the guest with status 255"
+		like "$out" '^fata: trap 14 \(page fault\), error code 0x2, .* cr2 0x7f0000000000$' \
+			"hvt: and names the faulting address (cr2) and the write (error code 2)"
+		like "$out" '^  rax 00007f0000000000 ' "hvt: the registers are the faulting code's"
+		probe hvt --do=div
+		is "$st" 255 "hvt: a division by zero ends the guest with status 255"
+		like "$out" '^fata: trap 0 \(divide error\), error code 0x0, ' "hvt: and says divide error"
+		unlike "$out" '100 / 0' "hvt: the division produced no result"
+
+		probe hvt --do=cpuid
+		is "$st" 0 "hvt: the CPUID probe exits 0"
+		like "$out" '^hypervisor bit: 0$' "hvt: CPUID leaf 1 hides the hypervisor bit"
+		unlike "$out" 'leaf 0x40000000: .*KVM' "hvt: CPUID leaf 0x40000000 carries no KVM signature"
+
+		# The clocks: the hello example's four lines, against the host's UTC clock.
+		copy_example examples/tutorial/hello "$tmp/hello-hvt"
+		build "$tmp/hello-hvt" -t hvt
+		before=$(date -u +%s)
+		out=$(timeout $to fata-hvt -q "$tmp/hello-hvt/dist/hello.hvt" 2>&1)
+		after=$(date -u +%s)
+		stamps=$(printf '%s\n' "$out" | sed -nE 's/^([0-9-]{10} [0-9:]{8}) -00:00: INF \[application\] hello$/\1/p')
+		is "$(printf '%s\n' "$stamps" | grep -c .)" 4 "hvt: hello prints four lines"
+		first=$(date -u -d "$(printf '%s\n' "$stamps" | head -1)" +%s 2>/dev/null || echo 0)
+		last=$(date -u -d "$(printf '%s\n' "$stamps" | tail -1)" +%s 2>/dev/null || echo 0)
+		[ "$first" -ge $((before - 1)) ] && [ "$last" -le $((after + 1)) ]
+		ok $? "hvt: WALLTIME: the lines carry the host's UTC time ($before <= $first .. $last <= $after)"
+		span=$((last - first))
+		[ $span -ge 2 ] && [ $span -le 4 ]
+		ok $? "hvt: TSC clock: three one-second sleeps span 3 s ($span s)"
+	fi
+
+	probe $target --do=smash
+	is "$st" 255 "$target: a smashed stack canary ends the guest with status 255"
+	is "$out" "stack smashing detected" "$target: and says so"
+
+	probe $target --do=heap --mb=2
+	is "$st/$out" "0/heap: 2 MiB ok" "$target: --mem=4: 2 MiB of heap, filled and read back"
+	probe $target --do=heap --mb=4
+	is "$st/$out" "1/heap: malloc failed" "$target: --mem=4: 4 MiB is more than the heap; malloc says NULL"
+
+	# The tender's sandbox, seen from the host while the guest runs.
+	"fata-$target" -q "$tmp/probe-$target/dist/probe.$target" --do=heap --mb=256 >/dev/null 2>&1 &
+	pid=$!
+	mode=$(seccomp_mode $pid)
+	kill $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	is "$mode" 2 "$target: the tender runs under a seccomp filter (Seccomp: 2 in /proc/PID/status)"
+done
+tap_done
