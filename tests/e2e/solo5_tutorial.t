@@ -2,7 +2,7 @@
 # The tutorial's steps 0-2 on the Solo5 targets: spt always, hvt when /dev/kvm exists.
 # Runtime keys go after the kernel: fata-spt -- dist/hello.spt --hello="Hola!".
 . "$(dirname "$0")/../lib/tap.sh"
-plan 30
+plan 36
 tap_tmpdir
 
 build() { # build DIR CONFIGURE-ARGS...
@@ -14,7 +14,7 @@ build() { # build DIR CONFIGURE-ARGS...
 for target in spt hvt; do
 	tender="fata-$target"
 	if [ "$target" = hvt ] && [ ! -e /dev/kvm ]; then
-		for i in $(seq 15); do skip "hvt: /dev/kvm is missing on this machine"; done
+		for i in $(seq 18); do skip "hvt: /dev/kvm is missing on this machine"; done
 		continue
 	fi
 	# Guest code is emulated on some KVM hosts: generous timeouts for hvt.
@@ -25,6 +25,8 @@ for target in spt hvt; do
 	ok $? "$target: noop builds"
 	out=$(cd "$tmp/$target-noop" && timeout $to $tender --quiet dist/noop.$target 2>&1)
 	is "$?/$out" "0/" "$target: noop exits 0 and prints nothing"
+	out=$(cd "$tmp/$target-noop" && timeout $to $tender --quiet --mem=2 dist/noop.$target 2>&1)
+	is "$?/$out" "0/" "$target: noop runs with --mem=2"
 
 	copy_example examples/tutorial/hello "$tmp/$target-hello"
 	build "$tmp/$target-hello" -t $target
@@ -34,6 +36,13 @@ for target in spt hvt; do
 	is "$st" 0 "$target: hello exits 0 with --mem=2"
 	is "$(printf '%s\n' "$out" | grep -cE '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} -00:00: INF \[application\] hello$')" 4 \
 		"$target: four hello lines, UTC offset unknown (-00:00)"
+
+	for ex in noop hello; do
+		strip -o "$tmp/$ex.stripped" "$tmp/$target-$ex/dist/$ex.$target"
+		size=$(stat -c %s "$tmp/$ex.stripped")
+		[ "$size" -lt 65536 ]
+		ok $? "$target: $ex.$target is under 64 KiB stripped ($size bytes)"
+	done
 
 	copy_example examples/tutorial/hello-key "$tmp/$target-hk"
 	build "$tmp/$target-hk" -t $target --hello="Hola!"
