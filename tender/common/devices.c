@@ -138,6 +138,14 @@ static int open_tap(struct tender_device *d, struct tender_err *err)
 		flags = fcntl(d->fd, F_GETFL);
 		if (flags < 0)
 			return tender_fail(err, "%s: descriptor %d is not open", d->opt->arg, d->fd);
+		memset(&ifr, 0, sizeof ifr);
+		if (ioctl(d->fd, TUNGETIFF, &ifr) < 0 || !(ifr.ifr_flags & IFF_TAP))
+			return tender_fail(err, "%s: descriptor %d is not a tap device", d->opt->arg,
+					   d->fd);
+		if (!(ifr.ifr_flags & IFF_NO_PI))
+			return tender_fail(err, "%s: tap '%.*s' on descriptor %d was opened without "
+					   "IFF_NO_PI; expected plain Ethernet frames", d->opt->arg,
+					   IFNAMSIZ, ifr.ifr_name, d->fd);
 		if (fcntl(d->fd, F_SETFL, flags | O_NONBLOCK) < 0)
 			return tender_fail(err, "%s: %s", d->opt->arg, strerror(errno));
 		d->attached = true;

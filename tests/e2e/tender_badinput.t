@@ -96,6 +96,12 @@ for t in hvt spt; do
 		--net-mac:service=02:00:00:00:00 "$G/devices.$t"
 	bad $t "--net:service=@x: expected a file descriptor number" "bad @FD" \
 		--net:service=@x "$G/devices.$t"
+	bad $t "--net:service=@9: descriptor 9 is not open" "@FD not open" \
+		--block:storage="$tmp/disk.img" --net:service=@9 "$G/devices.$t"
+	exec 9<"$tmp/disk.img"
+	bad $t "--net:service=@9: descriptor 9 is not a tap device" "@FD that is a file" \
+		--block:storage="$tmp/disk.img" --net:service=@9 "$G/devices.$t"
+	exec 9<&-
 	bad $t "--mem=1: guest memory must be 2 to 4096 MB" "--mem too small" --mem=1 "$G/hello.$t"
 	bad $t "--mem=abc: expected a number of megabytes" "--mem not a number" --mem=abc "$G/hello.$t"
 	bad $t "--mem=: expected a number of megabytes" "--mem empty" --mem= "$G/hello.$t"

@@ -37,7 +37,7 @@ if [ ! -e /dev/kvm ]; then
 	run -q --mem=3 --block:storage="$tmp/disk.img" "$G/blk.hvt" rw
 	is "$err" "fata-hvt: /dev/kvm: No such file or directory (KVM is needed to run hvt unikernels)" \
 		"options, binary and devices are checked before KVM is needed"
-	for i in $(seq 15); do
+	for i in $(seq 16); do
 		skip "no /dev/kvm on this machine: hvt guests cannot run"
 	done
 	plan "$_tap_n"
@@ -90,12 +90,16 @@ if unshare -n true 2>/dev/null && command -v ip >/dev/null; then
 	out=$(innetns '"$0" -q "$@"' "$HVT" "${devs[@]}" "$G/devices.hvt" net 2>&1)
 	is "$out" "$(printf 'write: ok\nread: again\nyield: timer')" \
 		"net: NET_WRITE, AGAIN from NET_READ, POLL times out"
+	out=$(innetns '"$0" fatatap0 "$1" -q --block:storage="$2" --net:service=@3 "$3" net' \
+		"$FATA_ROOT/tests/lib/tapfd.py" "$HVT" "$tmp/disk.img" "$G/devices.hvt" 2>&1)
+	is "$out" "$(printf 'write: ok\nread: again\nyield: timer')" \
+		"net: a tap handed over as an open descriptor (--net:service=@3)"
 	out=$(innetns '"$0" -q "$@" & sleep 0.3; ip addr add 198.18.0.1/24 dev fatatap0
 		ping -c 1 -W 2 198.18.0.2 >/dev/null 2>&1; wait' "$HVT" "${devs[@]}" \
 		"$G/devices.hvt" netrecv 2>&1)
 	is "$out" "frame: ethertype 0x0806" "net: POLL wakes the guest for the host's ARP request"
 else
-	for i in 1 2 3; do skip "cannot make a network namespace here (unshare -n)"; done
+	for i in 1 2 3 4; do skip "cannot make a network namespace here (unshare -n)"; done
 fi
 
 plan "$_tap_n"

@@ -92,6 +92,10 @@ if [ -f "$G/devices.spt" ] && unshare -n true 2>/dev/null && command -v ip >/dev
 	out=$(innetns '"$0" -q "$@"' "$SPT" "${devs[@]}" "$G/devices.spt" net 2>&1)
 	is "$out" "$(printf 'write: ok\nread: again\nyield: timer')" \
 		"net: write a frame, AGAIN when nothing to read, the timerfd ends a yield"
+	out=$(innetns '"$0" fatatap0 "$1" -q --block:storage="$2" --net:service=@3 "$3" net' \
+		"$FATA_ROOT/tests/lib/tapfd.py" "$SPT" "$tmp/disk.img" "$G/devices.spt" 2>&1)
+	is "$out" "$(printf 'write: ok\nread: again\nyield: timer')" \
+		"net: a tap handed over as an open descriptor (--net:service=@3)"
 	out=$(innetns '"$0" -q "$@" & sleep 0.3; ip addr add 198.18.0.1/24 dev fatatap0
 		ping -c 1 -W 2 198.18.0.2 >/dev/null 2>&1; wait' "$SPT" "${devs[@]}" \
 		"$G/devices.spt" netrecv 2>&1)
@@ -105,7 +109,7 @@ if [ -f "$G/devices.spt" ] && unshare -n true 2>/dev/null && command -v ip >/dev
 	is "$out" "fata-spt: --net:service=lo: 'lo' is not a tap interface" \
 		"net: an interface that is not a tap is refused"
 else
-	for i in 1 2 3 4 5; do skip "cannot make a network namespace here (unshare -n)"; done
+	for i in 1 2 3 4 5 6; do skip "cannot make a network namespace here (unshare -n)"; done
 fi
 
 run --help
