@@ -34,6 +34,14 @@ static int tap_ok(int pass, const char *file, int line, const char *fmt, ...)
 	return pass;
 }
 
+/* Counts `n` tests as skipped, for `why`. */
+static inline void tap_skip(int n, const char *why)
+{
+	while (n-- > 0)
+		printf("ok %d # SKIP %s\n", ++tap_n, why);
+	fflush(stdout);
+}
+
 /* Ends the test: prints the plan and returns the exit status for main(). */
 static inline int tap_done(void)
 {

@@ -3,7 +3,13 @@
  * (tender/common/devices.c): option syntax, the guest command line and its quoting, matching
  * options against a manifest, attaching block files, the manifest copy for the guest.
  */
+#define _GNU_SOURCE
 #include <fcntl.h>
+#include <linux/if_tun.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <sys/ioctl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -284,36 +290,78 @@ static void test_block(void)
 	rmdir(dir);
 }
 
+/*
+ * A tap of our own, in a network namespace of our own (never the host's), or -1 when this
+ * process may not make one. `flags` are the TUNSETIFF flags.
+ */
+static int make_tap(const char *name, short flags)
+{
+	static int in_own_netns;
+	struct ifreq ifr;
+	int fd;
+
+	if (!in_own_netns && unshare(CLONE_NEWNET) < 0)
+		return -1;
+	in_own_netns = 1;
+	fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	memset(&ifr, 0, sizeof ifr);
+	ifr.ifr_flags = flags;
+	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", name);
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 static void test_net(void)
 {
-	int p[2];
-	char opt[64];
+	int p[2], tap0, tap1;
+	char opt[64], opt2[64];
 
 	m.entries = 3;
 	m.e[1].type = MFT_DEV_NET_BASIC;	/* storage is a net device for this test */
-	ok(pipe(p) == 0, "a pipe stands in for a tap descriptor");
+	ok(pipe(p) == 0, "a pipe to offer as a tap");
 	snprintf(opt, sizeof opt, "--net:storage=@%d", p[0]);
-	PARSE(opt, "--net:service=@999", "--net-mac:storage=02:00:00:00:00:2a", "k");
+	PARSE(opt, "--net:service=@999", "k");
 	ok(tender_devices_resolve(&o, MFT, "k", &devs, &err) == 0, "two net devices resolved");
-	refused(tender_devices_open(MFT, &devs, &err), "--net:service=@999: descriptor 999 is not open",
+	snprintf(opt2, sizeof opt2, "descriptor %d is not a tap device", p[0]);
+	refused(tender_devices_open(MFT, &devs, &err), opt2, "a descriptor that is no tap");
+	PARSE("--net:service=@999", "--net:storage=@999", "k");
+	tender_devices_resolve(&o, MFT, "k", &devs, &err);
+	refused(tender_devices_open(MFT, &devs, &err), "--net:storage=@999: descriptor 999 is not open",
 		"a descriptor that is not open");
-	ok(devs.d[1].attached && (fcntl(p[0], F_GETFL) & O_NONBLOCK), "@FD is made non-blocking");
-	is_int(devs.d[1].mac[5], 0x2a, "--net-mac sets the MAC");
 
-	snprintf(opt, sizeof opt, "--net:storage=@%d", p[0]);
-	PARSE(opt, "--net:service=@1", "k");
-	ok(tender_devices_resolve(&o, MFT, "k", &devs, &err) == 0 &&
-	   tender_devices_open(MFT, &devs, &err) == 0, "attach two descriptors");
-	ok((devs.d[2].mac[0] & 3) == 2, "a random MAC is unicast and locally administered");
-	is_int(devs.d[2].mtu, 1500, "MTU 1500");
-	PARSE("--net:storage=nosuchif0", "--net:service=@1", "k");
+	tap0 = make_tap("fatatest0", IFF_TAP | IFF_NO_PI);
+	tap1 = make_tap("fatatest1", IFF_TAP | IFF_NO_PI);
+	if (tap0 < 0 || tap1 < 0) {
+		tap_skip(5, "cannot make taps in a network namespace of our own (needs root)");
+	} else {
+		snprintf(opt, sizeof opt, "--net:storage=@%d", tap0);
+		snprintf(opt2, sizeof opt2, "--net:service=@%d", tap1);
+		PARSE(opt, opt2, "--net-mac:storage=02:00:00:00:00:2a", "k");
+		ok(tender_devices_resolve(&o, MFT, "k", &devs, &err) == 0 &&
+		   tender_devices_open(MFT, &devs, &err) == 0, "attach two tap descriptors");
+		ok(devs.d[1].attached && (fcntl(tap0, F_GETFL) & O_NONBLOCK),
+		   "@FD is made non-blocking");
+		is_int(devs.d[1].mac[5], 0x2a, "--net-mac sets the MAC");
+		ok((devs.d[2].mac[0] & 3) == 2, "a random MAC is unicast and locally administered");
+		is_int(devs.d[2].mtu, 1500, "MTU 1500");
+	}
+	PARSE("--net:storage=nosuchif0", "--net:service=@999", "k");
 	tender_devices_resolve(&o, MFT, "k", &devs, &err);
 	refused(tender_devices_open(MFT, &devs, &err), "there is no network interface 'nosuchif0'",
 		"an interface that does not exist");
-	PARSE("--net:storage=averyveryverylongname", "--net:service=@1", "k");
+	PARSE("--net:storage=averyveryverylongname", "--net:service=@999", "k");
 	tender_devices_resolve(&o, MFT, "k", &devs, &err);
 	refused(tender_devices_open(MFT, &devs, &err), "too long for a network interface name",
 		"an interface name too long");
+	if (tap0 >= 0)
+		close(tap0);
+	if (tap1 >= 0)
+		close(tap1);
 	close(p[0]);
 	close(p[1]);
 	m.e[1].type = MFT_DEV_BLOCK_BASIC;
