@@ -2,6 +2,8 @@
 # chargen services) on unix and spt over a tap, short connections per second and the echo round
 # trip, each next to the same client against Linux's TCP between two namespaces over a veth pair
 # (a small Python server with the same three services). The client is the same Python in both.
+# Then iperf3 (when installed): its client against examples/applications/iperf3 on unix and spt,
+# next to iperf3's own server over the veth pair.
 # Needs root (network namespaces); addresses from 198.18.0.0/15 only, in namespaces of its own.
 . "$BENCH_ROOT/bench/lib.sh"
 work=$(mktemp -d "${TMPDIR:-/tmp}/fata-bench-tcp.XXXXXX")	# removed by cleanup below
@@ -158,6 +160,43 @@ for t in unix spt; do
 	echo "tcp out of the unikernel, $MB MiB ($t)|$(uk outof $((MB << 20)))|$r_out (veth)|Mbit/s"
 	echo "tcp short connections, 1 byte echoed ($t)|$(uk conns 1000)|$r_conns (veth)|conn/s"
 	echo "tcp echo round trip, 64 bytes, median ($t)|$(uk rtt 2000)|$r_rtt (veth)|us"
+	kill $uk 2>/dev/null
+	wait $uk 2>/dev/null
+done
+
+# iperf3: the stock client against the iperf3 example, next to Linux's iperf3 server over veth.
+command -v iperf3 >/dev/null || { echo "iperf3|n/a (iperf3 is not installed)|-|"; exit 0; }
+SECS=${IPERF_BENCH_SECONDS:-5}
+# mbits NS HOST ARGS...: iperf3's received rate in Mbit/s for a test from namespace NS.
+mbits() {
+	local ns=$1 host=$2
+	shift 2
+	ip netns exec "$ns" timeout $((SECS + 30)) iperf3 -c "$host" -t "$SECS" -J "$@" 2>/dev/null |
+		python3 -c 'import json, sys
+try: print("%.0f" % (json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e6))
+except Exception: print("failed")'
+}
+ip netns exec "$NS_B" iperf3 -s -B 198.18.1.2 >/dev/null 2>&1 &
+pids="$pids $!"
+sleep 0.5
+r_in=$(mbits "$NS_A" 198.18.1.2)
+r_out=$(mbits "$NS_A" 198.18.1.2 -R)
+for t in unix spt; do
+	if ! bench_build applications/iperf3 "$work/iperf-$t" $t --net=direct; then
+		echo "iperf3 build ($t)|FAILED|-|"
+		continue
+	fi
+	if [ $t = unix ]; then
+		ip netns exec "$NS_UK" "$work/iperf-$t/dist/iperf3" --ipv4=198.18.0.2/24 >"$work/uk.out" 2>&1 &
+	else
+		ip netns exec "$NS_UK" fata-spt -q --net:service=tap0 -- "$work/iperf-$t/dist/iperf3.spt" \
+			--ipv4=198.18.0.2/24 >"$work/uk.out" 2>&1 &
+	fi
+	uk=$!
+	pids="$pids $uk"
+	for i in $(seq 100); do grep -q 'iperf3 server on' "$work/uk.out" && break; sleep 0.1; done
+	echo "iperf3 -t $SECS into the unikernel ($t)|$(mbits "$NS_UK" 198.18.0.2)|$r_in (veth)|Mbit/s"
+	echo "iperf3 -t $SECS -R, out of the unikernel ($t)|$(mbits "$NS_UK" 198.18.0.2 -R)|$r_out (veth)|Mbit/s"
 	kill $uk 2>/dev/null
 	wait $uk 2>/dev/null
 done
