@@ -71,9 +71,16 @@ _Static_assert(offsetof(struct hvt_boot_info, host_features) == HVT_BOOT_INFO_BA
 _Static_assert(offsetof(struct hvt_boot_info, net_ring) == 48, "net_ring at 48");
 
 /*
- * Feature bits in host_features: none are defined yet and fata-hvt sets 0. (docs/solo5-abi.md
- * mentions a network ring as "feature bit 1"; it is not implemented.)
+ * Feature bits in host_features. Solo5 numbers its own from bit 0 (bit 1 is its network ring,
+ * which fata-hvt does not offer); Fata's extensions use bit 16 and up, so the two never collide
+ * and a guest ignores every bit it does not know.
+ *
+ * HVT_FEATURE_BLOCK_MULTI: BLOCK_READ and BLOCK_WRITE may move len = k * block_size bytes
+ * (k >= 1, len <= HVT_BLOCK_MULTI_MAX) from a block-aligned offset, all within the capacity.
+ * Without it a request is exactly one block, as in Solo5.
  */
+#define HVT_FEATURE_BLOCK_MULTI (1u << 16)
+#define HVT_BLOCK_MULTI_MAX (256u * 1024)
 
 /* Hypercall argument structs. IN: set by the guest; OUT: set by the tender. */
 

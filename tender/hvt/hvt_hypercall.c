@@ -129,11 +129,17 @@ static void poll_(struct hvt *h, unsigned nr, uint64_t gpa)
 	arg_out(h, nr, gpa, &a, sizeof a);
 }
 
-/* Checks a one-block request; SOLO5_R_OK or SOLO5_R_EINVAL. */
+/*
+ * Checks a request of whole blocks (one, or up to HVT_BLOCK_MULTI_MAX bytes: the tender offers
+ * HVT_FEATURE_BLOCK_MULTI; block sizes are at most 32 KiB) from a block-aligned offset within
+ * the capacity; SOLO5_R_OK or SOLO5_R_EINVAL.
+ */
+_Static_assert(TENDER_MAX_SECTOR <= HVT_BLOCK_MULTI_MAX, "one block always fits a request");
+
 static int block_args(const struct tender_device *d, uint64_t offset, uint64_t len)
 {
-	if (!d || len != d->block_size || offset % d->block_size || offset >= d->capacity ||
-	    len > d->capacity - offset)
+	if (!d || len == 0 || len % d->block_size || len > HVT_BLOCK_MULTI_MAX ||
+	    offset % d->block_size || offset >= d->capacity || len > d->capacity - offset)
 		return SOLO5_R_EINVAL;
 	return SOLO5_R_OK;
 }
@@ -315,7 +321,8 @@ void hvt_hypercall_sandbox(const struct hvt *h, scmp_filter_ctx ctx)
 			tender_sandbox_allow(ctx, "write(tap)", SCMP_SYS(write), 1, c);
 			continue;
 		}
-		c[1] = tender_arg(2, SCMP_CMP_EQ, d->block_size);
+		/* Whole blocks (the hypercall checks the end against the capacity too). */
+		c[1] = tender_arg(2, SCMP_CMP_LE, HVT_BLOCK_MULTI_MAX);
 		c[2] = tender_arg(3, SCMP_CMP_LE, d->capacity - d->block_size);
 		tender_sandbox_allow(ctx, "pread64(block)", SCMP_SYS(pread64), 3, c);
 		if (!d->readonly)

@@ -37,7 +37,7 @@ if [ ! -e /dev/kvm ]; then
 	run -q --mem=3 --block:storage="$tmp/disk.img" "$G/blk.hvt" rw
 	is "$err" "fata-hvt: /dev/kvm: No such file or directory (KVM is needed to run hvt unikernels)" \
 		"options, binary and devices are checked before KVM is needed"
-	for i in $(seq 16); do
+	for i in $(seq 17); do
 		skip "no /dev/kvm on this machine: hvt guests cannot run"
 	done
 	plan "$_tap_n"
@@ -69,6 +69,10 @@ is "$(dd if="$tmp/disk.img" bs=512 skip=1 count=1 status=none | head -1)" "writt
 	"block: the guest's write reached the file"
 run -q --block:storage="$tmp/disk.img" "$G/blk.hvt" beyond
 is "$out" "$(printf 'reading past the end\nEINVAL')" "block: reading at the capacity is EINVAL"
+printf 'the last sector\n' | dd of="$tmp/disk.img" bs=512 seek=15 conv=notrunc status=none
+run -q --block:storage="$tmp/disk.img" "$G/blk.hvt" multi
+is "$out" "$(printf 'feature: block multi\nlast sector: the last sector')" \
+	"block: HVT_FEATURE_BLOCK_MULTI is offered; 16 blocks in one BLOCK_READ"
 run -q --block:storage="$tmp/disk.img" "$G/blk.hvt" badptr
 is "$status" 1 "a PUTS outside guest memory stops the guest with status 1"
 like "$err" "^fata-hvt: guest error in hypercall PUTS: data at 0x[0-9a-f]+ \(100 bytes\) is outside guest memory" \

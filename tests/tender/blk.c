@@ -5,6 +5,8 @@
  *   badcount  (spt) read 100 bytes, not one block: the sandbox kills it
  *   beyond    read the block at the capacity: spt is killed, hvt gets EINVAL
  *   badptr    (hvt) PUTS with a buffer past the end of guest memory: the tender stops it
+ *   multi     (hvt) whether the tender offers HVT_FEATURE_BLOCK_MULTI, then the whole disk in
+ *             one BLOCK_READ: print its last sector's first line
  */
 #define MFT_ENTRIES 2
 #include "guest.h"
@@ -116,6 +118,15 @@ int guest_main(const boot_info *bi)
 
 		hvt_hypercall(HVT_HYPERCALL_PUTS, &p);
 		print("still alive after a bad PUTS\n");
+	} else if (str_eq(cmd, "multi")) {
+		print(bi->host_features & HVT_FEATURE_BLOCK_MULTI ? "feature: block multi\n"
+								  : "feature: none\n");
+		if (cap > sizeof(buf) || block_read(e, 0, cap) != SOLO5_R_OK) {
+			print("one read of the whole disk failed\n");
+			return 1;
+		}
+		print("last sector: ");
+		out((const char *)buf + cap - bs, str_len((const char *)buf + cap - bs));
 #endif
 	} else {
 		print("unknown command\n");

@@ -264,9 +264,41 @@ static void test_block(void)
 	call(HVT_HYPERCALL_BLOCK_READ, &r, sizeof r);
 	is_int(r.ret, SOLO5_R_EINVAL, "BLOCK_READ at an offset near 2^64: EINVAL");
 	r.offset = 0;
-	r.len = 1024;
+	r.len = 0;
 	call(HVT_HYPERCALL_BLOCK_READ, &r, sizeof r);
-	is_int(r.ret, SOLO5_R_EINVAL, "BLOCK_READ of two blocks: EINVAL");
+	is_int(r.ret, SOLO5_R_EINVAL, "BLOCK_READ of 0 bytes: EINVAL");
+	r.len = 700;
+	call(HVT_HYPERCALL_BLOCK_READ, &r, sizeof r);
+	is_int(r.ret, SOLO5_R_EINVAL, "BLOCK_READ of a block and a bit: EINVAL");
+	r.len = 3 * 512;
+	r.offset = 2 * 512;
+	call(HVT_HYPERCALL_BLOCK_READ, &r, sizeof r);
+	is_int(r.ret, SOLO5_R_EINVAL, "BLOCK_READ of three blocks from the third of four: EINVAL");
+	r.offset = 512;
+	memset(sector, 0, sizeof sector);
+	put(BUF + 512 + 1024, sector, sizeof sector);
+	call(HVT_HYPERCALL_BLOCK_READ, &r, sizeof r);
+	get(BUF + 512 + 1024, sector, sizeof sector);
+	ok(r.ret == SOLO5_R_OK && r.len == 3 * 512 && sector[0] == 0,
+	   "HVT_FEATURE_BLOCK_MULTI: BLOCK_READ of the last three blocks in one call");
+	w.offset = 2 * 512;
+	w.len = 2 * 512;
+	memset(sector, 'm', sizeof sector);
+	put(BUF, sector, sizeof sector);
+	put(BUF + 512, sector, sizeof sector);
+	call(HVT_HYPERCALL_BLOCK_WRITE, &w, sizeof w);
+	memset(sector, 0, sizeof sector);
+	ok(w.ret == SOLO5_R_OK && pread(devs.d[1].fd, sector, 512, 3 * 512) == 512 &&
+	   sector[511] == 'm', "BLOCK_WRITE of two blocks in one call reaches the file");
+	w.offset = 512;
+	w.len = 512;
+	r.len = HVT_BLOCK_MULTI_MAX + 512;
+	r.offset = 0;
+	devs.d[1].capacity = 1024 * 512;	/* only the checks see the larger disk */
+	call(HVT_HYPERCALL_BLOCK_READ, &r, sizeof r);
+	is_int(r.ret, SOLO5_R_EINVAL, "BLOCK_READ of more than HVT_BLOCK_MULTI_MAX: EINVAL");
+	devs.d[1].capacity = 4 * 512;
+	r.offset = 512;
 	r.len = 512;
 	r.handle = 2;
 	call(HVT_HYPERCALL_BLOCK_READ, &r, sizeof r);
