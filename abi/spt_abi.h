@@ -33,7 +33,12 @@
 /* epoll_event.data.u64 of the tender's timerfd in the epoll set (network fds carry handles). */
 #define SPT_INTERNAL_TIMERFD 0xfffffffeu
 
-/* The boot info; RDI holds its address at entry, RSP is mem_size - 8. */
+/*
+ * The boot info; RDI holds its address at entry, RSP is mem_size - 8. The first six fields are
+ * Solo5's (40 bytes); host_features is a Fata extension. A stock solo5-spt puts the manifest
+ * right after the 40 bytes, so a guest reads host_features only when
+ * mft >= SPT_BOOT_INFO_BASE + sizeof(struct spt_boot_info), and takes it as 0 otherwise.
+ */
 struct spt_boot_info {
 	uint64_t mem_size;	/* bytes; guest memory ends at this address */
 	uint64_t kernel_end;	/* first free address after the image, page-rounded */
@@ -41,8 +46,22 @@ struct spt_boot_info {
 	uint64_t mft;		/* address of the manifest copy (struct mft) */
 	int32_t epollfd;	/* epoll set: each network fd (data.u64 = handle) and timerfd */
 	int32_t timerfd;	/* CLOCK_MONOTONIC timerfd for yield deadlines */
+	uint32_t host_features;	/* SPT_FEATURE_* the tender offers (Fata extension) */
+	uint32_t reserved;	/* zero */
 };
-_Static_assert(sizeof(struct spt_boot_info) == 40, "spt_boot_info is 40 bytes");
+#define SPT_BOOT_INFO_BASE_SIZE 40u	/* Solo5's part */
+_Static_assert(sizeof(struct spt_boot_info) == 48, "spt_boot_info is 48 bytes");
+_Static_assert(offsetof(struct spt_boot_info, host_features) == SPT_BOOT_INFO_BASE_SIZE,
+	       "the extension starts after Solo5's part");
+
+/*
+ * SPT_FEATURE_BLOCK_MULTI: pread64/pwrite64 on a block device may move block_size << j bytes
+ * (j >= 0, at most SPT_BLOCK_MULTI_MAX) at offset <= capacity - count. The sandbox checks each
+ * such size as a rule of its own, so no request can reach past the capacity. Without it, a
+ * request is exactly one block, as in Solo5. Fata's bits start at 16, as on hvt.
+ */
+#define SPT_FEATURE_BLOCK_MULTI (1u << 16)
+#define SPT_BLOCK_MULTI_MAX (256u * 1024)
 _Static_assert(offsetof(struct spt_boot_info, cmdline) == 16, "cmdline at 16");
 _Static_assert(offsetof(struct spt_boot_info, mft) == 24, "mft at 24");
 _Static_assert(offsetof(struct spt_boot_info, epollfd) == 32, "epollfd at 32");

@@ -18,7 +18,6 @@ void hvt_traps_init(void);
 static uint64_t tsc_freq;	/* Hz */
 static uint64_t tsc_boot;
 static uint64_t wall_boot;	/* ns since the epoch at tsc_boot */
-static uint32_t block_max;	/* bytes per block request: HVT_BLOCK_MULTI_MAX, or 0 for one block */
 
 void plat_console_write(const char *buf, size_t len)
 {
@@ -115,34 +114,21 @@ _Noreturn void _start(struct hvt_boot_info *bi)
 	wall_boot = w.nsecs;
 	/* The feature fields exist only when the tender put the manifest after them. */
 	if (bi->mft >= HVT_BOOT_INFO_BASE + sizeof(*bi) && (bi->host_features & HVT_FEATURE_BLOCK_MULTI))
-		block_max = HVT_BLOCK_MULTI_MAX;
+		solo5_block_multi_max = HVT_BLOCK_MULTI_MAX;
 	solo5_boot(tsc_boot ^ w.nsecs, bi->kernel_end, bi->mem_size, (char *)(uintptr_t)bi->cmdline,
 		   (const void *)(uintptr_t)bi->mft);
 }
 
-/*
- * Block I/O: one block per hypercall in the base ABI; with HVT_FEATURE_BLOCK_MULTI, up to
- * HVT_BLOCK_MULTI_MAX bytes (len and offset are whole blocks: lib/block.c checks them).
- */
-static size_t block_chunk(int handle, size_t left)
-{
-	uint32_t bs = solo5_block_size[handle];
-
-	if (block_max == 0 || left <= bs)
-		return bs;
-	return left < block_max ? left : block_max;
-}
-
+/* Block I/O: one block per hypercall, or up to HVT_BLOCK_MULTI_MAX with the extension. */
 int plat_block_read(int handle, uint64_t offset, void *buf, size_t len)
 {
 	for (size_t done = 0, n; done < len; done += n) {
+		n = solo5_block_chunk(handle, len - done);
 		struct hvt_hc_block_read a = {
 			.handle = (uint64_t)handle, .offset = offset + done,
-			.data = (uint64_t)(uintptr_t)((char *)buf + done),
+			.data = (uint64_t)(uintptr_t)((char *)buf + done), .len = n,
 		};
 
-		n = block_chunk(handle, len - done);
-		a.len = n;
 		hvt_hypercall(HVT_HYPERCALL_BLOCK_READ, &a);
 		if (a.ret != 0 || a.len != n)
 			return -EIO;
@@ -153,13 +139,12 @@ int plat_block_read(int handle, uint64_t offset, void *buf, size_t len)
 int plat_block_write(int handle, uint64_t offset, const void *buf, size_t len)
 {
 	for (size_t done = 0, n; done < len; done += n) {
+		n = solo5_block_chunk(handle, len - done);
 		struct hvt_hc_block_write a = {
 			.handle = (uint64_t)handle, .offset = offset + done,
-			.data = (uint64_t)(uintptr_t)((const char *)buf + done),
+			.data = (uint64_t)(uintptr_t)((const char *)buf + done), .len = n,
 		};
 
-		n = block_chunk(handle, len - done);
-		a.len = n;
 		hvt_hypercall(HVT_HYPERCALL_BLOCK_WRITE, &a);
 		if (a.ret != 0)
 			return -EIO;

@@ -8,6 +8,16 @@
 #include "solo5.h"
 
 uint32_t solo5_block_size[MFT_MAX_ENTRIES];
+uint32_t solo5_block_multi_max;
+
+size_t solo5_block_chunk(int handle, size_t left)
+{
+	size_t n = solo5_block_size[handle];
+
+	while (n * 2 <= left && n * 2 <= solo5_block_multi_max)
+		n *= 2;
+	return n;
+}
 
 /* Finds the entry `name` of `type`; returns its index or a negative errno with a reason. */
 int solo5_device_find(const char *name, uint32_t type, const struct mft_entry **entry, char *why,

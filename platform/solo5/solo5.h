@@ -25,4 +25,17 @@ int solo5_device_find(const char *name, uint32_t type, const struct mft_entry **
 /* Block size of each open block handle (the base ABI moves one block per call). */
 extern uint32_t solo5_block_size[64];
 
+/*
+ * The most bytes one block request may move when the tender offers the multi-block extension
+ * (HVT_FEATURE_BLOCK_MULTI, SPT_FEATURE_BLOCK_MULTI), else 0; each platform sets it at boot.
+ */
+extern uint32_t solo5_block_multi_max;
+
+/*
+ * How many bytes the next request on `handle` moves, `left` (a multiple of the block size) being
+ * still to do: one block in the base ABI, else the largest block_size << j that fits both `left`
+ * and solo5_block_multi_max (the sizes spt's sandbox lets through).
+ */
+size_t solo5_block_chunk(int handle, size_t left);
+
 #endif

@@ -132,11 +132,15 @@ _Noreturn void _start(struct spt_boot_info *bi)
 {
 	epollfd = bi->epollfd;
 	timerfd = bi->timerfd;
+	/* host_features exists only when the tender put the manifest after it. */
+	if (bi->mft >= SPT_BOOT_INFO_BASE + sizeof(*bi) && (bi->host_features & SPT_FEATURE_BLOCK_MULTI))
+		solo5_block_multi_max = SPT_BLOCK_MULTI_MAX;
 	solo5_boot(rdtsc() ^ clock_ns(CLOCK_REALTIME), bi->kernel_end, bi->mem_size,
 		   (char *)(uintptr_t)bi->cmdline, (const void *)(uintptr_t)bi->mft);
 }
 
-/* Block I/O: one pread64/pwrite64 per block on the fd the tender put in the manifest. */
+/* Block I/O: pread64/pwrite64 on the fd the tender put in the manifest, one block per call or
+ * (SPT_FEATURE_BLOCK_MULTI) up to SPT_BLOCK_MULTI_MAX. */
 int spt_hostfd(int handle)
 {
 	const struct mft *m = solo5_manifest();
@@ -146,12 +150,10 @@ int spt_hostfd(int handle)
 
 int plat_block_read(int handle, uint64_t offset, void *buf, size_t len)
 {
-	uint32_t bs = solo5_block_size[handle];
-
-	for (size_t done = 0; done < len; done += bs) {
-		long n = spt_syscall6(SYS_pread64, spt_hostfd(handle), (long)((char *)buf + done), bs,
-				      (long)(offset + done), 0, 0);
-		if (n != (long)bs)
+	for (size_t done = 0, n; done < len; done += n) {
+		n = solo5_block_chunk(handle, len - done);
+		if (spt_syscall6(SYS_pread64, spt_hostfd(handle), (long)((char *)buf + done), (long)n,
+				 (long)(offset + done), 0, 0) != (long)n)
 			return -EIO;
 	}
 	return 0;
@@ -159,12 +161,10 @@ int plat_block_read(int handle, uint64_t offset, void *buf, size_t len)
 
 int plat_block_write(int handle, uint64_t offset, const void *buf, size_t len)
 {
-	uint32_t bs = solo5_block_size[handle];
-
-	for (size_t done = 0; done < len; done += bs) {
-		long n = spt_syscall6(SYS_pwrite64, spt_hostfd(handle), (long)((const char *)buf + done),
-				      bs, (long)(offset + done), 0, 0);
-		if (n != (long)bs)
+	for (size_t done = 0, n; done < len; done += n) {
+		n = solo5_block_chunk(handle, len - done);
+		if (spt_syscall6(SYS_pwrite64, spt_hostfd(handle), (long)((const char *)buf + done),
+				 (long)n, (long)(offset + done), 0, 0) != (long)n)
 			return -EIO;
 	}
 	return 0;

@@ -79,6 +79,8 @@ static void write_boot_info(const struct spt *spt, const struct tender_image *im
 	bi->cmdline = cmdline_at;
 	bi->epollfd = spt->epollfd;
 	bi->timerfd = spt->timerfd;
+	bi->host_features = SPT_FEATURE_BLOCK_MULTI;
+	bi->reserved = 0;
 	tender_mft_fill(img->mft, img->mft_size, devs, true, (void *)(uintptr_t)mft_at);
 	memcpy((void *)(uintptr_t)cmdline_at, cmdline, strlen(cmdline) + 1);
 }
@@ -155,13 +157,16 @@ static scmp_filter_ctx build_filter(const struct spt *spt, const struct mft *mft
 			continue;
 		}
 		/*
-		 * One block per call, within the capacity: offset <= capacity - block_size (a
-		 * regular file would otherwise grow). A read-only file fails writes with EBADF.
+		 * block_size << j bytes per call (SPT_FEATURE_BLOCK_MULTI), each size a rule of its
+		 * own with offset <= capacity - size, so no request reaches past the capacity (a
+		 * regular file would grow). A read-only file fails writes with EBADF.
 		 */
-		c[1] = tender_arg(2, SCMP_CMP_EQ, d->block_size);
-		c[2] = tender_arg(3, SCMP_CMP_LE, d->capacity - d->block_size);
-		tender_sandbox_allow(ctx, "pread64(block)", SCMP_SYS(pread64), 3, c);
-		tender_sandbox_allow(ctx, "pwrite64(block)", SCMP_SYS(pwrite64), 3, c);
+		for (uint64_t n = d->block_size; n <= SPT_BLOCK_MULTI_MAX && n <= d->capacity; n *= 2) {
+			c[1] = tender_arg(2, SCMP_CMP_EQ, n);
+			c[2] = tender_arg(3, SCMP_CMP_LE, d->capacity - n);
+			tender_sandbox_allow(ctx, "pread64(block)", SCMP_SYS(pread64), 3, c);
+			tender_sandbox_allow(ctx, "pwrite64(block)", SCMP_SYS(pwrite64), 3, c);
+		}
 	}
 	return ctx;
 }

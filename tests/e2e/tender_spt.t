@@ -75,6 +75,15 @@ run -q --block:storage="$tmp/disk.img" "$G/blk.spt" badcount
 is "$status" 159 "block: reading other than one block kills the guest (SIGSYS)"
 run -q --block:storage="$tmp/disk.img" "$G/blk.spt" beyond
 is "$status" 159 "block: reading at the capacity kills the guest (SIGSYS)"
+printf 'the last sector\n' | dd of="$tmp/disk.img" bs=512 seek=15 conv=notrunc status=none
+run -q --block:storage="$tmp/disk.img" "$G/blk.spt" multi
+is "$out" "$(printf 'feature: block multi\nlast sector: the last sector')" \
+	"block: SPT_FEATURE_BLOCK_MULTI is offered; 16 blocks in one pread64"
+run -q --block:storage="$tmp/disk.img" "$G/blk.spt" three
+is "$status/$out" "159/reading three blocks" "block: three blocks (not a power of two) in one call: SIGSYS"
+run -q --block:storage="$tmp/disk.img" "$G/blk.spt" straddle
+is "$status/$out" "159/reading across the end" "block: two blocks from the last one, past the capacity: SIGSYS"
+is "$(stat -c %s "$tmp/disk.img")" 8192 "block: the file still did not grow"
 
 # Network devices: a tap in a network namespace of our own (198.18.0.0/15, never the host's).
 innetns() { # innetns SCRIPT ARGS...: runs SCRIPT in a new network namespace with tap fatatap0 up

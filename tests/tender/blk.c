@@ -5,8 +5,10 @@
  *   badcount  (spt) read 100 bytes, not one block: the sandbox kills it
  *   beyond    read the block at the capacity: spt is killed, hvt gets EINVAL
  *   badptr    (hvt) PUTS with a buffer past the end of guest memory: the tender stops it
- *   multi     (hvt) whether the tender offers HVT_FEATURE_BLOCK_MULTI, then the whole disk in
- *             one BLOCK_READ: print its last sector's first line
+ *   multi     whether the tender offers the multi-block extension, then the whole disk (16
+ *             blocks) in one request: print its last sector's first line
+ *   three     (spt) read three blocks in one call, not a power of two: the sandbox kills it
+ *   straddle  (spt) read two blocks from the last one, past the capacity: the sandbox kills it
  */
 #define MFT_ENTRIES 2
 #include "guest.h"
@@ -109,6 +111,23 @@ int guest_main(const boot_info *bi)
 		print("reading 100 bytes\n");
 		block_read(e, 0, 100);
 		print("still alive after reading 100 bytes\n");
+	} else if (str_eq(cmd, "multi")) {
+		print(bi->host_features & GUEST_FEATURE_BLOCK_MULTI ? "feature: block multi\n"
+								    : "feature: none\n");
+		if (cap > sizeof(buf) || block_read(e, 0, cap) != SOLO5_R_OK) {
+			print("one read of the whole disk failed\n");
+			return 1;
+		}
+		print("last sector: ");
+		out((const char *)buf + cap - bs, str_len((const char *)buf + cap - bs));
+	} else if (str_eq(cmd, "three")) {
+		print("reading three blocks\n");
+		block_read(e, 0, 3 * bs);
+		print("still alive after reading three blocks\n");
+	} else if (str_eq(cmd, "straddle")) {
+		print("reading across the end\n");
+		block_read(e, cap - bs, 2 * bs);
+		print("still alive after reading across the end\n");
 	} else if (str_eq(cmd, "beyond")) {
 		print("reading past the end\n");
 		print(block_read(e, cap, bs) == SOLO5_R_EINVAL ? "EINVAL\n" : "no EINVAL\n");
@@ -118,15 +137,6 @@ int guest_main(const boot_info *bi)
 
 		hvt_hypercall(HVT_HYPERCALL_PUTS, &p);
 		print("still alive after a bad PUTS\n");
-	} else if (str_eq(cmd, "multi")) {
-		print(bi->host_features & HVT_FEATURE_BLOCK_MULTI ? "feature: block multi\n"
-								  : "feature: none\n");
-		if (cap > sizeof(buf) || block_read(e, 0, cap) != SOLO5_R_OK) {
-			print("one read of the whole disk failed\n");
-			return 1;
-		}
-		print("last sector: ");
-		out((const char *)buf + cap - bs, str_len((const char *)buf + cap - bs));
 #endif
 	} else {
 		print("unknown command\n");

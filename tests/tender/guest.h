@@ -17,10 +17,12 @@
 #define GUEST_TARGET SOLO5_ABI_TARGET_SPT
 #define GUEST_ABI_VERSION SPT_ABI_VERSION
 typedef struct spt_boot_info boot_info;
+#define GUEST_FEATURE_BLOCK_MULTI SPT_FEATURE_BLOCK_MULTI
 #elif defined(GUEST_HVT)
 #define GUEST_TARGET SOLO5_ABI_TARGET_HVT
 #define GUEST_ABI_VERSION HVT_ABI_VERSION
 typedef struct hvt_boot_info boot_info;
+#define GUEST_FEATURE_BLOCK_MULTI HVT_FEATURE_BLOCK_MULTI
 #else
 #error "build with -DGUEST_SPT or -DGUEST_HVT"
 #endif
