@@ -3,7 +3,7 @@
 # corpora, and end-to-end tests in network namespaces (tests/e2e/net_*.t).
 NET_SRCS := lib/net/netif.c lib/net/checksum.c lib/net/stack.c lib/net/ethernet.c lib/net/arp.c \
 	lib/net/ipv4.c lib/net/ipv4_reasm.c lib/net/icmp.c lib/net/udp.c lib/net/dhcp.c \
-	lib/net/tcp.c lib/net/tcp_input.c lib/net/tcp_output.c lib/net/tcp_timer.c lib/net/tcp_cc.c
+	lib/net/tcp.c lib/net/tcp_input.c lib/net/tcp_output.c lib/net/tcp_timer.c lib/net/tcp_cc.c lib/net/dns.c
 LIB_SRCS += $(NET_SRCS)
 
 # What a host test links: the core of the library OS and the stack, on the unix platform.
@@ -11,7 +11,7 @@ NET_TEST_LIBOS := lib/sched.c lib/arch/x86_64/switch.S lib/log.c lib/keys.c lib/
 	lib/console.c lib/runtime.c $(NET_SRCS) platform/unix/platform_unix.c platform/unix/net_unix.c
 
 # --- unit tests: tests/unit/net_NAME.c with the fake interface tests/unit/net_fake.c -------------
-NET_UNIT_TESTS := net_wire net_netif net_arp net_ipv4 net_icmp net_udp net_dhcp
+NET_UNIT_TESTS := net_wire net_netif net_arp net_ipv4 net_icmp net_udp net_dhcp net_dns
 
 define net_unit_test
 build/tests/$(1).t: build/host/tests/unit/$(1).o build/host/tests/unit/net_fake.o \
@@ -51,7 +51,7 @@ $(foreach t,$(NET_TCP_TESTS),$(eval $(call net_tcp_test,$(t))))
 # the corpus from the binary's name). build/fuzz/net_NAME is the libFuzzer binary (clang):
 #   build/fuzz/net_ipv4 -max_total_time=60 tests/fuzz/corpus/net_ipv4
 FUZZ_CC ?= clang
-NET_FUZZERS := net_eth net_arp net_ipv4 net_icmp net_udp net_dhcp net_tcp
+NET_FUZZERS := net_eth net_arp net_ipv4 net_icmp net_udp net_dhcp net_tcp net_dns
 
 define net_fuzzer
 build/tests/san/fuzz_$(1).t: build/san/tests/fuzz/$(1).o build/san/tests/fuzz/replay.o \
