@@ -75,9 +75,10 @@ _Static_assert(offsetof(struct hvt_boot_info, net_ring) == 48, "net_ring at 48")
  * which fata-hvt does not offer); Fata's extensions use bit 16 and up, so the two never collide
  * and a guest ignores every bit it does not know.
  *
- * HVT_FEATURE_BLOCK_MULTI: BLOCK_READ and BLOCK_WRITE may move len = k * block_size bytes
- * (k >= 1, len <= HVT_BLOCK_MULTI_MAX) from a block-aligned offset, all within the capacity.
- * Without it a request is exactly one block, as in Solo5.
+ * HVT_FEATURE_BLOCK_MULTI: BLOCK_READ and BLOCK_WRITE may move len = block_size << j bytes
+ * (j >= 0, len <= HVT_BLOCK_MULTI_MAX) from a block-aligned offset, all within the capacity;
+ * other lengths get EINVAL. Without it a request is exactly one block, as in Solo5. fata-hvt
+ * offers it for up to 32 block devices (its sandbox checks each size of each device).
  */
 #define HVT_FEATURE_BLOCK_MULTI (1u << 16)
 #define HVT_BLOCK_MULTI_MAX (256u * 1024)

@@ -53,18 +53,19 @@ struct spt_boot_info {
 _Static_assert(sizeof(struct spt_boot_info) == 48, "spt_boot_info is 48 bytes");
 _Static_assert(offsetof(struct spt_boot_info, host_features) == SPT_BOOT_INFO_BASE_SIZE,
 	       "the extension starts after Solo5's part");
+_Static_assert(offsetof(struct spt_boot_info, cmdline) == 16, "cmdline at 16");
+_Static_assert(offsetof(struct spt_boot_info, mft) == 24, "mft at 24");
+_Static_assert(offsetof(struct spt_boot_info, epollfd) == 32, "epollfd at 32");
+_Static_assert(offsetof(struct spt_boot_info, timerfd) == 36, "timerfd at 36");
 
 /*
  * SPT_FEATURE_BLOCK_MULTI: pread64/pwrite64 on a block device may move block_size << j bytes
  * (j >= 0, at most SPT_BLOCK_MULTI_MAX) at offset <= capacity - count. The sandbox checks each
  * such size as a rule of its own, so no request can reach past the capacity. Without it, a
- * request is exactly one block, as in Solo5. Fata's bits start at 16, as on hvt.
+ * request is exactly one block, as in Solo5. Fata's bits start at 16, as on hvt. fata-spt offers
+ * it for up to 32 block devices (BPF programs are at most 4096 instructions).
  */
 #define SPT_FEATURE_BLOCK_MULTI (1u << 16)
 #define SPT_BLOCK_MULTI_MAX (256u * 1024)
-_Static_assert(offsetof(struct spt_boot_info, cmdline) == 16, "cmdline at 16");
-_Static_assert(offsetof(struct spt_boot_info, mft) == 24, "mft at 24");
-_Static_assert(offsetof(struct spt_boot_info, epollfd) == 32, "epollfd at 32");
-_Static_assert(offsetof(struct spt_boot_info, timerfd) == 36, "timerfd at 36");
 
 #endif

@@ -189,9 +189,25 @@ static int pick_mac(struct tender_device *d, struct tender_err *err)
 	return 0;
 }
 
+bool tender_block_request_ok(const struct tender_device *d, uint32_t max, uint64_t offset,
+			     uint64_t len)
+{
+	uint64_t n = d->block_size;
+
+	while (n < len && n * 2 <= max)
+		n *= 2;
+	return len == n && offset % d->block_size == 0 && offset < d->capacity &&
+	       len <= d->capacity - offset;
+}
+
 int tender_devices_open(const struct mft *mft, struct tender_devices *devs,
 			struct tender_err *err)
 {
+	unsigned blocks = 0;
+
+	for (unsigned i = 1; i < mft->entries; i++)
+		blocks += mft->e[i].type == MFT_DEV_BLOCK_BASIC;
+	devs->block_max = blocks <= TENDER_BLOCK_MULTI_DEVICES ? TENDER_BLOCK_MULTI_MAX : 0;
 	for (unsigned i = 1; i < mft->entries; i++) {
 		struct tender_device *d = &devs->d[i];
 

@@ -32,7 +32,25 @@ struct tender_device {
 struct tender_devices {
 	unsigned n;		/* mft->entries */
 	struct tender_device d[MFT_MAX_ENTRIES];
+	uint32_t block_max;	/* largest block request: TENDER_BLOCK_MULTI_MAX, or 0 (one block) */
 };
+
+/*
+ * Multi-block requests (HVT_FEATURE_BLOCK_MULTI, SPT_FEATURE_BLOCK_MULTI): block_size << j bytes,
+ * at most TENDER_BLOCK_MULTI_MAX. The sandbox checks every such size as a rule of its own (about
+ * 75 BPF instructions per device), so the tenders offer them only up to
+ * TENDER_BLOCK_MULTI_DEVICES block devices; BPF programs hold at most 4096 instructions.
+ */
+#define TENDER_BLOCK_MULTI_MAX (256u * 1024)
+#define TENDER_BLOCK_MULTI_DEVICES 32
+
+/*
+ * Whether the tender serves a request of `len` bytes at `offset` on `d`: len is block_size << j
+ * and at most `max` (one block when max is 0), offset is block-aligned, and the request ends
+ * within the capacity (overflow-safe).
+ */
+bool tender_block_request_ok(const struct tender_device *d, uint32_t max, uint64_t offset,
+			     uint64_t len);
 
 /*
  * Matches the device options in `o` against `mft` (from the binary `kernel`, for messages): each
@@ -45,8 +63,8 @@ int tender_devices_resolve(const struct tender_opts *o, const struct mft *mft, c
 /*
  * Opens what tender_devices_resolve() matched: block files (read-write, else read-only; the size
  * must be a non-zero multiple of the sector size) and tap devices (an existing tap interface
- * through /dev/net/tun, or an open descriptor; made non-blocking), and picks MAC addresses.
- * Returns 0, or -1 with a message in `err`.
+ * through /dev/net/tun, or an open descriptor; made non-blocking), picks MAC addresses, and sets
+ * `block_max`. Returns 0, or -1 with a message in `err`.
  */
 int tender_devices_open(const struct mft *mft, struct tender_devices *devs,
 			struct tender_err *err);

@@ -27,6 +27,15 @@ void tender_sandbox_allow(scmp_filter_ctx ctx, const char *what, int syscall, un
 			  const struct scmp_arg_cmp *cmp);
 
 /*
+ * Allows pread64 and pwrite64 on block device `d`: block_size << j bytes per call up to `max`
+ * (one block when 0), each size with offset <= capacity - size, so no call reaches past the
+ * capacity (a regular file would grow). A read-only file was opened O_RDONLY: its writes fail
+ * with EBADF.
+ */
+struct tender_device;
+void tender_sandbox_allow_block(scmp_filter_ctx ctx, const struct tender_device *d, uint32_t max);
+
+/*
  * Compiles the filter to BPF, releases `ctx`, sets no_new_privs and installs the program with
  * the seccomp system call. From the return on, only the allowed system calls work; the caller
  * must not allocate, free or print through stdio any more. Dies on failure.

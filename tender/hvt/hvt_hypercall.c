@@ -129,19 +129,14 @@ static void poll_(struct hvt *h, unsigned nr, uint64_t gpa)
 	arg_out(h, nr, gpa, &a, sizeof a);
 }
 
-/*
- * Checks a request of whole blocks (one, or up to HVT_BLOCK_MULTI_MAX bytes: the tender offers
- * HVT_FEATURE_BLOCK_MULTI; block sizes are at most 32 KiB) from a block-aligned offset within
- * the capacity; SOLO5_R_OK or SOLO5_R_EINVAL.
- */
-_Static_assert(TENDER_MAX_SECTOR <= HVT_BLOCK_MULTI_MAX, "one block always fits a request");
+_Static_assert(HVT_BLOCK_MULTI_MAX == TENDER_BLOCK_MULTI_MAX, "the ABI's limit is the tender's");
 
-static int block_args(const struct tender_device *d, uint64_t offset, uint64_t len)
+/* SOLO5_R_OK when the tender serves this request on `d`, else SOLO5_R_EINVAL. */
+static int block_args(const struct hvt *h, const struct tender_device *d, uint64_t offset,
+		      uint64_t len)
 {
-	if (!d || len == 0 || len % d->block_size || len > HVT_BLOCK_MULTI_MAX ||
-	    offset % d->block_size || offset >= d->capacity || len > d->capacity - offset)
-		return SOLO5_R_EINVAL;
-	return SOLO5_R_OK;
+	return d && tender_block_request_ok(d, h->devs->block_max, offset, len) ? SOLO5_R_OK
+										 : SOLO5_R_EINVAL;
 }
 
 static void block_write(struct hvt *h, unsigned nr, uint64_t gpa)
@@ -151,7 +146,7 @@ static void block_write(struct hvt *h, unsigned nr, uint64_t gpa)
 
 	arg_in(h, nr, gpa, &a, sizeof a);
 	d = device(h, a.handle, MFT_DEV_BLOCK_BASIC);
-	a.ret = block_args(d, a.offset, a.len);
+	a.ret = block_args(h, d, a.offset, a.len);
 	if (a.ret == SOLO5_R_OK && d->readonly)
 		a.ret = SOLO5_R_EINVAL;	/* see the TODO in devices.c */
 	if (a.ret == SOLO5_R_OK) {
@@ -170,7 +165,7 @@ static void block_read(struct hvt *h, unsigned nr, uint64_t gpa)
 
 	arg_in(h, nr, gpa, &a, sizeof a);
 	d = device(h, a.handle, MFT_DEV_BLOCK_BASIC);
-	a.ret = block_args(d, a.offset, a.len);
+	a.ret = block_args(h, d, a.offset, a.len);
 	if (a.ret == SOLO5_R_OK) {
 		void *data = guest_range(h, nr, "data", a.data, a.len);
 		ssize_t n = pread(d->fd, data, a.len, (off_t)a.offset);
@@ -297,7 +292,7 @@ void hvt_hypercall_init(struct hvt *h)
 
 void hvt_hypercall_sandbox(const struct hvt *h, scmp_filter_ctx ctx)
 {
-	struct scmp_arg_cmp c[3];
+	struct scmp_arg_cmp c[1];
 
 	c[0] = A0(1);
 	tender_sandbox_allow(ctx, "write(stdout)", SCMP_SYS(write), 1, c);
@@ -321,11 +316,6 @@ void hvt_hypercall_sandbox(const struct hvt *h, scmp_filter_ctx ctx)
 			tender_sandbox_allow(ctx, "write(tap)", SCMP_SYS(write), 1, c);
 			continue;
 		}
-		/* Whole blocks (the hypercall checks the end against the capacity too). */
-		c[1] = tender_arg(2, SCMP_CMP_LE, HVT_BLOCK_MULTI_MAX);
-		c[2] = tender_arg(3, SCMP_CMP_LE, d->capacity - d->block_size);
-		tender_sandbox_allow(ctx, "pread64(block)", SCMP_SYS(pread64), 3, c);
-		if (!d->readonly)
-			tender_sandbox_allow(ctx, "pwrite64(block)", SCMP_SYS(pwrite64), 3, c);
+		tender_sandbox_allow_block(ctx, d, h->devs->block_max);
 	}
 }

@@ -35,7 +35,7 @@ static void write_boot_info(struct hvt *h, const struct tender_image *img, const
 	bi.cpu_cycle_freq = h->tsc_hz;
 	bi.cmdline = cmdline_at;
 	bi.mft = mft_at;
-	bi.host_features = HVT_FEATURE_BLOCK_MULTI;
+	bi.host_features = h->devs->block_max ? HVT_FEATURE_BLOCK_MULTI : 0;
 	memcpy(h->mem + HVT_BOOT_INFO_BASE, &bi, sizeof bi);
 	tender_mft_fill(img->mft, img->mft_size, h->devs, false, h->mem + mft_at);
 	memcpy(h->mem + cmdline_at, cmdline, strlen(cmdline) + 1);

@@ -79,7 +79,7 @@ static void write_boot_info(const struct spt *spt, const struct tender_image *im
 	bi->cmdline = cmdline_at;
 	bi->epollfd = spt->epollfd;
 	bi->timerfd = spt->timerfd;
-	bi->host_features = SPT_FEATURE_BLOCK_MULTI;
+	bi->host_features = devs->block_max ? SPT_FEATURE_BLOCK_MULTI : 0;
 	bi->reserved = 0;
 	tender_mft_fill(img->mft, img->mft_size, devs, true, (void *)(uintptr_t)mft_at);
 	memcpy((void *)(uintptr_t)cmdline_at, cmdline, strlen(cmdline) + 1);
@@ -126,12 +126,14 @@ static void setup_events(struct spt *spt, const struct mft *mft,
 
 #define A0(v) tender_arg(0, SCMP_CMP_EQ, (scmp_datum_t)(v))
 
+_Static_assert(SPT_BLOCK_MULTI_MAX == TENDER_BLOCK_MULTI_MAX, "the ABI's limit is the tender's");
+
 /* Exactly the system calls docs/solo5-abi.md lists for an spt guest, with their arguments. */
 static scmp_filter_ctx build_filter(const struct spt *spt, const struct mft *mft,
 				    const struct tender_devices *devs)
 {
 	scmp_filter_ctx ctx = tender_sandbox_new();
-	struct scmp_arg_cmp c[3];
+	struct scmp_arg_cmp c[1];
 
 	c[0] = A0(1);
 	tender_sandbox_allow(ctx, "write(1)", SCMP_SYS(write), 1, c);
@@ -156,17 +158,7 @@ static scmp_filter_ctx build_filter(const struct spt *spt, const struct mft *mft
 			tender_sandbox_allow(ctx, "write(tap)", SCMP_SYS(write), 1, c);
 			continue;
 		}
-		/*
-		 * block_size << j bytes per call (SPT_FEATURE_BLOCK_MULTI), each size a rule of its
-		 * own with offset <= capacity - size, so no request reaches past the capacity (a
-		 * regular file would grow). A read-only file fails writes with EBADF.
-		 */
-		for (uint64_t n = d->block_size; n <= SPT_BLOCK_MULTI_MAX && n <= d->capacity; n *= 2) {
-			c[1] = tender_arg(2, SCMP_CMP_EQ, n);
-			c[2] = tender_arg(3, SCMP_CMP_LE, d->capacity - n);
-			tender_sandbox_allow(ctx, "pread64(block)", SCMP_SYS(pread64), 3, c);
-			tender_sandbox_allow(ctx, "pwrite64(block)", SCMP_SYS(pwrite64), 3, c);
-		}
+		tender_sandbox_allow_block(ctx, d, devs->block_max);
 	}
 	return ctx;
 }

@@ -118,6 +118,7 @@ static void setup(void)
 	for (unsigned i = 0; i < MFT_MAX_ENTRIES; i++)
 		devs.d[i].fd = -1;
 	devs.n = 3;
+	devs.block_max = TENDER_BLOCK_MULTI_MAX;
 	devs.d[1].fd = mkstemp(disk);
 	ok(devs.d[1].fd >= 0 && ftruncate(devs.d[1].fd, 4 * 512) == 0, "a 4-sector disk");
 	devs.d[1].attached = true;
@@ -275,12 +276,14 @@ static void test_block(void)
 	call(HVT_HYPERCALL_BLOCK_READ, &r, sizeof r);
 	is_int(r.ret, SOLO5_R_EINVAL, "BLOCK_READ of three blocks from the third of four: EINVAL");
 	r.offset = 512;
-	memset(sector, 0, sizeof sector);
-	put(BUF + 512 + 1024, sector, sizeof sector);
 	call(HVT_HYPERCALL_BLOCK_READ, &r, sizeof r);
-	get(BUF + 512 + 1024, sector, sizeof sector);
-	ok(r.ret == SOLO5_R_OK && r.len == 3 * 512 && sector[0] == 0,
-	   "HVT_FEATURE_BLOCK_MULTI: BLOCK_READ of the last three blocks in one call");
+	is_int(r.ret, SOLO5_R_EINVAL, "BLOCK_READ of three blocks (not block_size << j): EINVAL");
+	r.len = 2 * 512;
+	r.offset = 2 * 512;
+	devs.block_max = 0;
+	call(HVT_HYPERCALL_BLOCK_READ, &r, sizeof r);
+	is_int(r.ret, SOLO5_R_EINVAL, "without the extension, BLOCK_READ of two blocks: EINVAL");
+	devs.block_max = TENDER_BLOCK_MULTI_MAX;
 	w.offset = 2 * 512;
 	w.len = 2 * 512;
 	memset(sector, 'm', sizeof sector);
@@ -289,14 +292,20 @@ static void test_block(void)
 	call(HVT_HYPERCALL_BLOCK_WRITE, &w, sizeof w);
 	memset(sector, 0, sizeof sector);
 	ok(w.ret == SOLO5_R_OK && pread(devs.d[1].fd, sector, 512, 3 * 512) == 512 &&
-	   sector[511] == 'm', "BLOCK_WRITE of two blocks in one call reaches the file");
+	   sector[511] == 'm', "HVT_FEATURE_BLOCK_MULTI: BLOCK_WRITE of the last two blocks");
+	memset(sector, 'x', sizeof sector);
+	put(BUF + 512 + 512, sector, sizeof sector);
+	call(HVT_HYPERCALL_BLOCK_READ, &r, sizeof r);
+	get(BUF + 512 + 512, sector, sizeof sector);
+	ok(r.ret == SOLO5_R_OK && r.len == 2 * 512 && sector[0] == 'm' && sector[511] == 'm',
+	   "HVT_FEATURE_BLOCK_MULTI: and BLOCK_READ of both in one call");
 	w.offset = 512;
 	w.len = 512;
-	r.len = HVT_BLOCK_MULTI_MAX + 512;
+	r.len = 2 * HVT_BLOCK_MULTI_MAX;
 	r.offset = 0;
 	devs.d[1].capacity = 1024 * 512;	/* only the checks see the larger disk */
 	call(HVT_HYPERCALL_BLOCK_READ, &r, sizeof r);
-	is_int(r.ret, SOLO5_R_EINVAL, "BLOCK_READ of more than HVT_BLOCK_MULTI_MAX: EINVAL");
+	is_int(r.ret, SOLO5_R_EINVAL, "BLOCK_READ of twice HVT_BLOCK_MULTI_MAX: EINVAL");
 	devs.d[1].capacity = 4 * 512;
 	r.offset = 512;
 	r.len = 512;

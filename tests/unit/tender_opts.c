@@ -368,6 +368,25 @@ static void test_net(void)
 	m.entries = 4;
 }
 
+static void test_block_requests(void)
+{
+	struct tender_device d = { .block_size = 512, .capacity = 1 << 20 };
+	const uint32_t max = TENDER_BLOCK_MULTI_MAX;
+
+	ok(tender_block_request_ok(&d, 0, 0, 512), "one block, base ABI");
+	ok(!tender_block_request_ok(&d, 0, 0, 1024), "two blocks without the extension: refused");
+	ok(tender_block_request_ok(&d, max, 512, 1024) && tender_block_request_ok(&d, max, 0, max),
+	   "block_size << j up to the maximum");
+	ok(!tender_block_request_ok(&d, max, 0, 1536), "three blocks: refused");
+	ok(!tender_block_request_ok(&d, max, 0, 2 * (uint64_t)max), "beyond the maximum: refused");
+	ok(!tender_block_request_ok(&d, max, 0, 0) && !tender_block_request_ok(&d, max, 0, 100),
+	   "0 bytes or part of a block: refused");
+	ok(!tender_block_request_ok(&d, max, 100, 512), "an unaligned offset: refused");
+	ok(tender_block_request_ok(&d, max, (1 << 20) - 1024, 1024) &&
+	   !tender_block_request_ok(&d, max, (1 << 20) - 512, 1024), "the end must lie within the capacity");
+	ok(!tender_block_request_ok(&d, max, UINT64_MAX - 511, 1024), "an offset near 2^64: refused");
+}
+
 int main(void)
 {
 	uint8_t mac[6];
@@ -377,6 +396,7 @@ int main(void)
 	test_resolve();
 	test_block();
 	test_net();
+	test_block_requests();
 	ok(tender_parse_mac("fe:dc:BA:98:76:54", mac) == 0 && mac[0] == 0xfe && mac[5] == 0x54,
 	   "parse a MAC");
 	ok(tender_parse_mac("fe:dc:BA:98:76:5", mac) < 0, "a MAC with a short last byte");
