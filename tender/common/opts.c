@@ -142,6 +142,10 @@ static int parse_option(const char *arg, struct tender_opts *o, struct tender_er
 		o->quiet = true;
 		return 0;
 	}
+	if (strcmp(arg, "--no-extensions") == 0) {
+		o->no_extensions = true;
+		return 0;
+	}
 	for (size_t i = 0; i < sizeof devopts / sizeof devopts[0]; i++) {
 		size_t n = strlen(devopts[i].prefix);
 
@@ -202,6 +206,8 @@ void tender_usage(FILE *f, const char *target)
 		"  --net-mac:NAME=MAC           MAC address of network device NAME (default: random,\n"
 		"                               locally administered)\n"
 		"  -q, --quiet                  print neither the banner nor the memory map\n"
+		"  --no-extensions              offer none of Fata's ABI extensions (multi-block\n"
+		"                               I/O), as a stock Solo5 tender would not\n"
 		"  --help                       print this help and exit\n"
 		"  --version                    print the version and exit\n"
 		"\n"

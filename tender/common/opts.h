@@ -3,7 +3,7 @@
  *
  *   fata-hvt|fata-spt [--mem=MB] [--block:NAME=PATH] [--block-sector-size:NAME=N]
  *                     [--net:NAME=IFACE|@FD] [--net-mac:NAME=MAC] [-q|--quiet]
- *                     [--help] [--version] [--] KERNEL [ARGS...]
+ *                     [--no-extensions] [--help] [--version] [--] KERNEL [ARGS...]
  */
 #ifndef FATA_TENDER_OPTS_H
 #define FATA_TENDER_OPTS_H
@@ -44,6 +44,7 @@ struct tender_opts {
 	uint64_t mem_mb;	/* TENDER_DEFAULT_MEM_MB unless --mem was given */
 	bool mem_given;
 	bool quiet;
+	bool no_extensions;	/* --no-extensions: offer only the base Solo5 ABI */
 	bool help;		/* --help was given: print tender_usage() and exit 0 */
 	bool version;		/* --version was given */
 	const char *kernel;

@@ -81,6 +81,8 @@ int main(int argc, char **argv)
 	if (tender_devices_resolve(&opts, img.mft, opts.kernel, &devs, &err) < 0 ||
 	    tender_devices_open(img.mft, &devs, &err) < 0)
 		tender_die("%s", err.msg);
+	if (opts.no_extensions)
+		devs.block_max = 0;
 	h.mft = img.mft;	/* kept: the hypercalls look devices up in it */
 	h.devs = &devs;
 	if (h.mem_size != opts.mem_mb * MIB && !opts.quiet)

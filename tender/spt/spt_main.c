@@ -201,6 +201,8 @@ int main(int argc, char **argv)
 	if (tender_devices_resolve(&opts, img.mft, opts.kernel, &devs, &err) < 0 ||
 	    tender_devices_open(img.mft, &devs, &err) < 0)
 		tender_die("%s", err.msg);
+	if (opts.no_extensions)
+		devs.block_max = 0;
 
 	map_memory(&spt);
 	tender_elf_load(&img, file, 0);

@@ -2,7 +2,7 @@
 # The tutorial's steps 0-2 on the Solo5 targets: spt always, hvt when /dev/kvm exists.
 # Runtime keys go after the kernel: fata-spt -- dist/hello.spt --hello="Hola!".
 . "$(dirname "$0")/../lib/tap.sh"
-plan 36
+plan 38
 tap_tmpdir
 
 build() { # build DIR CONFIGURE-ARGS...
@@ -14,7 +14,7 @@ build() { # build DIR CONFIGURE-ARGS...
 for target in spt hvt; do
 	tender="fata-$target"
 	if [ "$target" = hvt ] && [ ! -e /dev/kvm ]; then
-		for i in $(seq 18); do skip "hvt: /dev/kvm is missing on this machine"; done
+		for i in $(seq 19); do skip "hvt: /dev/kvm is missing on this machine"; done
 		continue
 	fi
 	# Guest code is emulated on some KVM hosts: generous timeouts for hvt.
@@ -65,5 +65,8 @@ for target in spt hvt; do
 	out=$(cd "$tmp/$target-block" && timeout 300 $tender --block:storage=disk.img dist/block_test.$target 2>/dev/null)
 	is "$?" 0 "$target: block_test exits 0"
 	like "$out" 'Total tests passed:  10' "$target: block_test passes 10 of 10"
+	out=$(cd "$tmp/$target-block" && timeout 300 $tender --no-extensions --block:storage=disk.img dist/block_test.$target 2>/dev/null)
+	like "$out" 'Total tests passed:  10' \
+		"$target: and with --no-extensions (one block per call, as under a stock Solo5 tender)"
 done
 tap_done

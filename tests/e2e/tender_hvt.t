@@ -37,7 +37,7 @@ if [ ! -e /dev/kvm ]; then
 	run -q --mem=3 --block:storage="$tmp/disk.img" "$G/blk.hvt" rw
 	is "$err" "fata-hvt: /dev/kvm: No such file or directory (KVM is needed to run hvt unikernels)" \
 		"options, binary and devices are checked before KVM is needed"
-	for i in $(seq 17); do
+	for i in $(seq 18); do
 		skip "no /dev/kvm on this machine: hvt guests cannot run"
 	done
 	plan "$_tap_n"
@@ -73,6 +73,9 @@ printf 'the last sector\n' | dd of="$tmp/disk.img" bs=512 seek=15 conv=notrunc s
 run -q --block:storage="$tmp/disk.img" "$G/blk.hvt" multi
 is "$out" "$(printf 'feature: block multi\nlast sector: the last sector')" \
 	"block: HVT_FEATURE_BLOCK_MULTI is offered; 16 blocks in one BLOCK_READ"
+run -q --no-extensions --block:storage="$tmp/disk.img" "$G/blk.hvt" multi
+is "$status/$out" "1/$(printf 'feature: none\none read of the whole disk failed')" \
+	"block: --no-extensions offers no multi-block I/O, and 16 blocks in one call are refused"
 run -q --block:storage="$tmp/disk.img" "$G/blk.hvt" badptr
 is "$status" 1 "a PUTS outside guest memory stops the guest with status 1"
 like "$err" "^fata-hvt: guest error in hypercall PUTS: data at 0x[0-9a-f]+ \(100 bytes\) is outside guest memory" \

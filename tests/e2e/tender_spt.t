@@ -79,6 +79,9 @@ printf 'the last sector\n' | dd of="$tmp/disk.img" bs=512 seek=15 conv=notrunc s
 run -q --block:storage="$tmp/disk.img" "$G/blk.spt" multi
 is "$out" "$(printf 'feature: block multi\nlast sector: the last sector')" \
 	"block: SPT_FEATURE_BLOCK_MULTI is offered; 16 blocks in one pread64"
+run -q --no-extensions --block:storage="$tmp/disk.img" "$G/blk.spt" multi
+is "$status/$out" "159/feature: none" \
+	"block: --no-extensions offers no multi-block I/O, and the sandbox kills 16 blocks in one call"
 run -q --block:storage="$tmp/disk.img" "$G/blk.spt" three
 is "$status/$out" "159/reading three blocks" "block: three blocks (not a power of two) in one call: SIGSYS"
 run -q --block:storage="$tmp/disk.img" "$G/blk.spt" straddle
