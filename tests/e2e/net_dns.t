@@ -38,30 +38,13 @@ PY
 
 for variant in unix-socket unix-direct spt-direct hvt-direct; do
 	target=${variant%-*}
-	net=${variant#*-}
 	if [ $target = hvt ] && [ ! -e /dev/kvm ]; then
 		for i in $(seq $PER); do skip "hvt: /dev/kvm is missing on this machine"; done
 		continue
 	fi
-	dir="$NETNS_TMP/$variant"
-	copy_example examples/applications/dns "$dir"
-	(cd "$dir" && fata configure -t $target --net=$net >/dev/null &&
-		make --no-print-directory >/dev/null 2>&1)
-	ok $? "$variant: configure and make"
-	log="$NETNS_TMP/$variant.log"
-	if [ $net = socket ]; then
-		addr=127.0.0.1
-		netns_bg "$log" "$dir/dist/dns" --records=$RECORDS
-	elif [ $target = unix ]; then
-		addr=198.18.0.2
-		netns_bg "$log" "$dir/dist/dns" --ipv4=$addr/24 --records=$RECORDS
-	else
-		addr=198.18.0.2
-		netns_bg "$log" fata-$target -q --net:service=tap0 -- "$dir/dist/dns.$target" \
-			--ipv4=$addr/24 --records=$RECORDS
-	fi
-	pid=$NETNS_LAST
-	wait_log "$log" 'serving zone fata.test \(3 records\)' 60
+	net_app_start $variant applications/dns dns 'serving zone fata.test \(3 records\)' \
+		--records=$RECORDS
+	pid=$NETNS_LAST addr=$NET_ADDR log=$NET_LOG
 	dig="nsx dig @$addr +time=5 +tries=2"
 
 	out=$($dig www.fata.test)

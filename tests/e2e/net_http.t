@@ -9,29 +9,13 @@ netns_setup http
 
 for variant in unix-socket unix-direct spt-direct hvt-direct; do
 	target=${variant%-*}
-	net=${variant#*-}
 	if [ $target = hvt ] && [ ! -e /dev/kvm ]; then
 		for i in $(seq 5); do skip "hvt: /dev/kvm is missing on this machine"; done
 		continue
 	fi
-	dir="$NETNS_TMP/$variant"
-	copy_example examples/applications/http-hello "$dir"
-	(cd "$dir" && fata configure -t $target --net=$net --body="Hola from $variant" >/dev/null &&
-		make --no-print-directory >/dev/null 2>&1)
-	ok $? "$variant: configure and make"
-	log="$NETNS_TMP/$variant.log"
-	if [ $net = socket ]; then
-		addr=127.0.0.1
-		netns_bg "$log" "$dir/dist/http-hello"
-	elif [ $target = unix ]; then
-		addr=198.18.0.2
-		netns_bg "$log" "$dir/dist/http-hello" --ipv4=$addr/24
-	else
-		addr=198.18.0.2
-		netns_bg "$log" fata-$target -q --net:service=tap0 -- "$dir/dist/http-hello.$target" --ipv4=$addr/24
-	fi
-	pid=$NETNS_LAST
-	wait_log "$log" 'serving HTTP' 60
+	net_app_start $variant applications/http-hello http-hello 'serving HTTP' \
+		--body="Hola from $variant"
+	pid=$NETNS_LAST addr=$NET_ADDR log=$NET_LOG
 	got=$(nsx curl -sS -m 10 "http://$addr:8080/index.html" 2>&1)
 	is "$got" "Hola from $variant" "$variant: curl gets the page"
 	code=$(nsx curl -s -m 10 -o /dev/null -w '%{http_code}' -X POST "http://$addr:8080/" 2>&1)

@@ -23,31 +23,14 @@ except Exception as e:
 
 for variant in unix-socket unix-direct spt-direct hvt-direct; do
 	target=${variant%-*}
-	net=${variant#*-}
 	if [ $target = hvt ] && [ ! -e /dev/kvm ]; then
 		for i in $(seq $PER); do skip "hvt: /dev/kvm is missing on this machine"; done
 		continue
 	fi
 	t=2 to=30
 	[ $target = hvt ] && t=1 to=120
-	dir="$NETNS_TMP/$variant"
-	copy_example examples/applications/iperf3 "$dir"
-	(cd "$dir" && fata configure -t $target --net=$net >/dev/null &&
-		make --no-print-directory >/dev/null 2>&1)
-	ok $? "$variant: configure and make"
-	log="$NETNS_TMP/$variant.log"
-	if [ $net = socket ]; then
-		addr=127.0.0.1
-		netns_bg "$log" "$dir/dist/iperf3"
-	elif [ $target = unix ]; then
-		addr=198.18.0.2
-		netns_bg "$log" "$dir/dist/iperf3" --ipv4=$addr/24
-	else
-		addr=198.18.0.2
-		netns_bg "$log" fata-$target -q --net:service=tap0 -- "$dir/dist/iperf3.$target" --ipv4=$addr/24
-	fi
-	pid=$NETNS_LAST
-	wait_log "$log" 'iperf3 server on port 5201' 60
+	net_app_start $variant applications/iperf3 iperf3 'iperf3 server on port 5201'
+	pid=$NETNS_LAST addr=$NET_ADDR log=$NET_LOG
 	out=$NETNS_TMP/$variant
 
 	nsx timeout $to iperf3 -c $addr -t $t -J >"$out.1.json" 2>&1

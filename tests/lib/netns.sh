@@ -81,6 +81,36 @@ wait_log() {
 	return 1
 }
 
+# --- an application on one stack and target ---------------------------------------------------
+
+# net_app_start VARIANT EXAMPLE BINARY READY [ARGS...]: builds examples/EXAMPLE in
+# $NETNS_TMP/VARIANT for VARIANT (unix-socket, unix-direct, spt-direct or hvt-direct: target and
+# stack) as one test, starts dist/BINARY in the namespace with ARGS (on the direct stack also
+# --ipv4=198.18.0.2/24, and under fata-spt/fata-hvt on tap0), and waits up to 60 s for a log
+# line matching READY. Sets NET_ADDR (where it answers), NET_LOG and NETNS_LAST.
+net_app_start() {
+	local variant=$1 example=$2 bin=$3 ready=$4 target=${1%-*} net=${1#*-} dir
+	shift 4
+	dir="$NETNS_TMP/$variant"
+	copy_example "examples/$example" "$dir"
+	(cd "$dir" && "$FATA" configure -t "$target" --net="$net" >/dev/null &&
+		make --no-print-directory >/dev/null 2>&1)
+	ok $? "$variant: configure and make"
+	NET_LOG="$NETNS_TMP/$variant.log"
+	if [ "$net" = socket ]; then
+		NET_ADDR=127.0.0.1
+		netns_bg "$NET_LOG" "$dir/dist/$bin" "$@"
+	elif [ "$target" = unix ]; then
+		NET_ADDR=198.18.0.2
+		netns_bg "$NET_LOG" "$dir/dist/$bin" --ipv4=$NET_ADDR/24 "$@"
+	else
+		NET_ADDR=198.18.0.2
+		netns_bg "$NET_LOG" "fata-$target" -q --net:service=tap0 -- "$dir/dist/$bin.$target" \
+			--ipv4=$NET_ADDR/24 "$@"
+	fi
+	wait_log "$NET_LOG" "$ready" 60
+}
+
 # --- building the UDP echo unikernel ---------------------------------------------------------
 
 # net_build DIR TARGET DHCP: copies examples/device-usage/udp-echo to DIR and builds it with
