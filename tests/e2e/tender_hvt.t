@@ -37,7 +37,7 @@ if [ ! -e /dev/kvm ]; then
 	run -q --mem=3 --block:storage="$tmp/disk.img" "$G/blk.hvt" rw
 	is "$err" "fata-hvt: /dev/kvm: No such file or directory (KVM is needed to run hvt unikernels)" \
 		"options, binary and devices are checked before KVM is needed"
-	for i in $(seq 18); do
+	for i in $(seq 19); do
 		skip "no /dev/kvm on this machine: hvt guests cannot run"
 	done
 	plan "$_tap_n"
@@ -63,6 +63,8 @@ is "$(printf '%s\n' "$out" | tail -n +2)" "$(printf '[%s]\n' plain "two words" '
 
 run -q --block:storage="$tmp/disk.img" "$G/blk.hvt" info
 is "$out" "capacity 8192 block_size 512" "block: capacity and block size in the manifest"
+run -q --block:storage="$tmp/disk.img" --block-sector-size:storage=4096 "$G/blk.hvt" info
+is "$out" "capacity 8192 block_size 4096" "block: --block-sector-size sets the block size"
 run -q --block:storage="$tmp/disk.img" "$G/blk.hvt" rw
 is "$out" "$(printf 'sector 0: sector zero text\nwrote sector 1')" "block: read and write"
 is "$(dd if="$tmp/disk.img" bs=512 skip=1 count=1 status=none | head -1)" "written by guest" \
