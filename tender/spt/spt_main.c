@@ -28,6 +28,8 @@
 
 /* In spt_launch_x86_64.S. */
 _Noreturn void fata_spt_launch(uint64_t stack, uint64_t entry, uint64_t boot_info);
+/* In spt_fault.c: report a guest's fault on stderr and exit 255. */
+void spt_fault_init(void);
 
 struct spt {
 	uint64_t mem_size;
@@ -137,6 +139,8 @@ static scmp_filter_ctx build_filter(const struct spt *spt, const struct mft *mft
 
 	c[0] = A0(1);
 	tender_sandbox_allow(ctx, "write(1)", SCMP_SYS(write), 1, c);
+	c[0] = A0(2);
+	tender_sandbox_allow(ctx, "write(2), for the fault report", SCMP_SYS(write), 1, c);
 	tender_sandbox_allow(ctx, "exit_group", SCMP_SYS(exit_group), 0, NULL);
 	c[0] = A0(spt->epollfd);
 	tender_sandbox_allow(ctx, "epoll_pwait", SCMP_SYS(epoll_pwait), 1, c);
@@ -216,6 +220,7 @@ int main(int argc, char **argv)
 	free(file);
 	tender_image_free(&img);
 	fflush(NULL);
+	spt_fault_init();
 	tender_sandbox_install(filter);
 	fata_spt_launch(spt.mem_size - 8, img.entry, SPT_BOOT_INFO_BASE);
 }

@@ -1,13 +1,14 @@
 #!/bin/bash
 # What the guest platforms do with a misbehaving or curious unikernel (tests/e2e/fixtures/probe),
 # and what the tenders look like from the host while a guest runs:
-# - hvt: CPU exceptions print the vector, error code and registers and end with status 255;
-#   CPUID hides the hypervisor; the wall clock and the TSC clock agree with the host's.
+# - CPU exceptions print what happened, where, and the registers, and end with status 255: the
+#   guest's trap handler on hvt, the tender's fault handler on spt.
+# - hvt: CPUID hides the hypervisor; the wall clock and the TSC clock agree with the host's.
 # - hvt and spt: a smashed stack canary ends the guest with status 255; the heap is the memory
 #   above the image (what fits is served, what does not is a NULL from malloc); the tender runs
 #   under a seccomp filter.
 . "$(dirname "$0")/../lib/tap.sh"
-plan 30
+plan 40
 tap_tmpdir
 to=120	# guest code is emulated on some KVM hosts
 
@@ -49,22 +50,29 @@ for target in hvt spt; do
 	is "$st/$out" "0/still running" "$target: the probe runs and exits 0"
 
 	if [ $target = hvt ]; then
-		probe hvt --do=ud
-		is "$st" 255 "hvt: an invalid opcode ends the guest with status 255"
-		like "$out" '^fata: trap 6 \(invalid opcode\), error code 0x0, rip 0x1[0-9a-f]{5}, rsp 0x[0-9a-f]+, rflags 0x[0-9a-f]+, cr2 0x0$' \
-			"hvt: and says vector 6, error code and rip"
-		like "$out" "$regs" "hvt: and prints the registers"
-		unlike "$out" 'still running' "hvt: nothing runs after the trap"
-		probe hvt --do=pf
-		is "$st" 255 "hvt: a page fault ends the guest with status 255"
-		like "$out" '^fata: trap 14 \(page fault\), error code 0x2, .* cr2 0x7f0000000000$' \
-			"hvt: and names the faulting address (cr2) and the write (error code 2)"
-		like "$out" '^  rax 00007f0000000000 ' "hvt: the registers are the faulting code's"
-		probe hvt --do=div
-		is "$st" 255 "hvt: a division by zero ends the guest with status 255"
-		like "$out" '^fata: trap 0 \(divide error\), error code 0x0, ' "hvt: and says divide error"
-		unlike "$out" '100 / 0' "hvt: the division produced no result"
+		ud='^fata: trap 6 \(invalid opcode\), error code 0x0, rip 0x1[0-9a-f]{5}, rsp 0x[0-9a-f]+, rflags 0x[0-9a-f]+, cr2 0x0$'
+		pf='^fata: trap 14 \(page fault\), error code 0x2, .* cr2 0x7f0000000000$'
+		div='^fata: trap 0 \(divide error\), error code 0x0, '
+	else
+		ud='^fata-spt: guest fault: SIGILL \(invalid instruction\), address 0x1[0-9a-f]{5}, rip 0x1[0-9a-f]{5}, rsp 0x[0-9a-f]+, rflags 0x[0-9a-f]+$'
+		pf='^fata-spt: guest fault: SIGSEGV \(invalid memory access\), address 0x7f0000000000, '
+		div='^fata-spt: guest fault: SIGFPE \(arithmetic error\), '
+	fi
+	probe $target --do=ud
+	is "$st" 255 "$target: an invalid opcode ends the guest with status 255"
+	like "$out" "$ud" "$target: and says which fault, where"
+	like "$out" "$regs" "$target: and prints the registers"
+	unlike "$out" 'still running' "$target: nothing runs after the fault"
+	probe $target --do=pf
+	is "$st" 255 "$target: a write to an unmapped address ends the guest with status 255"
+	like "$out" "$pf" "$target: and names the faulting address (and on hvt the write: error code 2)"
+	like "$out" '^  rax 00007f0000000000 ' "$target: the registers are the faulting code's"
+	probe $target --do=div
+	is "$st" 255 "$target: a division by zero ends the guest with status 255"
+	like "$out" "$div" "$target: and says it was a division"
+	unlike "$out" '100 / 0' "$target: the division produced no result"
 
+	if [ $target = hvt ]; then
 		probe hvt --do=cpuid
 		is "$st" 0 "hvt: the CPUID probe exits 0"
 		like "$out" '^hypervisor bit: 0$' "hvt: CPUID leaf 1 hides the hypervisor bit"

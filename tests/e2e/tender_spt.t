@@ -42,8 +42,10 @@ is "$status" 159 "a forbidden system call (getpid) kills the guest with SIGSYS"
 is "$out" "calling getpid" "nothing runs after the forbidden system call"
 
 run -q "$G/wtext.spt"
-is "$status" 139 "writing to its own text kills the guest with SIGSEGV"
+is "$status" 255 "writing to its own text ends the guest with status 255"
 is "$out" "writing to text" "nothing runs after the write to text"
+like "$err" '^fata-spt: guest fault: SIGSEGV \(invalid memory access\), address 0x1[0-9a-f]{5}, rip 0x1[0-9a-f]{5}, ' \
+	"and the tender says where the guest faulted"
 
 run -q "$G/cmdline.spt" plain "two words" 'a "quoted" word' 'back\slash' '' "  spaces  " --key=v
 is "$status" 0 "cmdline guest exits 0"
