@@ -9,15 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../common/devices.h"
-#include "../common/elf_load.h"
-#include "../common/opts.h"
 #include "../common/sandbox.h"
+#include "../common/start.h"
 #include "../common/tender.h"
 #include "hvt.h"
 #include "solo5_abi.h"
-
-#define MIB (1ull << 20)
 
 /* Writes the boot info, then the manifest copy, then the command line, from 0x10000 up. */
 static void write_boot_info(struct hvt *h, const struct tender_image *img, const char *cmdline)
@@ -43,61 +39,28 @@ static void write_boot_info(struct hvt *h, const struct tender_image *img, const
 
 int main(int argc, char **argv)
 {
-	static char cmdline[HVT_CMDLINE_SIZE];
-	static struct tender_devices devs;
-	struct tender_opts opts;
-	struct tender_err err;
-	struct tender_image img;
+	static struct tender_start st;
 	struct hvt h;
 	scmp_filter_ctx filter;
-	uint8_t *file;
-	size_t size;
 
-	tender_name = "fata-hvt";
-	if (tender_opts_parse(argc, argv, &opts, &err) < 0)
-		tender_die("%s", err.msg);
-	if (opts.help) {
-		tender_usage(stdout, "hvt");
-		return 0;
-	}
-	if (opts.version) {
-		printf("fata-hvt %s (Solo5 hvt ABI version %u)\n", TENDER_VERSION, HVT_ABI_VERSION);
-		return 0;
-	}
-
+	_Static_assert(HVT_CMDLINE_SIZE == TENDER_CMDLINE_SIZE, "one command-line size");
+	tender_start(argc, argv, "hvt", SOLO5_ABI_TARGET_HVT, HVT_ABI_VERSION, HVT_LARGE_PAGE_SIZE,
+		     &st);
 	memset(&h, 0, sizeof h);
-	h.quiet = opts.quiet;
-	h.mem_size = (opts.mem_mb * MIB) & ~(uint64_t)(HVT_LARGE_PAGE_SIZE - 1);
-
-	if (tender_read_file(opts.kernel, &file, &size, &err) < 0)
-		tender_die("%s", err.msg);
-	if (tender_elf_parse(file, size, SOLO5_ABI_TARGET_HVT, HVT_ABI_VERSION, &img, &err) < 0)
-		tender_die("%s: %s", opts.kernel, err.msg);
-	if (tender_image_check_mem(&img, h.mem_size, HVT_LARGE_PAGE_SIZE, &err) < 0)
-		tender_die("%s: %s", opts.kernel, err.msg);
-	if (tender_cmdline_join(opts.guest_argc, opts.guest_argv, cmdline, sizeof cmdline,
-				&err) < 0)
-		tender_die("%s", err.msg);
-	if (tender_devices_resolve(&opts, img.mft, opts.kernel, &devs, &err) < 0 ||
-	    tender_devices_open(img.mft, &devs, &err) < 0)
-		tender_die("%s", err.msg);
-	if (opts.no_extensions)
-		devs.block_max = 0;
-	h.mft = img.mft;	/* kept: the hypercalls look devices up in it */
-	h.devs = &devs;
-	if (h.mem_size != opts.mem_mb * MIB && !opts.quiet)
-		tender_note("--mem=%llu rounded down to %llu MB (hvt memory comes in 2 MB pages)",
-			    (unsigned long long)opts.mem_mb, (unsigned long long)(h.mem_size / MIB));
+	h.quiet = st.opts.quiet;
+	h.mem_size = st.mem_size;
+	h.mft = st.img.mft;	/* kept: the hypercalls look devices up in it */
+	h.devs = &st.devs;
 
 	hvt_kvm_init(&h);
-	tender_elf_load(&img, file, (uintptr_t)h.mem);
-	free(file);
+	tender_elf_load(&st.img, st.file, (uintptr_t)h.mem);
+	free(st.file);
 	hvt_kvm_vcpu_init(&h);
-	hvt_arch_setup(&h, img.entry);
-	write_boot_info(&h, &img, cmdline);
+	hvt_arch_setup(&h, st.img.entry);
+	write_boot_info(&h, &st.img, st.cmdline);
 	hvt_hypercall_init(&h);
-	if (!opts.quiet)
-		tender_print_banner("hvt", opts.kernel, &img, h.mem_size, img.mft, &devs);
+	if (!st.opts.quiet)
+		tender_print_banner("hvt", st.opts.kernel, &st.img, h.mem_size, st.img.mft, &st.devs);
 
 	filter = tender_sandbox_new();
 	hvt_kvm_sandbox(&h, filter);

@@ -17,12 +17,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../common/devices.h"
-#include "../common/elf_load.h"
-#include "../common/opts.h"
 #include "../common/sandbox.h"
-#include "solo5_abi.h"
+#include "../common/start.h"
 #include "../common/tender.h"
+#include "solo5_abi.h"
 
 #define MIB (1ull << 20)
 
@@ -169,58 +167,27 @@ static scmp_filter_ctx build_filter(const struct spt *spt, const struct mft *mft
 
 int main(int argc, char **argv)
 {
-	static char cmdline[SPT_CMDLINE_SIZE];
-	struct tender_opts opts;
-	struct tender_err err;
-	struct tender_image img;
-	struct tender_devices devs;
+	static struct tender_start st;
 	struct spt spt = { 0 };
 	scmp_filter_ctx filter;
-	uint8_t *file;
-	size_t size;
 
-	tender_name = "fata-spt";
-	if (tender_opts_parse(argc, argv, &opts, &err) < 0)
-		tender_die("%s", err.msg);
-	if (opts.help) {
-		tender_usage(stdout, "spt");
-		return 0;
-	}
-	if (opts.version) {
-		printf("fata-spt %s (Solo5 spt ABI version %u)\n", TENDER_VERSION, SPT_ABI_VERSION);
-		return 0;
-	}
-
-	/* Everything the user gave is checked before anything is set up. */
-	if (tender_read_file(opts.kernel, &file, &size, &err) < 0)
-		tender_die("%s", err.msg);
-	if (tender_elf_parse(file, size, SOLO5_ABI_TARGET_SPT, SPT_ABI_VERSION, &img, &err) < 0)
-		tender_die("%s: %s", opts.kernel, err.msg);
-	spt.mem_size = opts.mem_mb * MIB;
-	if (tender_image_check_mem(&img, spt.mem_size, MIB, &err) < 0)
-		tender_die("%s: %s", opts.kernel, err.msg);
-	if (tender_cmdline_join(opts.guest_argc, opts.guest_argv, cmdline, sizeof cmdline,
-				&err) < 0)
-		tender_die("%s", err.msg);
-	if (tender_devices_resolve(&opts, img.mft, opts.kernel, &devs, &err) < 0 ||
-	    tender_devices_open(img.mft, &devs, &err) < 0)
-		tender_die("%s", err.msg);
-	if (opts.no_extensions)
-		devs.block_max = 0;
+	_Static_assert(SPT_CMDLINE_SIZE == TENDER_CMDLINE_SIZE, "one command-line size");
+	tender_start(argc, argv, "spt", SOLO5_ABI_TARGET_SPT, SPT_ABI_VERSION, MIB, &st);
+	spt.mem_size = st.mem_size;
 
 	map_memory(&spt);
-	tender_elf_load(&img, file, 0);
-	setup_events(&spt, img.mft, &devs);
-	write_boot_info(&spt, &img, &devs, cmdline);
-	protect(&img);
-	if (!opts.quiet)
-		tender_print_banner("spt", opts.kernel, &img, spt.mem_size, img.mft, &devs);
+	tender_elf_load(&st.img, st.file, 0);
+	setup_events(&spt, st.img.mft, &st.devs);
+	write_boot_info(&spt, &st.img, &st.devs, st.cmdline);
+	protect(&st.img);
+	if (!st.opts.quiet)
+		tender_print_banner("spt", st.opts.kernel, &st.img, spt.mem_size, st.img.mft, &st.devs);
 
-	filter = build_filter(&spt, img.mft, &devs);
-	free(file);
-	tender_image_free(&img);
+	filter = build_filter(&spt, st.img.mft, &st.devs);
+	free(st.file);
+	tender_image_free(&st.img);
 	fflush(NULL);
 	spt_fault_init();
 	tender_sandbox_install(filter);
-	fata_spt_launch(spt.mem_size - 8, img.entry, SPT_BOOT_INFO_BASE);
+	fata_spt_launch(spt.mem_size - 8, st.img.entry, SPT_BOOT_INFO_BASE);
 }
