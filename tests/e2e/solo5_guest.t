@@ -8,7 +8,7 @@
 #   above the image (what fits is served, what does not is a NULL from malloc); the tender runs
 #   under a seccomp filter.
 . "$(dirname "$0")/../lib/tap.sh"
-plan 40
+plan 44
 tap_tmpdir
 to=120	# guest code is emulated on some KVM hosts
 
@@ -40,7 +40,7 @@ seccomp_mode() {
 regs='^  rax [0-9a-f]{16} rbx [0-9a-f]{16} rcx [0-9a-f]{16} rdx [0-9a-f]{16}$'
 for target in hvt spt; do
 	if [ "$target" = hvt ] && [ ! -e /dev/kvm ]; then
-		for i in $(seq 23); do skip "hvt: /dev/kvm is missing on this machine"; done
+		for i in $(seq 25); do skip "hvt: /dev/kvm is missing on this machine"; done
 		continue
 	fi
 	copy_example tests/e2e/fixtures/probe "$tmp/probe-$target"
@@ -53,10 +53,12 @@ for target in hvt spt; do
 		ud='^fata: trap 6 \(invalid opcode\), error code 0x0, rip 0x1[0-9a-f]{5}, rsp 0x[0-9a-f]+, rflags 0x[0-9a-f]+, cr2 0x0$'
 		pf='^fata: trap 14 \(page fault\), error code 0x2, .* cr2 0x7f0000000000$'
 		div='^fata: trap 0 \(divide error\), error code 0x0, '
+		bad='^fata: trap 14 \(page fault\), error code 0x2, rip 0x1[0-9a-f]{5}, rsp 0x7f0000001000, .* cr2 0x7f0000000ff8$'
 	else
 		ud='^fata-spt: guest fault: SIGILL \(invalid instruction\), address 0x1[0-9a-f]{5}, rip 0x1[0-9a-f]{5}, rsp 0x[0-9a-f]+, rflags 0x[0-9a-f]+$'
 		pf='^fata-spt: guest fault: SIGSEGV \(invalid memory access\), address 0x7f0000000000, '
 		div='^fata-spt: guest fault: SIGFPE \(arithmetic error\), '
+		bad='^fata-spt: guest fault: SIGSEGV \(invalid memory access\), address 0x7f0000000ff8, rip 0x1[0-9a-f]{5}, rsp 0x7f0000001000, '
 	fi
 	probe $target --do=ud
 	is "$st" 255 "$target: an invalid opcode ends the guest with status 255"
@@ -71,6 +73,9 @@ for target in hvt spt; do
 	is "$st" 255 "$target: a division by zero ends the guest with status 255"
 	like "$out" "$div" "$target: and says it was a division"
 	unlike "$out" '100 / 0' "$target: the division produced no result"
+	probe $target --do=badstack
+	is "$st" 255 "$target: a fault with the stack pointer in unmapped memory ends with status 255"
+	like "$out" "$bad" "$target: and is still reported, from a stack of the handler's own"
 
 	if [ $target = hvt ]; then
 		probe hvt --do=cpuid
