@@ -1,5 +1,6 @@
 # The hvt platform: Solo5 hvt guest of fata-hvt (KVM).
 PLATFORM_hvt_SRCS := platform/hvt/platform_hvt.c platform/hvt/traps.c platform/hvt/traps_x86_64.S \
+	platform/hvt/paging.c \
 	platform/solo5/boot.c platform/solo5/cmdline.c platform/solo5/manifest.c
 GUEST_CFLAGS_hvt := -Iplatform/solo5 -Iplatform/hvt
 PLATFORM_hvt_SRCS += platform/hvt/net_hvt.c

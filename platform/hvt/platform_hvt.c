@@ -14,6 +14,7 @@ ABI1_NOTE_DECLARE(SOLO5_ABI_TARGET_HVT, HVT_ABI_VERSION);
 const char hvt_interp[] __attribute__((section(".interp"), used)) = "/nonexistent/fata/use/fata-hvt";
 
 void hvt_traps_init(void);
+void hvt_paging_init(uint64_t mem_size, uint64_t guard);
 
 static uint64_t tsc_freq;	/* Hz */
 static uint64_t tsc_boot;
@@ -107,7 +108,8 @@ _Noreturn void _start(struct hvt_boot_info *bi)
 {
 	struct hvt_hc_walltime w = { 0 };
 
-	hvt_traps_init();
+	hvt_traps_init();	/* first: our own GDT, before the tender's tables are unmapped */
+	hvt_paging_init(bi->mem_size, solo5_stack_guard(bi->kernel_end, bi->mem_size));
 	tsc_freq = bi->cpu_cycle_freq ? bi->cpu_cycle_freq : 1000000000;
 	tsc_boot = rdtsc();
 	hvt_hypercall(HVT_HYPERCALL_WALLTIME, &w);

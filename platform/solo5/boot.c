@@ -7,8 +7,16 @@
 #include "platform.h"
 #include "solo5.h"
 
-/* The main fiber's stack sits at the top of guest memory; the heap ends this far below it. */
+/* The main fiber's stack sits at the top of guest memory, with one guard page below it. */
 #define MAIN_STACK_SIZE (256 * 1024)
+#define GUARD_SIZE 4096
+
+uint64_t solo5_stack_guard(uint64_t kernel_end, uint64_t mem_size)
+{
+	if (mem_size < kernel_end + MAIN_STACK_SIZE + GUARD_SIZE)
+		return 0;
+	return mem_size - MAIN_STACK_SIZE - GUARD_SIZE;
+}
 
 static const void *manifest;
 
@@ -32,7 +40,9 @@ _Noreturn void solo5_boot(uint64_t seed, uint64_t kernel_end, uint64_t mem_size,
 	/* A zero byte first stops string overflows from reading the guard out. */
 	__stack_chk_guard = (uintptr_t)(seed * 0x9e3779b97f4a7c15ull) & ~(uintptr_t)0xff;
 	manifest = mft;
-	heap_end = mem_size > kernel_end + MAIN_STACK_SIZE ? mem_size - MAIN_STACK_SIZE : kernel_end;
+	heap_end = solo5_stack_guard(kernel_end, mem_size);
+	if (heap_end == 0)
+		heap_end = kernel_end;	/* no room: an empty heap */
 	fata_heap_init((void *)(uintptr_t)kernel_end, (size_t)(heap_end - kernel_end));
 	argv[0] = (char *)fata_unikernel.name;
 	for (i = 0; cmdline && cmdline[i] && i < sizeof(line) - 1; i++)

@@ -15,6 +15,12 @@ int solo5_cmdline_split(char *s, char **argv, int max);
 _Noreturn void solo5_boot(uint64_t seed, uint64_t kernel_end, uint64_t mem_size, char *cmdline,
 			  const void *mft);
 
+/*
+ * Where the guard page below the main stack (the top 256 KiB of guest memory) begins; the heap
+ * ends there. 0 when memory is too small for a heap at all.
+ */
+uint64_t solo5_stack_guard(uint64_t kernel_end, uint64_t mem_size);
+
 /* The manifest the tender handed over (for device lookups). */
 const void *solo5_manifest(void);
 

@@ -3,12 +3,15 @@
 # and what the tenders look like from the host while a guest runs:
 # - CPU exceptions print what happened, where, and the registers, and end with status 255: the
 #   guest's trap handler on hvt, the tender's fault handler on spt.
-# - hvt: CPUID hides the hypervisor; the wall clock and the TSC clock agree with the host's.
+# - W^X inside the guest: writing to its code or running its data ends it (hvt: the guest's own
+#   page tables; spt: the tender's mappings).
+# - hvt: a main stack that overflows hits a guard page; CPUID hides the hypervisor; the wall clock
+#   and the TSC clock agree with the host's.
 # - hvt and spt: a smashed stack canary ends the guest with status 255; the heap is the memory
 #   above the image (what fits is served, what does not is a NULL from malloc); the tender runs
 #   under a seccomp filter.
 . "$(dirname "$0")/../lib/tap.sh"
-plan 44
+plan 55
 tap_tmpdir
 to=120	# guest code is emulated on some KVM hosts
 
@@ -40,7 +43,7 @@ seccomp_mode() {
 regs='^  rax [0-9a-f]{16} rbx [0-9a-f]{16} rcx [0-9a-f]{16} rdx [0-9a-f]{16}$'
 for target in hvt spt; do
 	if [ "$target" = hvt ] && [ ! -e /dev/kvm ]; then
-		for i in $(seq 25); do skip "hvt: /dev/kvm is missing on this machine"; done
+		for i in $(seq 32); do skip "hvt: /dev/kvm is missing on this machine"; done
 		continue
 	fi
 	copy_example tests/e2e/fixtures/probe "$tmp/probe-$target"
@@ -54,11 +57,15 @@ for target in hvt spt; do
 		pf='^fata: trap 14 \(page fault\), error code 0x2, .* cr2 0x7f0000000000$'
 		div='^fata: trap 0 \(divide error\), error code 0x0, '
 		bad='^fata: trap 14 \(page fault\), error code 0x2, rip 0x1[0-9a-f]{5}, rsp 0x7f0000001000, .* cr2 0x7f0000000ff8$'
+		wtext='^fata: trap 14 \(page fault\), error code 0x3, .* cr2 0x1[0-9a-f]{5}$'
+		xdata='^fata: trap 14 \(page fault\), error code 0x11, rip 0x1[0-9a-f]{5}, .* cr2 0x1[0-9a-f]{5}$'
 	else
 		ud='^fata-spt: guest fault: SIGILL \(invalid instruction\), address 0x1[0-9a-f]{5}, rip 0x1[0-9a-f]{5}, rsp 0x[0-9a-f]+, rflags 0x[0-9a-f]+$'
 		pf='^fata-spt: guest fault: SIGSEGV \(invalid memory access\), address 0x7f0000000000, '
 		div='^fata-spt: guest fault: SIGFPE \(arithmetic error\), '
 		bad='^fata-spt: guest fault: SIGSEGV \(invalid memory access\), address 0x7f0000000ff8, rip 0x1[0-9a-f]{5}, rsp 0x7f0000001000, '
+		wtext='^fata-spt: guest fault: SIGSEGV \(invalid memory access\), address 0x1[0-9a-f]{5}, '
+		xdata=$wtext
 	fi
 	probe $target --do=ud
 	is "$st" 255 "$target: an invalid opcode ends the guest with status 255"
@@ -76,8 +83,20 @@ for target in hvt spt; do
 	probe $target --do=badstack
 	is "$st" 255 "$target: a fault with the stack pointer in unmapped memory ends with status 255"
 	like "$out" "$bad" "$target: and is still reported, from a stack of the handler's own"
+	probe $target --do=wtext
+	is "$st" 255 "$target: W^X: writing to its own code ends the guest with status 255"
+	like "$out" "$wtext" "$target: and is reported as a write to a read-only page"
+	probe $target --do=xdata
+	is "$st" 255 "$target: W^X: jumping into its data ends the guest with status 255"
+	like "$out" "$xdata" "$target: and is reported as an instruction fetch from a page that is not executable"
 
 	if [ $target = hvt ]; then
+		probe hvt --do=deep
+		is "$st" 255 "hvt: a main stack that overflows ends the guest with status 255"
+		like "$out" '^fata: trap 14 \(page fault\), error code 0x2, .* cr2 0x3bf[0-9a-f]{3}$' \
+			"hvt: at the guard page below it (0x3bf000 with --mem=4), not in the heap"
+		unlike "$out" 'returned' "hvt: the recursion never returned"
+
 		probe hvt --do=cpuid
 		is "$st" 0 "hvt: the CPUID probe exits 0"
 		like "$out" '^hypervisor bit: 0$' "hvt: CPUID leaf 1 hides the hypervisor bit"

@@ -1,0 +1,83 @@
+/*
+ * The hvt guest's own page tables, loaded at boot in place of the tender's. The mapping stays the
+ * identity over guest memory, but inside the guest W^X holds: text is read-only and executable,
+ * rodata and the boot info read-only, and everything else (data, heap, stacks) writable and,
+ * when the CPU has NX, not executable. The zero page, the tender's low tables and the guard page
+ * below the main stack are not mapped. 4 KiB pages in the first 2 MiB (the image) and in the
+ * 2 MiB that hold the guard page, 2 MiB pages between.
+ */
+#include <stdint.h>
+
+#include "hvt_abi.h"
+#include "solo5.h"
+
+#define PTE_P (1ull << 0)
+#define PTE_W (1ull << 1)
+#define PTE_PS (1ull << 7)
+#define PTE_NX (1ull << 63)
+#define PAGE 4096ull
+#define LARGE (2ull << 20)
+#define MSR_EFER 0xc0000080u
+#define EFER_NXE (1ull << 11)
+
+extern char __fata_text_start[], __fata_rodata_start[], __fata_data_start[];
+
+static uint64_t pml4[512] __attribute__((aligned(4096)));
+static uint64_t pdpt[512] __attribute__((aligned(4096)));
+static uint64_t pd[4][512] __attribute__((aligned(4096)));
+static uint64_t pt_low[512] __attribute__((aligned(4096)));
+static uint64_t pt_guard[512] __attribute__((aligned(4096)));
+
+__attribute__((no_stack_protector))
+static uint64_t nx_bit(void)
+{
+	uint32_t a, b, c, d, lo, hi;
+
+	__asm__ __volatile__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x80000000u), "c"(0));
+	if (a < 0x80000001u)
+		return 0;
+	__asm__ __volatile__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x80000001u), "c"(0));
+	if (!(d & (1u << 20)))
+		return 0;
+	__asm__ __volatile__("rdmsr" : "=a"(lo), "=d"(hi) : "c"(MSR_EFER));
+	lo |= (uint32_t)EFER_NXE;
+	__asm__ __volatile__("wrmsr" : : "a"(lo), "d"(hi), "c"(MSR_EFER));
+	return PTE_NX;
+}
+
+__attribute__((no_stack_protector))
+static uint64_t small_page(uint64_t a, uint64_t guard, uint64_t nx)
+{
+	if (a < HVT_BOOT_INFO_BASE || (guard && a == guard))
+		return 0;
+	if (a < (uint64_t)(uintptr_t)__fata_text_start)
+		return a | PTE_P | nx;				/* the boot info */
+	if (a < (uint64_t)(uintptr_t)__fata_rodata_start)
+		return a | PTE_P;				/* text */
+	if (a < (uint64_t)(uintptr_t)__fata_data_start)
+		return a | PTE_P | nx;				/* rodata */
+	return a | PTE_P | PTE_W | nx;
+}
+
+__attribute__((no_stack_protector))
+void hvt_paging_init(uint64_t mem_size, uint64_t guard)
+{
+	uint64_t nx = nx_bit();
+
+	pml4[0] = (uint64_t)(uintptr_t)pdpt | PTE_P | PTE_W;
+	for (uint64_t g = 0; g < 4 && g << 30 < mem_size; g++)
+		pdpt[g] = (uint64_t)(uintptr_t)pd[g] | PTE_P | PTE_W;
+	for (uint64_t a = 0; a < mem_size; a += LARGE) {
+		uint64_t *pde = &pd[a >> 30][(a >> 21) & 511];
+		uint64_t *pt = a == 0 ? pt_low : (guard && a == (guard & ~(LARGE - 1))) ? pt_guard : 0;
+
+		if (!pt) {
+			*pde = a | PTE_P | PTE_W | PTE_PS | nx;
+			continue;
+		}
+		for (uint64_t i = 0; i < 512; i++)
+			pt[i] = small_page(a + i * PAGE, guard, nx);
+		*pde = (uint64_t)(uintptr_t)pt | PTE_P | PTE_W;
+	}
+	__asm__ __volatile__("mov %0, %%cr3" : : "r"((uint64_t)(uintptr_t)pml4) : "memory");
+}
