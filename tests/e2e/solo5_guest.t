@@ -11,7 +11,7 @@
 #   above the image (what fits is served, what does not is a NULL from malloc); the tender runs
 #   under a seccomp filter.
 . "$(dirname "$0")/../lib/tap.sh"
-plan 55
+plan 57
 tap_tmpdir
 to=120	# guest code is emulated on some KVM hosts
 
@@ -119,6 +119,9 @@ for target in hvt spt; do
 		ok $? "hvt: TSC clock: three one-second sleeps span 3 s ($span s)"
 	fi
 
+	probe $target --do=fiberdeep
+	is "$st/$out" "255/fata: fatal: fiber stack overflow: a fiber ran past the end of its 16384-byte stack (give fata_spawn() a larger stack_size)" \
+		"$target: a fiber that overflows its stack is caught when it next yields"
 	probe $target --do=smash
 	is "$st" 255 "$target: a smashed stack canary ends the guest with status 255"
 	is "$out" "stack smashing detected" "$target: and says so"
