@@ -4,9 +4,12 @@
  * rodata and the boot info read-only, and everything else (data, heap, stacks) writable and,
  * when the CPU has NX, not executable. The zero page, the tender's low tables and the guard page
  * below the main stack are not mapped. 4 KiB pages in the first 2 MiB (the image) and in the
- * 2 MiB that hold the guard page, 2 MiB pages between.
+ * 2 MiB that hold the guard page, 2 MiB pages between; hvt_page_guard() splits a 2 MiB page into
+ * 4 KiB ones when a fiber stack's guard page falls inside it.
  */
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "hvt_abi.h"
 #include "solo5.h"
@@ -15,6 +18,7 @@
 #define PTE_W (1ull << 1)
 #define PTE_PS (1ull << 7)
 #define PTE_NX (1ull << 63)
+#define PTE_ADDR 0x000ffffffffff000ull
 #define PAGE 4096ull
 #define LARGE (2ull << 20)
 #define MSR_EFER 0xc0000080u
@@ -27,6 +31,7 @@ static uint64_t pdpt[512] __attribute__((aligned(4096)));
 static uint64_t pd[4][512] __attribute__((aligned(4096)));
 static uint64_t pt_low[512] __attribute__((aligned(4096)));
 static uint64_t pt_guard[512] __attribute__((aligned(4096)));
+static uint64_t nx;	/* PTE_NX when the CPU has NX, else 0 */
 
 __attribute__((no_stack_protector))
 static uint64_t nx_bit(void)
@@ -62,7 +67,7 @@ static uint64_t small_page(uint64_t a, uint64_t guard, uint64_t nx)
 __attribute__((no_stack_protector))
 void hvt_paging_init(uint64_t mem_size, uint64_t guard)
 {
-	uint64_t nx = nx_bit();
+	nx = nx_bit();
 
 	pml4[0] = (uint64_t)(uintptr_t)pdpt | PTE_P | PTE_W;
 	for (uint64_t g = 0; g < 4 && g << 30 < mem_size; g++)
@@ -80,4 +85,35 @@ void hvt_paging_init(uint64_t mem_size, uint64_t guard)
 		*pde = (uint64_t)(uintptr_t)pt | PTE_P | PTE_W;
 	}
 	__asm__ __volatile__("mov %0, %%cr3" : : "r"((uint64_t)(uintptr_t)pml4) : "memory");
+}
+
+/* The 4 KiB page table of the 2 MiB region holding `a` (splitting its large page), or NULL. */
+static uint64_t *table_of(uint64_t a)
+{
+	uint64_t *pde = &pd[a >> 30][(a >> 21) & 511], base = a & ~(LARGE - 1), *pt;
+	char *raw;
+
+	if (!(*pde & PTE_PS))
+		return (uint64_t *)(uintptr_t)(*pde & PTE_ADDR);
+	raw = malloc(2 * PAGE);	/* page tables live as long as the guest: never freed */
+	if (!raw)
+		return NULL;
+	pt = (uint64_t *)(((uintptr_t)raw + PAGE - 1) & ~(uintptr_t)(PAGE - 1));
+	for (uint64_t i = 0; i < 512; i++)
+		pt[i] = (base + i * PAGE) | PTE_P | PTE_W | nx;
+	*pde = (uint64_t)(uintptr_t)pt | PTE_P | PTE_W;
+	__asm__ __volatile__("mov %0, %%cr3" : : "r"((uint64_t)(uintptr_t)pml4) : "memory");
+	return pt;
+}
+
+int hvt_page_guard(void *page, bool guard)
+{
+	uint64_t a = (uint64_t)(uintptr_t)page, *pt = table_of(a), *pte;
+
+	if (!pt)
+		return -1;
+	pte = &pt[(a >> 12) & 511];
+	*pte = guard ? *pte & ~PTE_P : *pte | PTE_P;
+	__asm__ __volatile__("invlpg (%0)" : : "r"(page) : "memory");
+	return 0;
 }
