@@ -140,20 +140,23 @@ ip netns add "$NS_UK" && ip netns exec "$NS_UK" ip link set lo up &&
 	ip netns exec "$NS_UK" ip addr add 198.18.0.1/24 dev tap0 &&
 	ip netns exec "$NS_UK" ip link set tap0 up ||
 	{ echo "tcp benchmarks|n/a (cannot make a tap)|-|"; exit 0; }
-for t in unix spt; do
-	if ! bench_build device-usage/tcp-echo "$work/$t" $t --net=direct; then
-		echo "tcp-echo build ($t)|FAILED|-|"
-		continue
-	fi
-	if [ $t = unix ]; then
-		ip netns exec "$NS_UK" "$work/$t/dist/tcp-echo" --ipv4=198.18.0.2/24 >"$work/uk.out" 2>&1 &
+# start_uk EXAMPLE NAME TARGET READY: builds examples/EXAMPLE for TARGET with the direct stack and
+# starts dist/NAME in $NS_UK on 198.18.0.2 (its PID in uk), then waits for a log line READY.
+start_uk() {
+	local dir=$work/$2-$3
+	bench_build "$1" "$dir" "$3" --net=direct || { echo "$2 build ($3)|FAILED|-|"; return 1; }
+	if [ "$3" = unix ]; then
+		ip netns exec "$NS_UK" "$dir/dist/$2" --ipv4=198.18.0.2/24 >"$work/uk.out" 2>&1 &
 	else
-		ip netns exec "$NS_UK" fata-spt -q --net:service=tap0 -- "$work/$t/dist/tcp-echo.spt" \
+		ip netns exec "$NS_UK" "fata-$3" -q --net:service=tap0 -- "$dir/dist/$2.$3" \
 			--ipv4=198.18.0.2/24 >"$work/uk.out" 2>&1 &
 	fi
 	uk=$!
 	pids="$pids $uk"
-	for i in $(seq 100); do grep -q 'echo on' "$work/uk.out" && break; sleep 0.1; done
+	for i in $(seq 100); do grep -q "$4" "$work/uk.out" && break; sleep 0.1; done
+}
+for t in unix spt; do
+	start_uk device-usage/tcp-echo tcp-echo $t 'echo on' || continue
 	ip netns exec "$NS_UK" ip neigh flush dev tap0
 	uk() { ip netns exec "$NS_UK" timeout 120 python3 "$work/tcpbench.py" "$1" 198.18.0.2 "$2" 2>/dev/null; }
 	echo "tcp into the unikernel, $MB MiB ($t)|$(uk into $((MB << 20)))|$r_into (veth)|Mbit/s"
@@ -182,19 +185,7 @@ sleep 0.5
 r_in=$(mbits "$NS_A" 198.18.1.2)
 r_out=$(mbits "$NS_A" 198.18.1.2 -R)
 for t in unix spt; do
-	if ! bench_build applications/iperf3 "$work/iperf-$t" $t --net=direct; then
-		echo "iperf3 build ($t)|FAILED|-|"
-		continue
-	fi
-	if [ $t = unix ]; then
-		ip netns exec "$NS_UK" "$work/iperf-$t/dist/iperf3" --ipv4=198.18.0.2/24 >"$work/uk.out" 2>&1 &
-	else
-		ip netns exec "$NS_UK" fata-spt -q --net:service=tap0 -- "$work/iperf-$t/dist/iperf3.spt" \
-			--ipv4=198.18.0.2/24 >"$work/uk.out" 2>&1 &
-	fi
-	uk=$!
-	pids="$pids $uk"
-	for i in $(seq 100); do grep -q 'iperf3 server on' "$work/uk.out" && break; sleep 0.1; done
+	start_uk applications/iperf3 iperf3 $t 'iperf3 server on' || continue
 	echo "iperf3 -t $SECS into the unikernel ($t)|$(mbits "$NS_UK" 198.18.0.2)|$r_in (veth)|Mbit/s"
 	echo "iperf3 -t $SECS -R, out of the unikernel ($t)|$(mbits "$NS_UK" 198.18.0.2 -R)|$r_out (veth)|Mbit/s"
 	kill $uk 2>/dev/null
