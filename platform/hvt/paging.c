@@ -3,8 +3,9 @@
  * identity over guest memory, but inside the guest W^X holds: text is read-only and executable,
  * rodata and the boot info read-only, and everything else (data, heap, stacks) writable and,
  * when the CPU has NX, not executable. The zero page, the tender's low tables and the guard page
- * below the main stack are not mapped. 4 KiB pages in the first 2 MiB (the image) and in the
- * 2 MiB that hold the guard page, 2 MiB pages between; hvt_page_guard() splits a 2 MiB page into
+ * below the main stack are not mapped. 4 KiB pages where the image's text and rodata lie (up to
+ * 16 MiB; beyond, text would get writable 2 MiB pages rather than none that execute) and in the
+ * 2 MiB that hold the guard page, 2 MiB pages elsewhere; hvt_page_guard() splits a 2 MiB page into
  * 4 KiB ones when a fiber stack's guard page falls inside it.
  */
 #include <stdbool.h>
@@ -29,7 +30,9 @@ extern char __fata_text_start[], __fata_rodata_start[], __fata_data_start[];
 static uint64_t pml4[512] __attribute__((aligned(4096)));
 static uint64_t pdpt[512] __attribute__((aligned(4096)));
 static uint64_t pd[4][512] __attribute__((aligned(4096)));
-static uint64_t pt_low[512] __attribute__((aligned(4096)));
+/* 4 KiB pages for the image's text and rodata: the first IMAGE_TABLES * 2 MiB of memory. */
+#define IMAGE_TABLES 8
+static uint64_t pt_image[IMAGE_TABLES][512] __attribute__((aligned(4096)));
 static uint64_t pt_guard[512] __attribute__((aligned(4096)));
 static uint64_t nx;	/* PTE_NX when the CPU has NX, else 0 */
 
@@ -73,11 +76,15 @@ void hvt_paging_init(uint64_t mem_size, uint64_t guard)
 	for (uint64_t g = 0; g < 4 && g << 30 < mem_size; g++)
 		pdpt[g] = (uint64_t)(uintptr_t)pd[g] | PTE_P | PTE_W;
 	for (uint64_t a = 0; a < mem_size; a += LARGE) {
-		uint64_t *pde = &pd[a >> 30][(a >> 21) & 511];
-		uint64_t *pt = a == 0 ? pt_low : (guard && a == (guard & ~(LARGE - 1))) ? pt_guard : 0;
+		uint64_t *pde = &pd[a >> 30][(a >> 21) & 511], *pt = 0;
+		bool image = a < (uint64_t)(uintptr_t)__fata_data_start;	/* text or rodata */
 
+		if (image && a / LARGE < IMAGE_TABLES)
+			pt = pt_image[a / LARGE];
+		else if (guard && a == (guard & ~(LARGE - 1)))
+			pt = pt_guard;
 		if (!pt) {
-			*pde = a | PTE_P | PTE_W | PTE_PS | nx;
+			*pde = a | PTE_P | PTE_W | PTE_PS | (image ? 0 : nx);
 			continue;
 		}
 		for (uint64_t i = 0; i < 512; i++)
