@@ -241,10 +241,10 @@ static void poll_platform(bool block)
 /*
  * Whenever a fiber enters the scheduler, its stack pointer must still lie within its stack, and
  * the lowest 16 bytes of the stack (set to this at spawn) must be intact; otherwise it has run
- * off the end. On hvt and spt, whose fiber stacks have no guard page, an overflow so ends with a
- * clear message at the next yield or block rather than as heap damage found much later (a deep
- * call that returns before it yields can still go unseen if it skips the 16 bytes). On unix the
- * guard page below each stack stops an overflow first.
+ * off the end. On spt, whose fiber stacks have no guard page, an overflow so ends with a clear
+ * message at the next yield or block rather than as heap damage found much later (a deep call
+ * that returns before it yields can still go unseen if it skips the 16 bytes). On unix and hvt
+ * the guard page below each stack stops an overflow first.
  */
 #define STACK_MAGIC 0x6b636174735f7266ull	/* "fr_stack" */
 
