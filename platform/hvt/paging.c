@@ -11,8 +11,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "hvt_abi.h"
+#include "platform.h"
 #include "solo5.h"
 
 #define PTE_P (1ull << 0)
@@ -113,7 +115,7 @@ static uint64_t *table_of(uint64_t a)
 	return pt;
 }
 
-int hvt_page_guard(void *page, bool guard)
+static int hvt_page_guard(void *page, bool guard)
 {
 	uint64_t a = (uint64_t)(uintptr_t)page, *pt = table_of(a), *pte;
 
@@ -123,4 +125,34 @@ int hvt_page_guard(void *page, bool guard)
 	*pte = guard ? *pte & ~PTE_P : *pte | PTE_P;
 	__asm__ __volatile__("invlpg (%0)" : : "r"(page) : "memory");
 	return 0;
+}
+
+/*
+ * Fiber stacks from the heap, each with an unmapped guard page below it, so that an overflow
+ * is a page fault the trap handler reports. Layout of the allocation: slack up to a
+ * page boundary, the guard page, the stack (len, a multiple of 4 KiB), then the pointer malloc
+ * returned. Without memory for a page table the stack has no guard (the scheduler still checks).
+ */
+void *plat_stack_alloc(size_t len)
+{
+	char *raw = malloc(len + 2 * PAGE + sizeof(char *)), *guard, *stack;
+
+	if (!raw)
+		return NULL;
+	guard = (char *)(((uintptr_t)raw + PAGE - 1) & ~(uintptr_t)(PAGE - 1));
+	stack = guard + PAGE;
+	memcpy(stack + len, &raw, sizeof(raw));
+	hvt_page_guard(guard, true);
+	return stack;
+}
+
+void plat_stack_free(void *p, size_t len)
+{
+	char *raw;
+
+	if (!p)
+		return;
+	memcpy(&raw, (char *)p + len, sizeof(raw));
+	hvt_page_guard((char *)p - PAGE, false);
+	free(raw);
 }

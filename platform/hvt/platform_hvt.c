@@ -4,7 +4,6 @@
 #include <fata/time.h>
 #include <errno.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "hvt_abi.h"
 #include "platform.h"
@@ -16,7 +15,6 @@ const char hvt_interp[] __attribute__((section(".interp"), used)) = "/nonexisten
 
 void hvt_traps_init(void);
 void hvt_paging_init(uint64_t mem_size, uint64_t guard);
-int hvt_page_guard(void *page, bool guard);
 
 static uint64_t tsc_freq;	/* Hz */
 static uint64_t tsc_boot;
@@ -92,38 +90,6 @@ _Noreturn void hvt_halt(int status, void *cookie)
 _Noreturn void plat_exit(int status)
 {
 	hvt_halt(status, 0);
-}
-
-/*
- * Fiber stacks from the heap, each with an unmapped guard page below it (paging.c), so that an
- * overflow is a page fault the trap handler reports. Layout of the allocation: slack up to a
- * page boundary, the guard page, the stack (len, a multiple of 4 KiB), then the pointer malloc
- * returned. Without memory for a page table the stack has no guard (the scheduler still checks).
- */
-#define PAGE 4096u
-
-void *plat_stack_alloc(size_t len)
-{
-	char *raw = malloc(len + 2 * PAGE + sizeof(char *)), *guard, *stack;
-
-	if (!raw)
-		return NULL;
-	guard = (char *)(((uintptr_t)raw + PAGE - 1) & ~(uintptr_t)(PAGE - 1));
-	stack = guard + PAGE;
-	memcpy(stack + len, &raw, sizeof(raw));
-	hvt_page_guard(guard, true);
-	return stack;
-}
-
-void plat_stack_free(void *p, size_t len)
-{
-	char *raw;
-
-	if (!p)
-		return;
-	memcpy(&raw, (char *)p + len, sizeof(raw));
-	hvt_page_guard((char *)p - PAGE, false);
-	free(raw);
 }
 
 __attribute__((section(".text.entry"), no_stack_protector, used))

@@ -42,15 +42,17 @@ void tender_sandbox_allow(scmp_filter_ctx ctx, const char *what, int syscall, un
 
 void tender_sandbox_allow_block(scmp_filter_ctx ctx, const struct tender_device *d, uint32_t max)
 {
-	for (uint64_t n = d->block_size; n == d->block_size || n <= max; n *= 2) {
+	uint64_t top = max > d->block_size ? max : d->block_size;
+
+	if (top > d->capacity)
+		top = d->capacity;	/* a multiple of block_size, so one block always fits */
+	for (uint64_t n = d->block_size; n <= top; n *= 2) {
 		struct scmp_arg_cmp c[3] = {
 			tender_arg(0, SCMP_CMP_EQ, (scmp_datum_t)d->fd),
 			tender_arg(2, SCMP_CMP_EQ, n),
 			tender_arg(3, SCMP_CMP_LE, d->capacity - n),
 		};
 
-		if (n > d->capacity)
-			break;
 		tender_sandbox_allow(ctx, "pread64(block)", SCMP_SYS(pread64), 3, c);
 		tender_sandbox_allow(ctx, "pwrite64(block)", SCMP_SYS(pwrite64), 3, c);
 	}

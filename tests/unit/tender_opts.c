@@ -383,7 +383,8 @@ static void test_block_requests(void)
 	   "0 bytes or part of a block: refused");
 	ok(!tender_block_request_ok(&d, max, 100, 512), "an unaligned offset: refused");
 	ok(tender_block_request_ok(&d, max, (1 << 20) - 1024, 1024) &&
-	   !tender_block_request_ok(&d, max, (1 << 20) - 512, 1024), "the end must lie within the capacity");
+	   !tender_block_request_ok(&d, max, (1 << 20) - 512, 1024),
+	   "the end must lie within the capacity");
 	ok(!tender_block_request_ok(&d, max, UINT64_MAX - 511, 1024), "an offset near 2^64: refused");
 }
 
