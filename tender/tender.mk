@@ -77,7 +77,7 @@ TENDER_GUEST_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -ffreestanding -nost
 	-nostdlib -static -no-pie -Wl,-T,tests/tender/guest.ld -Wl,-z,max-page-size=0x1000 \
 	-Wl,--build-id=none
 TENDER_GUESTS := $(addprefix build/tests/tender/,hello.spt hello.hvt cmdline.spt cmdline.hvt \
-	forbidden.spt wtext.spt devices.spt devices.hvt blk.spt blk.hvt)
+	forbidden.spt wtext.spt devices.spt devices.hvt blk.spt blk.hvt wx.spt wx.hvt)
 TENDER_GUEST_DEPS := tests/tender/guest.h tests/tender/guest.ld abi/elf_abi.h abi/mft_abi.h \
 	abi/hvt_abi.h abi/spt_abi.h abi/solo5_abi.h
 

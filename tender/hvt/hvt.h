@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "../common/devices.h"
+#include "../common/elf_load.h"
 #include "../common/tender.h"
 #include "mft_abi.h"
 
@@ -23,17 +24,33 @@ struct hvt {
 	struct kvm_run *run;
 	size_t run_size;
 	uint64_t tsc_hz;	/* cpu_cycle_freq for the boot info */
+	uint64_t nx;		/* X86_PTE_NX when the guest's CPU has NX, else 0 */
 	const struct mft *mft;	/* the manifest as checked (stays allocated) */
+	const struct tender_image *img;	/* its segments: text and rodata are read-only */
 	const struct tender_devices *devs;
 	int epoll_fd, timer_fd;	/* for POLL */
 	bool quiet;
 };
 
 /*
- * hvt_kvm.c: opens /dev/kvm (dying with "KVM is needed ..." when it is missing), creates the VM,
- * maps mem_size bytes of guest memory and registers them at guest-physical 0.
+ * hvt_kvm.c: opens /dev/kvm (dying with "KVM is needed ..." when it is missing), creates the VM
+ * and maps mem_size bytes of host memory for the guest, not yet given to it.
  */
 void hvt_kvm_init(struct hvt *h);
+
+/*
+ * hvt_kvm.c: once the image is loaded, makes every segment of h->img that is not writable (text,
+ * rodata) read-only in the host mapping and in KVM (a read-only memory slot, so that a guest
+ * write exits to the tender with its address), and gives guest memory to the VM at
+ * guest-physical 0.
+ */
+void hvt_kvm_map(struct hvt *h);
+
+/*
+ * hvt_kvm.c: the segment of h->img holding guest-physical `gpa` that the guest may not write, or
+ * NULL.
+ */
+const struct tender_segment *hvt_readonly_segment(const struct hvt *h, uint64_t gpa);
 
 /* hvt_kvm.c: creates the vCPU and maps its kvm_run structure. */
 void hvt_kvm_vcpu_init(struct hvt *h);

@@ -55,6 +55,26 @@ static void *guest_range(const struct hvt *h, unsigned nr, const char *what, uin
 	return h->mem + gpa;
 }
 
+/*
+ * As guest_range(), for a range the tender writes into: it must not touch a read-only segment
+ * (text, rodata), which the host maps read-only too.
+ */
+static void *guest_range_w(const struct hvt *h, unsigned nr, const char *what, uint64_t gpa,
+			   uint64_t len)
+{
+	void *p = guest_range(h, nr, what, gpa, len);
+
+	for (unsigned i = 0; h->img && i < h->img->nseg; i++) {
+		const struct tender_segment *s = &h->img->seg[i];
+
+		if (!(s->flags & TENDER_SEG_W) && gpa < s->page_end && gpa + len > s->page_start)
+			tender_die("guest error in hypercall %s: %s at 0x%llx (%llu bytes) lies in "
+				   "read-only segment %u", names[nr], what, (unsigned long long)gpa,
+				   (unsigned long long)len, i);
+	}
+	return p;
+}
+
 /* Copies the argument struct in; the guest is stopped, so it cannot change under us. */
 static void arg_in(const struct hvt *h, unsigned nr, uint64_t gpa, void *arg, size_t size)
 {
@@ -63,7 +83,7 @@ static void arg_in(const struct hvt *h, unsigned nr, uint64_t gpa, void *arg, si
 
 static void arg_out(const struct hvt *h, unsigned nr, uint64_t gpa, const void *arg, size_t size)
 {
-	memcpy(guest_range(h, nr, "the argument", gpa, size), arg, size);
+	memcpy(guest_range_w(h, nr, "the argument", gpa, size), arg, size);
 }
 
 /* The device for `handle` if it is attached and of `type`, else NULL. */
@@ -167,7 +187,7 @@ static void block_read(struct hvt *h, unsigned nr, uint64_t gpa)
 	d = device(h, a.handle, MFT_DEV_BLOCK_BASIC);
 	a.ret = block_args(h, d, a.offset, a.len);
 	if (a.ret == SOLO5_R_OK) {
-		void *data = guest_range(h, nr, "data", a.data, a.len);
+		void *data = guest_range_w(h, nr, "data", a.data, a.len);
 		ssize_t n = pread(d->fd, data, a.len, (off_t)a.offset);
 
 		a.ret = n == (ssize_t)a.len ? SOLO5_R_OK : SOLO5_R_EUNSPEC;
@@ -207,7 +227,7 @@ static void net_read(struct hvt *h, unsigned nr, uint64_t gpa)
 	if (!d) {
 		a.ret = SOLO5_R_EINVAL;
 	} else {
-		void *data = guest_range(h, nr, "data", a.data, a.len);
+		void *data = guest_range_w(h, nr, "data", a.data, a.len);
 		ssize_t n = read(d->fd, data, a.len);
 
 		if (n >= 0) {

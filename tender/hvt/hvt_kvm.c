@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -15,7 +16,6 @@
 
 void hvt_kvm_init(struct hvt *h)
 {
-	struct kvm_userspace_memory_region region;
 	int version;
 
 	h->kvm_fd = open(KVM_DEVICE, O_RDWR | O_CLOEXEC);
@@ -36,13 +36,62 @@ void hvt_kvm_init(struct hvt *h)
 	if (h->mem == MAP_FAILED)
 		tender_die_errno("mapping %llu MB of guest memory",
 				 (unsigned long long)(h->mem_size >> 20));
-	memset(&region, 0, sizeof region);
-	region.slot = 0;
-	region.guest_phys_addr = 0;
-	region.memory_size = h->mem_size;
-	region.userspace_addr = (uint64_t)(uintptr_t)h->mem;
+}
+
+const struct tender_segment *hvt_readonly_segment(const struct hvt *h, uint64_t gpa)
+{
+	for (unsigned i = 0; h->img && i < h->img->nseg; i++) {
+		const struct tender_segment *s = &h->img->seg[i];
+
+		if (!(s->flags & TENDER_SEG_W) && gpa >= s->page_start && gpa < s->page_end)
+			return s;
+	}
+	return NULL;
+}
+
+/* Gives guest-physical [start, end) to the VM as memory slot `slot`. */
+static void add_slot(struct hvt *h, uint32_t slot, uint64_t start, uint64_t end, bool readonly)
+{
+	struct kvm_userspace_memory_region region = {
+		.slot = slot,
+		.flags = readonly ? KVM_MEM_READONLY : 0,
+		.guest_phys_addr = start,
+		.memory_size = end - start,
+		.userspace_addr = (uint64_t)(uintptr_t)(h->mem + start),
+	};
+
 	if (ioctl(h->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
-		tender_die_errno("KVM_SET_USER_MEMORY_REGION");
+		tender_die_errno("KVM_SET_USER_MEMORY_REGION [0x%llx, 0x%llx)%s",
+				 (unsigned long long)start, (unsigned long long)end,
+				 readonly ? " read-only" : "");
+}
+
+/*
+ * Writable memory in slots between the read-only segments. Without KVM_CAP_READONLY_MEM the
+ * host's mprotect still holds, but a guest write then fails KVM_RUN with EFAULT and no address.
+ */
+void hvt_kvm_map(struct hvt *h)
+{
+	bool ro_slots = ioctl(h->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_READONLY_MEM) > 0;
+	uint64_t at = 0;
+	uint32_t slot = 0;
+
+	for (unsigned i = 0; i < h->img->nseg; i++) {
+		const struct tender_segment *s = &h->img->seg[i];
+
+		if (s->flags & TENDER_SEG_W)
+			continue;
+		if (mprotect(h->mem + s->page_start, s->page_end - s->page_start, PROT_READ) < 0)
+			tender_die_errno("making segment %u read-only", i);
+		if (!ro_slots)
+			continue;
+		if (s->page_start > at)
+			add_slot(h, slot++, at, s->page_start, false);
+		add_slot(h, slot++, s->page_start, s->page_end, true);
+		at = s->page_end;
+	}
+	if (at < h->mem_size)
+		add_slot(h, slot, at, h->mem_size, false);
 }
 
 void hvt_kvm_vcpu_init(struct hvt *h)
@@ -71,4 +120,6 @@ void hvt_kvm_sandbox(const struct hvt *h, scmp_filter_ctx ctx)
 	tender_sandbox_allow(ctx, "ioctl(KVM_RUN)", SCMP_SYS(ioctl), 2, c);
 	c[1] = tender_arg(1, SCMP_CMP_EQ, KVM_GET_REGS);
 	tender_sandbox_allow(ctx, "ioctl(KVM_GET_REGS)", SCMP_SYS(ioctl), 2, c);
+	c[1] = tender_arg(1, SCMP_CMP_EQ, KVM_GET_SREGS);	/* cr2 after a triple fault */
+	tender_sandbox_allow(ctx, "ioctl(KVM_GET_SREGS)", SCMP_SYS(ioctl), 2, c);
 }

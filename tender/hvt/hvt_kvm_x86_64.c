@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/kvm.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -19,6 +20,7 @@
 #define CPUID1_ECX_VMX (1u << 5)
 #define CPUID1_ECX_HYPERVISOR (1u << 31)
 #define CPUID80000001_ECX_SVM (1u << 2)
+#define CPUID80000001_EDX_NX (1u << 20)
 
 static struct kvm_segment kvm_seg(const struct x86_seg *s)
 {
@@ -59,8 +61,11 @@ static void setup_cpuid(struct hvt *h)
 			continue;
 		if (e.function == 1)
 			e.ecx &= ~(CPUID1_ECX_HYPERVISOR | CPUID1_ECX_VMX);
-		if (e.function == 0x80000001)
+		if (e.function == 0x80000001) {
 			e.ecx &= ~CPUID80000001_ECX_SVM;
+			if (e.edx & CPUID80000001_EDX_NX)
+				h->nx = X86_PTE_NX;
+		}
 		c->entries[out++] = e;
 	}
 	c->nent = out;
@@ -88,16 +93,16 @@ void hvt_arch_setup(struct hvt *h, uint64_t entry)
 	struct kvm_sregs sregs;
 	struct kvm_regs regs;
 
-	x86_setup_gdt(h->mem);
-	x86_setup_page_tables(h->mem, h->mem_size);
 	setup_cpuid(h);
+	x86_setup_gdt(h->mem);
+	x86_setup_page_tables(h->mem, h->mem_size, h->img, h->nx);
 
 	if (ioctl(h->vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
 		tender_die_errno("KVM_GET_SREGS");
 	sregs.cr0 = X86_CR0_INIT;
 	sregs.cr3 = HVT_PML4_BASE;
 	sregs.cr4 = X86_CR4_INIT;
-	sregs.efer = X86_EFER_INIT;
+	sregs.efer = X86_EFER_INIT | (h->nx ? X86_EFER_NXE : 0);
 	sregs.cs = kvm_seg(&x86_seg_code);
 	sregs.ds = sregs.es = sregs.fs = sregs.gs = sregs.ss = kvm_seg(&x86_seg_data);
 	sregs.gdt.base = HVT_GDT_BASE;
@@ -129,6 +134,59 @@ static unsigned long long guest_rip(const struct hvt *h)
 	if (ioctl(h->vcpu_fd, KVM_GET_REGS, &regs) < 0)
 		return 0;
 	return regs.rip;
+}
+
+/* " in segment N (text, r-x)" for an address of the image, else "". */
+static const char *where(const struct hvt *h, uint64_t gpa, char *buf, size_t size)
+{
+	const struct tender_segment *s = NULL;
+
+	for (unsigned i = 0; h->img && i < h->img->nseg; i++)
+		if (gpa >= h->img->seg[i].page_start && gpa < h->img->seg[i].page_end)
+			s = &h->img->seg[i];
+	if (!s) {
+		buf[0] = 0;
+		return buf;
+	}
+	snprintf(buf, size, " in segment %u (%c%c%c)", (unsigned)(s - h->img->seg),
+		 s->flags & TENDER_SEG_R ? 'r' : '-', s->flags & TENDER_SEG_W ? 'w' : '-',
+		 s->flags & TENDER_SEG_X ? 'x' : '-');
+	return buf;
+}
+
+/*
+ * A guest write to a read-only segment reaches the tender as MMIO to a read-only slot; any
+ * other MMIO is outside guest memory.
+ */
+static _Noreturn void mmio_fault(const struct hvt *h)
+{
+	const struct kvm_run *run = h->run;
+	unsigned long long gpa = run->mmio.phys_addr;
+	char seg[48];
+
+	if (run->mmio.is_write && hvt_readonly_segment(h, gpa))
+		hvt_guest_error("write to read-only memory at 0x%llx%s, at rip 0x%llx",
+				gpa, where(h, gpa, seg, sizeof seg), guest_rip(h));
+	hvt_guest_error("%s at 0x%llx, outside guest memory, at rip 0x%llx",
+			run->mmio.is_write ? "write" : "read", gpa, guest_rip(h));
+}
+
+/*
+ * The CPU shut down: an exception the guest had no working handler for (a raw guest without
+ * an IDT turns its first fault into a triple fault). CR2 still holds the address of the last
+ * page fault, which is usually the one that started it.
+ */
+static _Noreturn void triple_fault(const struct hvt *h)
+{
+	struct kvm_sregs sregs;
+	char seg[48];
+
+	if (ioctl(h->vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
+		hvt_guest_error("triple fault (the vCPU shut down) at rip 0x%llx", guest_rip(h));
+	hvt_guest_error("triple fault (the vCPU shut down: no usable exception "
+			"handler) at rip 0x%llx; last page fault address (cr2) 0x%llx%s",
+			guest_rip(h), (unsigned long long)sregs.cr2,
+			where(h, sregs.cr2, seg, sizeof seg));
 }
 
 static void handle_io(struct hvt *h)
@@ -169,15 +227,12 @@ void hvt_arch_run(struct hvt *h)
 			handle_io(h);
 			break;
 		case KVM_EXIT_MMIO:
-			hvt_guest_error("%s at 0x%llx, outside guest memory, at rip 0x%llx",
-					run->mmio.is_write ? "write" : "read",
-					(unsigned long long)run->mmio.phys_addr, guest_rip(h));
+			mmio_fault(h);
 		case KVM_EXIT_HLT:
 			hvt_guest_error("HLT with interrupts off at rip 0x%llx (the guest must exit "
 					"with the HALT hypercall)", guest_rip(h));
 		case KVM_EXIT_SHUTDOWN:
-			hvt_guest_error("triple fault (the vCPU shut down) at rip 0x%llx",
-					guest_rip(h));
+			triple_fault(h);
 		case KVM_EXIT_FAIL_ENTRY:
 			tender_die("KVM could not enter the guest (hardware reason 0x%llx)",
 				   (unsigned long long)run->fail_entry.hardware_entry_failure_reason);

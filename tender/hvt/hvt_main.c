@@ -13,6 +13,7 @@
 #include "../common/start.h"
 #include "../common/tender.h"
 #include "hvt.h"
+#include "hvt_cpu_x86_64.h"
 #include "solo5_abi.h"
 
 /* Writes the boot info, then the manifest copy, then the command line, from 0x10000 up. */
@@ -42,6 +43,7 @@ int main(int argc, char **argv)
 	static struct tender_start st;
 	struct hvt h;
 	scmp_filter_ctx filter;
+	struct tender_err err;
 
 	_Static_assert(HVT_CMDLINE_SIZE == TENDER_CMDLINE_SIZE, "one command-line size");
 	tender_start(argc, argv, "hvt", SOLO5_ABI_TARGET_HVT, HVT_ABI_VERSION, HVT_LARGE_PAGE_SIZE,
@@ -51,10 +53,14 @@ int main(int argc, char **argv)
 	h.mem_size = st.mem_size;
 	h.mft = st.img.mft;	/* kept: the hypercalls look devices up in it */
 	h.devs = &st.devs;
+	h.img = &st.img;
+	if (x86_page_tables_check(&st.img, h.mem_size, &err) < 0)
+		tender_die("%s: %s", st.opts.kernel, err.msg);
 
 	hvt_kvm_init(&h);
 	tender_elf_load(&st.img, st.file, (uintptr_t)h.mem);
 	free(st.file);
+	hvt_kvm_map(&h);
 	hvt_kvm_vcpu_init(&h);
 	hvt_arch_setup(&h, st.img.entry);
 	write_boot_info(&h, &st.img, st.cmdline);

@@ -33,54 +33,128 @@ static uint64_t get64(const uint8_t *mem, uint64_t a)
 	return v;
 }
 
-/* Walks the page tables like the MMU: the physical address of `va`, or -1; *rw = writable. */
-static int64_t translate(const uint8_t *mem, uint64_t va, int *rw)
+/*
+ * Walks the page tables like the MMU: the physical address of `va`, or -1; *rw = writable,
+ * *x = executable (no NX bit on the way).
+ */
+static int64_t walk(const uint8_t *mem, uint64_t va, int *rw, int *x)
 {
 	uint64_t e = get64(mem, HVT_PML4_BASE + 8 * ((va >> 39) & 511));
-	int w = 1;
+	int w = 1, nx = 0;
 
 	if (!(e & X86_PTE_P))
 		return -1;
 	w &= !!(e & X86_PTE_RW);
-	e = get64(mem, (e & ~0xfffull) + 8 * ((va >> 30) & 511));
+	nx |= !!(e & X86_PTE_NX);
+	e = get64(mem, (e & 0xffffffffff000ull) + 8 * ((va >> 30) & 511));
 	if (!(e & X86_PTE_P))
 		return -1;
 	w &= !!(e & X86_PTE_RW);
-	e = get64(mem, (e & ~0xfffull) + 8 * ((va >> 21) & 511));
+	nx |= !!(e & X86_PTE_NX);
+	e = get64(mem, (e & 0xffffffffff000ull) + 8 * ((va >> 21) & 511));
 	if (!(e & X86_PTE_P))
 		return -1;
 	w &= !!(e & X86_PTE_RW);
+	nx |= !!(e & X86_PTE_NX);
 	if (e & X86_PTE_PS) {
 		*rw = w;
-		return (int64_t)((e & ~0x1fffffull) | (va & 0x1fffff));
+		*x = !nx;
+		return (int64_t)((e & 0xfffffffe00000ull) | (va & 0x1fffff));
 	}
-	e = get64(mem, (e & ~0xfffull) + 8 * ((va >> 12) & 511));
+	e = get64(mem, (e & 0xffffffffff000ull) + 8 * ((va >> 12) & 511));
 	if (!(e & X86_PTE_P))
 		return -1;
 	*rw = w & !!(e & X86_PTE_RW);
-	return (int64_t)((e & ~0xfffull) | (va & 0xfff));
+	*x = !(nx | !!(e & X86_PTE_NX));
+	return (int64_t)((e & 0xffffffffff000ull) | (va & 0xfff));
+}
+
+static int64_t translate(const uint8_t *mem, uint64_t va, int *rw)
+{
+	int x;
+
+	return walk(mem, va, rw, &x);
+}
+
+/* Whether `va` is mapped to itself with exactly this protection. */
+static int prot_is(const uint8_t *mem, uint64_t va, int rw, int x)
+{
+	int w = -1, e = -1;
+
+	return walk(mem, va, &w, &e) == (int64_t)va && w == rw && e == x;
+}
+
+/* An image like the linker scripts make: text r-x, rodata r--, data rw-. */
+static struct tender_image image(void)
+{
+	struct tender_image img = { .nseg = 3 };
+
+	img.seg[0] = (struct tender_segment){ .page_start = 0x100000, .page_end = 0x103000,
+					      .flags = TENDER_SEG_R | TENDER_SEG_X };
+	img.seg[1] = (struct tender_segment){ .page_start = 0x103000, .page_end = 0x105000,
+					      .flags = TENDER_SEG_R };
+	img.seg[2] = (struct tender_segment){ .page_start = 0x105000, .page_end = 0x108000,
+					      .flags = TENDER_SEG_R | TENDER_SEG_W };
+	return img;
 }
 
 static void test_page_tables(void)
 {
 	uint8_t *mem = calloc(1, MEM);
+	struct tender_image img = image();
+	struct tender_err err;
 	int rw = -1;
 
-	x86_setup_page_tables(mem, MEM);
+	x86_setup_page_tables(mem, MEM, &img, X86_PTE_NX);
 	ok(translate(mem, 0, &rw) < 0, "page 0 is not mapped");
-	ok(translate(mem, HVT_GDT_BASE + 8, &rw) == HVT_GDT_BASE + 8 && rw == 0,
-	   "the GDT is mapped read-only (exceptions and IRET read it)");
+	ok(prot_is(mem, HVT_GDT_BASE + 8, 0, 0),
+	   "the GDT is mapped read-only (exceptions and IRET read it), not executable");
 	ok(translate(mem, HVT_PML4_BASE, &rw) < 0, "the page tables are not mapped");
 	ok(translate(mem, 0xffff, &rw) < 0, "nothing else below the boot info is mapped");
-	ok(translate(mem, HVT_BOOT_INFO_BASE, &rw) == HVT_BOOT_INFO_BASE && rw == 0,
-	   "the boot info is mapped read-only");
-	ok(translate(mem, 0xfffff, &rw) == 0xfffff && rw == 0, "read-only up to 1 MiB");
-	ok(translate(mem, 0x100000, &rw) == 0x100000 && rw == 1, "the image is writable memory");
-	ok(translate(mem, 0x1fffff, &rw) == 0x1fffff && rw == 1, "the end of the 4 KiB pages");
-	ok(translate(mem, 0x200000, &rw) == 0x200000 && rw == 1, "2 MiB pages from 2 MiB");
-	ok(translate(mem, MEM - 8, &rw) == MEM - 8 && rw == 1, "the stack at the top");
+	ok(prot_is(mem, HVT_BOOT_INFO_BASE, 0, 0), "the boot info is mapped read-only, not executable");
+	ok(prot_is(mem, 0xfffff, 0, 0), "read-only up to 1 MiB");
+	ok(prot_is(mem, 0x100000, 0, 1) && prot_is(mem, 0x102fff, 0, 1),
+	   "text: read-only and executable, to its last byte");
+	ok(prot_is(mem, 0x103000, 0, 0) && prot_is(mem, 0x104fff, 0, 0),
+	   "rodata: read-only, not executable");
+	ok(prot_is(mem, 0x105000, 1, 0) && prot_is(mem, 0x107fff, 1, 0),
+	   "data: writable, not executable");
+	ok(prot_is(mem, 0x108000, 1, 0) && prot_is(mem, 0x1fffff, 1, 0),
+	   "the heap after the image: writable, not executable");
+	ok(prot_is(mem, 0x200000, 1, 0), "2 MiB pages from 2 MiB, not executable");
+	ok(prot_is(mem, MEM - 8, 1, 0), "the stack at the top, not executable");
 	ok(translate(mem, MEM, &rw) < 0, "nothing past the end of memory");
 	ok(translate(mem, 0x100000000ull, &rw) < 0, "nothing at 4 GiB");
+	ok(x86_page_tables_check(&img, MEM, &err) == 0, "an image in the first 2 MiB needs no "
+	   "table from the pool");
+
+	x86_setup_page_tables(mem, MEM, &img, 0);
+	ok(prot_is(mem, 0x105000, 1, 1) && prot_is(mem, 0x200000, 1, 1),
+	   "without NX on the CPU, nothing carries the NX bit");
+
+	/* Text that runs past 2 MiB, rodata from 2 MiB + 8 KiB to 4 MiB, data from 4 MiB to 6 MiB. */
+	img.seg[0].page_end = 0x202000;
+	img.seg[1].page_start = 0x202000;
+	img.seg[1].page_end = 0x400000;
+	img.seg[2].page_start = 0x400000;
+	img.seg[2].page_end = 0x600000;
+	x86_setup_page_tables(mem, MEM, &img, X86_PTE_NX);
+	ok(prot_is(mem, 0x201fff, 0, 1) && prot_is(mem, 0x202000, 0, 0) &&
+	   prot_is(mem, 0x3fffff, 0, 0), "a 2 MiB region with a boundary gets 4 KiB pages");
+	ok(prot_is(mem, 0x400000, 1, 0) && prot_is(mem, 0x5fffff, 1, 0) &&
+	   prot_is(mem, 0x600000, 1, 0), "whole 2 MiB regions of one segment: large pages");
+	ok(x86_page_tables_check(&img, MEM, &err) == 0, "one table from the pool is enough");
+
+	/* Eight 4 KiB read-only segments, each in a 2 MiB region of its own above 2 MiB. */
+	img.nseg = X86_PT_POOL + 1;
+	for (unsigned i = 0; i < img.nseg; i++)
+		img.seg[i] = (struct tender_segment){ .page_start = (i + 1) * 0x200000ull,
+						      .page_end = (i + 1) * 0x200000ull + 0x1000,
+						      .flags = TENDER_SEG_R };
+	ok(x86_page_tables_check(&img, 32u << 20, &err) < 0 &&
+	   strstr(err.msg, "within 8 different 2 MiB regions"), "one table too many is refused");
+	img.nseg = X86_PT_POOL;
+	ok(x86_page_tables_check(&img, 32u << 20, &err) == 0, "as many as the pool holds is fine");
 	free(mem);
 
 	is_int(x86_gdt_entry(&x86_seg_code), 0x00af9b000000ffffll, "GDT: 64-bit code descriptor");
@@ -232,6 +306,42 @@ static void test_basic(void)
 	stops(st, out, "guest error: unknown hypercall 0", "hypercall 0");
 	st = in_child(HVT_HYPERCALL_MAX, &halt, sizeof halt, ARG, out, sizeof out);
 	stops(st, out, "guest error: unknown hypercall 9", "hypercall 9");
+}
+
+/* The tender never writes into text or rodata for the guest: results, read data. */
+static void test_readonly(void)
+{
+	struct tender_image img = image();
+	struct hvt_hc_walltime w = { 0 };
+	struct hvt_hc_block_read r = { .handle = 1, .offset = 0, .len = 512 };
+	struct hvt_hc_puts p = { .data = 0x103000, .len = 4 };
+	char out[512];
+	int st;
+
+	h.img = &img;
+	st = in_child(HVT_HYPERCALL_WALLTIME, &w, sizeof w, 0x104ff8, out, sizeof out);
+	stops(st, out, "hypercall WALLTIME: the argument at 0x104ff8 (8 bytes) lies in read-only "
+	      "segment 1", "a result written into rodata");
+	st = in_child(HVT_HYPERCALL_WALLTIME, &w, sizeof w, 0x104ffc, out, sizeof out);
+	stops(st, out, "lies in read-only segment 1", "a result across the end of rodata");
+	st = in_child(HVT_HYPERCALL_WALLTIME, &w, sizeof w, 0x105000, out, sizeof out);
+	ok(st == 100, "a result at the first byte of data is written");
+	r.data = 0x102e00;
+	st = in_child(HVT_HYPERCALL_BLOCK_READ, &r, sizeof r, ARG, out, sizeof out);
+	stops(st, out, "hypercall BLOCK_READ: data at 0x102e00 (512 bytes) lies in read-only "
+	      "segment 0", "a block read into text");
+	r.data = 0xffe01;
+	st = in_child(HVT_HYPERCALL_BLOCK_READ, &r, sizeof r, ARG, out, sizeof out);
+	stops(st, out, "lies in read-only segment 0", "a block read ending in the first text byte");
+	r.data = 0xffe00;
+	st = in_child(HVT_HYPERCALL_BLOCK_READ, &r, sizeof r, ARG, out, sizeof out);
+	ok(st == 100, "a block read ending just below text is served");
+	r.data = 0x107e00;
+	st = in_child(HVT_HYPERCALL_BLOCK_READ, &r, sizeof r, ARG, out, sizeof out);
+	ok(st == 100, "a block read into data is served");
+	st = in_child(HVT_HYPERCALL_PUTS, &p, sizeof p, ARG, out, sizeof out);
+	ok(st == 100, "PUTS may read rodata");
+	h.img = NULL;
 }
 
 static void test_block(void)
@@ -467,6 +577,7 @@ int main(void)
 	test_page_tables();
 	setup();
 	test_basic();
+	test_readonly();
 	test_block();
 	test_net();
 	test_sandbox();
