@@ -68,4 +68,13 @@ _Static_assert(offsetof(struct spt_boot_info, timerfd) == 36, "timerfd at 36");
 #define SPT_FEATURE_BLOCK_MULTI (1u << 16)
 #define SPT_BLOCK_MULTI_MAX (256u * 1024)
 
+/*
+ * SPT_FEATURE_STACK_GUARD: the guest may call mprotect(addr, SPT_GUARD_SIZE, prot) with prot
+ * PROT_NONE (to make a guard page below a fiber stack) or PROT_READ | PROT_WRITE (to give it
+ * back), for addr <= mem_size - SPT_GUARD_SIZE, i.e. one page inside guest memory. Nothing can
+ * become executable. Without it, mprotect kills the guest, as under solo5-spt.
+ */
+#define SPT_FEATURE_STACK_GUARD (1u << 17)
+#define SPT_GUARD_SIZE 4096u
+
 #endif

@@ -3,7 +3,9 @@
 #include <fata/sched.h>
 #include <fata/time.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "platform.h"
 #include "solo5.h"
@@ -108,15 +110,50 @@ _Noreturn void plat_exit(int status)
 		spt_syscall3(SYS_exit_group, status, 0, 0);
 }
 
+#define PAGE SPT_GUARD_SIZE
+#define PROT_NONE 0
+#define PROT_RW 3	/* PROT_READ | PROT_WRITE */
+
+static bool stack_guard;	/* the tender offers SPT_FEATURE_STACK_GUARD */
+
+/*
+ * Fiber stacks from the heap, each with a guard page below it made inaccessible with mprotect
+ * when the tender allows it, so that an overflow faults at once (fata-spt reports it) instead
+ * of overwriting the heap until the scheduler notices. Layout as on hvt: slack up to a page
+ * boundary, the guard page, the stack (len, a multiple of 4 KiB), then the pointer malloc
+ * returned.
+ */
 void *plat_stack_alloc(size_t len)
 {
-	return malloc(len);
+	char *raw, *guard, *stack;
+
+	if (!stack_guard)
+		return malloc(len);
+	raw = malloc(len + 2 * PAGE + sizeof(char *));
+	if (!raw)
+		return NULL;
+	guard = (char *)(((uintptr_t)raw + PAGE - 1) & ~(uintptr_t)(PAGE - 1));
+	stack = guard + PAGE;
+	memcpy(stack + len, &raw, sizeof(raw));
+	if (spt_syscall3(SYS_mprotect, (long)guard, PAGE, PROT_NONE) < 0)
+		fata_panic("spt: mprotect of a fiber stack's guard page failed");
+	return stack;
 }
 
 void plat_stack_free(void *p, size_t len)
 {
-	(void)len;
-	free(p);
+	char *raw;
+
+	if (!stack_guard) {
+		free(p);
+		return;
+	}
+	if (!p)
+		return;
+	memcpy(&raw, (char *)p + len, sizeof(raw));
+	if (spt_syscall3(SYS_mprotect, (long)((char *)p - PAGE), PAGE, PROT_RW) < 0)
+		fata_panic("spt: mprotect of a fiber stack's guard page failed");
+	free(raw);
 }
 
 static uint64_t rdtsc(void)
@@ -133,8 +170,11 @@ _Noreturn void _start(struct spt_boot_info *bi)
 	epollfd = bi->epollfd;
 	timerfd = bi->timerfd;
 	/* host_features exists only when the tender put the manifest after it. */
-	if (bi->mft >= SPT_BOOT_INFO_BASE + sizeof(*bi) && (bi->host_features & SPT_FEATURE_BLOCK_MULTI))
-		solo5_block_multi_max = SPT_BLOCK_MULTI_MAX;
+	if (bi->mft >= SPT_BOOT_INFO_BASE + sizeof(*bi)) {
+		if (bi->host_features & SPT_FEATURE_BLOCK_MULTI)
+			solo5_block_multi_max = SPT_BLOCK_MULTI_MAX;
+		stack_guard = bi->host_features & SPT_FEATURE_STACK_GUARD;
+	}
 	solo5_boot(rdtsc() ^ clock_ns(CLOCK_REALTIME), bi->kernel_end, bi->mem_size,
 		   (char *)(uintptr_t)bi->cmdline, (const void *)(uintptr_t)bi->mft);
 }

@@ -8,6 +8,7 @@
 #define SYS_write 1
 #define SYS_pread64 17
 #define SYS_pwrite64 18
+#define SYS_mprotect 10
 #define SYS_exit_group 231
 #define SYS_clock_gettime 228
 #define SYS_epoll_pwait 281

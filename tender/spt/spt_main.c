@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
@@ -32,6 +33,7 @@ void spt_fault_init(void);
 struct spt {
 	uint64_t mem_size;
 	int epollfd, timerfd;
+	bool extensions;	/* offer Fata's extensions (not --no-extensions) */
 };
 
 static void map_memory(struct spt *spt)
@@ -79,7 +81,8 @@ static void write_boot_info(const struct spt *spt, const struct tender_image *im
 	bi->cmdline = cmdline_at;
 	bi->epollfd = spt->epollfd;
 	bi->timerfd = spt->timerfd;
-	bi->host_features = devs->block_max ? SPT_FEATURE_BLOCK_MULTI : 0;
+	bi->host_features = (devs->block_max ? SPT_FEATURE_BLOCK_MULTI : 0) |
+			    (spt->extensions ? SPT_FEATURE_STACK_GUARD : 0);
 	bi->reserved = 0;
 	tender_mft_fill(img->mft, img->mft_size, devs, true, (void *)(uintptr_t)mft_at);
 	memcpy((void *)(uintptr_t)cmdline_at, cmdline, strlen(cmdline) + 1);
@@ -150,6 +153,18 @@ static scmp_filter_ctx build_filter(const struct spt *spt, const struct mft *mft
 	tender_sandbox_allow(ctx, "clock_gettime", SCMP_SYS(clock_gettime), 1, c);
 	c[0] = A0(ARCH_SET_FS);
 	tender_sandbox_allow(ctx, "arch_prctl", SCMP_SYS(arch_prctl), 1, c);
+	if (spt->extensions) {
+		/* SPT_FEATURE_STACK_GUARD: one page inside guest memory, never executable. */
+		struct scmp_arg_cmp m[3] = {
+			tender_arg(0, SCMP_CMP_LE, spt->mem_size - SPT_GUARD_SIZE),
+			tender_arg(1, SCMP_CMP_EQ, SPT_GUARD_SIZE),
+			tender_arg(2, SCMP_CMP_EQ, PROT_NONE),
+		};
+
+		tender_sandbox_allow(ctx, "mprotect(guard page)", SCMP_SYS(mprotect), 3, m);
+		m[2] = tender_arg(2, SCMP_CMP_EQ, PROT_READ | PROT_WRITE);
+		tender_sandbox_allow(ctx, "mprotect(guard page)", SCMP_SYS(mprotect), 3, m);
+	}
 
 	for (unsigned i = 1; i < mft->entries; i++) {
 		const struct tender_device *d = &devs->d[i];
@@ -174,6 +189,7 @@ int main(int argc, char **argv)
 	_Static_assert(SPT_CMDLINE_SIZE == TENDER_CMDLINE_SIZE, "one command-line size");
 	tender_start(argc, argv, "spt", SOLO5_ABI_TARGET_SPT, SPT_ABI_VERSION, MIB, &st);
 	spt.mem_size = st.mem_size;
+	spt.extensions = !st.opts.no_extensions;
 
 	map_memory(&spt);
 	tender_elf_load(&st.img, st.file, 0);

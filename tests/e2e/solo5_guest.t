@@ -11,7 +11,7 @@
 #   above the image (what fits is served, what does not is a NULL from malloc); the tender runs
 #   under a seccomp filter.
 . "$(dirname "$0")/../lib/tap.sh"
-plan 58
+plan 62
 tap_tmpdir
 to=120	# guest code is emulated on some KVM hosts
 
@@ -125,8 +125,20 @@ for target in hvt spt; do
 		like "$out" '^fata: trap 14 \(page fault\), error code 0x2, ' \
 			"hvt: at the guard page below the fiber's stack"
 	else
-		is "$st/$out" "255/fata: fatal: fiber stack overflow: a fiber ran past the end of its 16384-byte stack (give fata_spawn() a larger stack_size)" \
-			"spt: a fiber that overflows its stack is caught when it next yields"
+		like "$out" '^fata-spt: guest fault: SIGSEGV \(invalid memory access\), address 0x[0-9a-f]+' \
+			"spt: a fiber that overflows its stack hits the guard page below it"
+		addr=$(printf '%s\n' "$out" | sed -n 's/.*address 0x\([0-9a-f]*\),.*/\1/p')
+		rsp=$(printf '%s\n' "$out" | sed -n 's/.*rsp 0x\([0-9a-f]*\),.*/\1/p')
+		is "$(( 0x${addr:-0} >= 0x${rsp:-1} && 0x${addr:-0} - 0x${rsp:-1} < 64 ))" 1 \
+			"spt: the faulting access is at the stack pointer (0x$addr, rsp 0x$rsp)"
+		probe spt --do=fiberret
+		like "$st/$out" '^[0-9]+/fata-spt: guest fault: SIGSEGV \(invalid memory access\)' \
+			"spt: a recursion that returns without yielding is stopped at the guard page too"
+		unlike "$out" 'fiber returned' "spt: before it returns"
+		out=$(timeout $to fata-spt -q --mem=4 --no-extensions \
+			"$tmp/probe-spt/dist/probe.spt" --do=fiberdeep 2>&1)
+		is "$?/$out" "255/fata: fatal: fiber stack overflow: a fiber ran past the end of its 16384-byte stack (give fata_spawn() a larger stack_size)" \
+			"spt --no-extensions (no guard pages): the scheduler catches it when it next yields"
 	fi
 	probe $target --do=smash
 	is "$st" 255 "$target: a smashed stack canary ends the guest with status 255"

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/../lib/tap.sh"
 
 G="$FATA_ROOT/build/tests/tender"
-for f in wx.hvt wx.spt; do
+for f in wx.hvt wx.spt forbidden.spt; do
 	[ -f "$G/$f" ] || skip_all "test guests not built (make tender-check or make check)"
 done
 
@@ -50,6 +50,17 @@ for what in wtext wrodata xdata xrodata; do
 	like "$err" '^fata-spt: guest fault: SIGSEGV \(invalid memory access\), address 0x1[0-9a-f]{5}, rip 0x1[0-9a-f]{5}' \
 		"spt $what: reported with the address"
 done
+
+# spt's guard pages for fiber stacks (SPT_FEATURE_STACK_GUARD): the sandbox allows mprotect of one
+# page inside guest memory to PROT_NONE or read-write, and nothing else.
+run "$FATA_ROOT/bin/fata-spt" -q "$G/forbidden.spt" mprotect-ok
+is "$status/$out" "0/guard page made and given back" "spt: mprotect of one heap page to PROT_NONE and back"
+for what in mprotect-exec mprotect-out mprotect-len; do
+	run "$FATA_ROOT/bin/fata-spt" -q "$G/forbidden.spt" "$what"
+	is "$status/$out" "159/calling mprotect" "spt $what: killed by the sandbox (SIGSYS)"
+done
+run "$FATA_ROOT/bin/fata-spt" -q --no-extensions "$G/forbidden.spt" mprotect-ok
+is "$status" 159 "spt --no-extensions: no mprotect at all, as under solo5-spt"
 
 plan "$_tap_n"
 tap_done
