@@ -26,8 +26,9 @@
 
 /* In spt_launch_x86_64.S. */
 _Noreturn void fata_spt_launch(uint64_t stack, uint64_t entry, uint64_t boot_info);
-/* In spt_fault.c: report a guest's fault on stderr and exit 255. */
+/* In spt_fault.c: report a guest's fault on stderr and die by its signal; the tgkill rules. */
 void spt_fault_init(void);
+void spt_fault_sandbox(scmp_filter_ctx ctx);
 
 struct spt {
 	uint64_t mem_size;
@@ -150,6 +151,7 @@ static scmp_filter_ctx build_filter(const struct spt *spt, const struct mft *mft
 	tender_sandbox_allow(ctx, "clock_gettime", SCMP_SYS(clock_gettime), 1, c);
 	c[0] = A0(ARCH_SET_FS);
 	tender_sandbox_allow(ctx, "arch_prctl", SCMP_SYS(arch_prctl), 1, c);
+	spt_fault_sandbox(ctx);
 
 	for (unsigned i = 1; i < mft->entries; i++) {
 		const struct tender_device *d = &devs->d[i];
