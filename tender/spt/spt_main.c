@@ -29,6 +29,8 @@ _Noreturn void fata_spt_launch(uint64_t stack, uint64_t entry, uint64_t boot_inf
 /* In spt_fault.c: report a guest's fault on stderr and die by its signal; the tgkill rules. */
 void spt_fault_init(void);
 void spt_fault_sandbox(scmp_filter_ctx ctx);
+/* In spt_dumpcore.c: --dumpcore: returns in a traced child; the parent writes the core. */
+void spt_dumpcore_start(const char *dir, uint64_t mem_base, uint64_t mem_size);
 
 struct spt {
 	uint64_t mem_size;
@@ -176,6 +178,8 @@ int main(int argc, char **argv)
 	_Static_assert(SPT_CMDLINE_SIZE == TENDER_CMDLINE_SIZE, "one command-line size");
 	tender_start(argc, argv, "spt", SOLO5_ABI_TARGET_SPT, SPT_ABI_VERSION, MIB, &st);
 	spt.mem_size = st.mem_size;
+	if (st.opts.dumpcore)
+		spt_dumpcore_start(st.opts.dumpcore, SPT_HOST_MEM_BASE, spt.mem_size - SPT_HOST_MEM_BASE);
 
 	map_memory(&spt);
 	tender_elf_load(&st.img, st.file, 0);
