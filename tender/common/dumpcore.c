@@ -19,8 +19,10 @@ _Static_assert(sizeof(((prstatus_t *)0)->pr_reg) == sizeof(struct user_regs_stru
 int tender_dumpcore_open_dir(const char *dir, struct tender_err *err)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
 
-	if (fd < 0 && errno == ELOOP)
+	if (fd < 0 && (errno == ELOOP || errno == ENOTDIR) && lstat(dir, &st) == 0 &&
+	    S_ISLNK(st.st_mode))
 		return tender_fail(err, "--dumpcore=%s: is a symbolic link; give the directory itself",
 				   dir);
 	if (fd < 0)
