@@ -150,6 +150,24 @@ _Static_assert(sizeof(struct hvt_hc_net_read) == 32, "hvt_hc_net_read layout");
 /* HALT: the cookie, when not 0, points at HVT_HALT_COOKIE_MAX bytes (e.g. a trap frame). */
 #define HVT_HALT_COOKIE_MAX 512u
 
+/*
+ * The cookie of a guest that halts from its trap handler (x86_64). The first seven fields are
+ * Solo5's trap registers, what solo5-hvt and fata-hvt read from any Solo5 guest's cookie (their
+ * core dumps take rip, cs, rflags, rsp and ss from it). Fata's guests append the general
+ * registers after HVT_TRAP_GPRS_MAGIC (a Fata extension), so fata-hvt's core has the faulting
+ * code's registers, not those of the HALT.
+ */
+#define HVT_TRAP_GPRS_MAGIC 0x5350524741544146ull	/* "FATAGRPS" */
+struct hvt_trap_cookie {
+	uint64_t cr2, ec, rip, cs, rflags, rsp, ss;	/* Solo5's struct trap_regs */
+	uint64_t magic;		/* HVT_TRAP_GPRS_MAGIC when the rest is there */
+	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, r8, r9, r10, r11, r12, r13, r14, r15;
+};
+#define HVT_TRAP_COOKIE_SOLO5_SIZE 56u
+_Static_assert(offsetof(struct hvt_trap_cookie, magic) == HVT_TRAP_COOKIE_SOLO5_SIZE,
+	       "Solo5's trap registers come first");
+_Static_assert(sizeof(struct hvt_trap_cookie) <= HVT_HALT_COOKIE_MAX, "the cookie fits");
+
 struct hvt_hc_halt {
 	uint64_t cookie;		/* IN: guest address or 0 */
 	int32_t exit_status;		/* IN */

@@ -3,10 +3,11 @@
 # in tests/tender/ and the end-to-end tests tests/e2e/tender_*.t.
 
 TENDER_COMMON_SRCS := $(addprefix tender/common/,util.c elf_load.c mft.c opts.c devices.c start.c \
-	sandbox.c)
+	sandbox.c dumpcore.c)
 TENDER_HVT_SRCS := $(addprefix tender/hvt/,hvt_main.c hvt_kvm.c hvt_kvm_x86_64.c hvt_cpu_x86_64.c \
-	hvt_hypercall.c)
-TENDER_SPT_SRCS := tender/spt/spt_main.c tender/spt/spt_fault.c tender/spt/spt_launch_x86_64.S
+	hvt_hypercall.c hvt_dumpcore_x86_64.c)
+TENDER_SPT_SRCS := tender/spt/spt_main.c tender/spt/spt_fault.c tender/spt/spt_dumpcore.c \
+	tender/spt/spt_launch_x86_64.S
 # What the unit tests and the fuzz harness link: the common code without the seccomp part.
 TENDER_TESTED_SRCS := $(filter-out tender/common/sandbox.c,$(TENDER_COMMON_SRCS))
 TENDER_LDFLAGS := -pie -Wl,-z,relro,-z,now,-z,noexecstack
@@ -35,7 +36,7 @@ TENDER_UNIT_TESTS := tender_elf tender_opts tender_hvt
 TENDER_UNIT_SRCS_tender_elf := $(TENDER_TESTED_SRCS)
 TENDER_UNIT_SRCS_tender_opts := $(TENDER_TESTED_SRCS)
 TENDER_UNIT_SRCS_tender_hvt := $(TENDER_COMMON_SRCS) tender/hvt/hvt_hypercall.c \
-	tender/hvt/hvt_cpu_x86_64.c tender/hvt/hvt_kvm.c
+	tender/hvt/hvt_cpu_x86_64.c tender/hvt/hvt_kvm.c tender/hvt/hvt_dumpcore_x86_64.c
 TENDER_UNIT_LIBS_tender_hvt := -lseccomp
 
 define tender_unit_test

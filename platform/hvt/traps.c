@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hvt_abi.h"
 #include "platform.h"
 
 struct hvt_trap_frame {
@@ -120,6 +121,9 @@ void hvt_traps_init(void)
 	__asm__ __volatile__("lidt %0" : : "m"(idtr));
 }
 
+/* What the tender's core dump reads (struct hvt_trap_cookie in hvt_abi.h). */
+static struct hvt_trap_cookie cookie;
+
 _Noreturn void hvt_trap(struct hvt_trap_frame *f)
 {
 	char buf[640];
@@ -146,5 +150,12 @@ _Noreturn void hvt_trap(struct hvt_trap_frame *f)
 	if (n > (int)sizeof(buf) - 1)
 		n = (int)sizeof(buf) - 1;
 	plat_console_err(buf, (size_t)n);
-	hvt_halt(255, f);
+	cookie = (struct hvt_trap_cookie){
+		.cr2 = cr2, .ec = f->error, .rip = f->rip, .cs = f->cs, .rflags = f->rflags,
+		.rsp = f->rsp, .ss = f->ss, .magic = HVT_TRAP_GPRS_MAGIC,
+		.rax = f->rax, .rbx = f->rbx, .rcx = f->rcx, .rdx = f->rdx, .rsi = f->rsi,
+		.rdi = f->rdi, .rbp = f->rbp, .r8 = f->r8, .r9 = f->r9, .r10 = f->r10, .r11 = f->r11,
+		.r12 = f->r12, .r13 = f->r13, .r14 = f->r14, .r15 = f->r15,
+	};
+	hvt_halt(255, &cookie);
 }

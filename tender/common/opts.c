@@ -146,6 +146,12 @@ static int parse_option(const char *arg, struct tender_opts *o, struct tender_er
 		o->no_extensions = true;
 		return 0;
 	}
+	if (strncmp(arg, "--dumpcore=", 11) == 0) {
+		if (arg[11] == 0)
+			return tender_fail(err, "%s: expected a directory", arg);
+		o->dumpcore = arg + 11;
+		return 0;
+	}
 	for (size_t i = 0; i < sizeof devopts / sizeof devopts[0]; i++) {
 		size_t n = strlen(devopts[i].prefix);
 
@@ -208,6 +214,8 @@ void tender_usage(FILE *f, const char *target)
 		"  -q, --quiet                  print neither the banner nor the memory map\n"
 		"  --no-extensions              offer none of Fata's ABI extensions (multi-block\n"
 		"                               I/O), as a stock Solo5 tender would not\n"
+		"  --dumpcore=DIR               when the guest faults or aborts, write an ELF core\n"
+		"                               file of it into the existing directory DIR\n"
 		"  --help                       print this help and exit\n"
 		"  --version                    print the version and exit\n"
 		"\n"

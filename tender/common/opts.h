@@ -3,7 +3,8 @@
  *
  *   fata-hvt|fata-spt [--mem=MB] [--block:NAME=PATH] [--block-sector-size:NAME=N]
  *                     [--net:NAME=IFACE|@FD] [--net-mac:NAME=MAC] [-q|--quiet]
- *                     [--no-extensions] [--help] [--version] [--] KERNEL [ARGS...]
+ *                     [--no-extensions] [--dumpcore=DIR] [--help] [--version] [--] KERNEL
+ *                     [ARGS...]
  */
 #ifndef FATA_TENDER_OPTS_H
 #define FATA_TENDER_OPTS_H
@@ -45,6 +46,7 @@ struct tender_opts {
 	bool mem_given;
 	bool quiet;
 	bool no_extensions;	/* --no-extensions: offer only the base Solo5 ABI */
+	const char *dumpcore;	/* --dumpcore=DIR: the directory for guest core files, or NULL */
 	bool help;		/* --help was given: print tender_usage() and exit 0 */
 	bool version;		/* --version was given */
 	const char *kernel;

@@ -82,6 +82,20 @@ void hvt_hypercall_sandbox(const struct hvt *h, scmp_filter_ctx ctx);
 void hvt_hypercall_serve(struct hvt *h, unsigned nr, uint64_t gpa);
 
 /*
+ * hvt_dumpcore_x86_64.c: with --dumpcore=DIR (`dir` not NULL), opens DIR (dying with a clear
+ * message when it is missing, a symbolic link or not writable) and adds to `ctx` the system
+ * calls that writing a core needs. Call before the filter is installed.
+ */
+void hvt_dumpcore_init(const char *dir, scmp_filter_ctx ctx);
+
+/*
+ * hvt_dumpcore_x86_64.c: writes DIR/core.fata-hvt.PID for the guest that halts now; `cookie` is
+ * the HALT's cookie (a guest address or 0). Does nothing without --dumpcore; failures are
+ * reported on stderr and leave the guest's exit status alone.
+ */
+void hvt_dumpcore(const struct hvt *h, uint64_t cookie);
+
+/*
  * Stops the guest because it did something wrong: prints "fata-hvt: guest error: ..." and exits
  * with status 1. Safe under the seccomp filter.
  */

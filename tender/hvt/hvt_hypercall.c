@@ -242,14 +242,17 @@ static void net_read(struct hvt *h, unsigned nr, uint64_t gpa)
 }
 
 /*
- * The guest's exit. The cookie (a trap frame, when the guest crashed) is not used: the guest
- * has printed what it knows. The process status is the guest's status modulo 256.
+ * The guest's exit. The guest has printed what it knows; the cookie (a trap frame, when the
+ * guest crashed) only serves the core dump of an abort (status 255) with --dumpcore. The
+ * process status is the guest's status modulo 256.
  */
 static _Noreturn void halt(struct hvt *h, unsigned nr, uint64_t gpa)
 {
 	struct hvt_hc_halt a;
 
 	arg_in(h, nr, gpa, &a, sizeof a);
+	if (a.exit_status == 255)
+		hvt_dumpcore(h, a.cookie);
 	if (!h->quiet)
 		tender_note("guest exited with status %d", a.exit_status);
 	_exit(a.exit_status & 0xff);

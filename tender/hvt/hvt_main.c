@@ -71,6 +71,7 @@ int main(int argc, char **argv)
 	filter = tender_sandbox_new();
 	hvt_kvm_sandbox(&h, filter);
 	hvt_hypercall_sandbox(&h, filter);
+	hvt_dumpcore_init(st.opts.dumpcore, filter);
 	fflush(NULL);
 	tender_sandbox_install(filter);
 	hvt_arch_run(&h);

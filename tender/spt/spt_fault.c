@@ -1,9 +1,16 @@
 /*
  * What fata-spt says when its guest faults (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP): one line
- * naming the signal, the faulting address and rip, the registers, then exit status 255, as the
- * hvt guest's trap handler does. The guest runs in this process with its own FS base and maybe a
- * broken stack, so the handler runs on a stack of its own and touches neither libc nor TLS (no
- * errno, no stack protector): raw system calls, its own formatting.
+ * naming the signal, the faulting address and rip, the registers; then the process dies by that
+ * same signal, as under solo5-spt (a shell sees 128 + the signal: 139 for SIGSEGV). The guest
+ * runs in this process with its own FS base and maybe a broken stack, so the handler runs on a
+ * stack of its own and touches neither libc nor TLS (no errno, no stack protector): raw system
+ * calls, its own formatting.
+ *
+ * Dying by the signal: the handler is installed with SA_RESETHAND (the disposition is back to
+ * the default once it runs) and SA_NODEFER (the signal is not blocked while it runs), so the
+ * tgkill() it sends itself at the end is delivered at once and takes the default action. The
+ * seccomp filter allows exactly tgkill(this pid, this tid, one of the five signals): all a guest
+ * can do with it is kill itself.
  */
 #define _GNU_SOURCE
 #include <signal.h>
@@ -12,10 +19,16 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <ucontext.h>
+#include <unistd.h>
 
+#include "../common/sandbox.h"
 #include "../common/tender.h"
 
 void spt_fault_init(void);
+void spt_fault_sandbox(scmp_filter_ctx ctx);
+
+static const int fault_sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP };
+static long self_pid, self_tid;
 
 static uint8_t fault_stack[64 * 1024] __attribute__((aligned(16)));
 
@@ -84,12 +97,12 @@ NOSSP static void on_fault(int sig, siginfo_t *si, void *ucv)
 	}
 	*p++ = '\n';
 	raw3(SYS_write, 2, (long)buf, (long)(p - buf));
-	raw3(SYS_exit_group, 255, 0, 0);
+	raw3(SYS_tgkill, self_pid, self_tid, sig);
+	raw3(SYS_exit_group, 255, 0, 0);	/* not reached: the signal's default action ends us */
 }
 
 void spt_fault_init(void)
 {
-	static const int sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP };
 	stack_t ss = { .ss_sp = fault_stack, .ss_size = sizeof(fault_stack) };
 	struct sigaction sa;
 
@@ -97,9 +110,26 @@ void spt_fault_init(void)
 		tender_die_errno("sigaltstack");
 	memset(&sa, 0, sizeof sa);
 	sa.sa_sigaction = on_fault;
-	sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESETHAND | SA_NODEFER;
 	sigfillset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		if (sigaction(sigs[i], &sa, NULL) < 0)
+	for (size_t i = 0; i < sizeof(fault_sigs) / sizeof(fault_sigs[0]); i++)
+		sigdelset(&sa.sa_mask, fault_sigs[i]);	/* a fault inside the handler kills at once */
+	for (size_t i = 0; i < sizeof(fault_sigs) / sizeof(fault_sigs[0]); i++)
+		if (sigaction(fault_sigs[i], &sa, NULL) < 0)
 			tender_die_errno("sigaction");
+}
+
+void spt_fault_sandbox(scmp_filter_ctx ctx)
+{
+	self_pid = getpid();
+	self_tid = gettid();
+	for (size_t i = 0; i < sizeof(fault_sigs) / sizeof(fault_sigs[0]); i++) {
+		struct scmp_arg_cmp c[3] = {
+			tender_arg(0, SCMP_CMP_EQ, (scmp_datum_t)self_pid),
+			tender_arg(1, SCMP_CMP_EQ, (scmp_datum_t)self_tid),
+			tender_arg(2, SCMP_CMP_EQ, (scmp_datum_t)fault_sigs[i]),
+		};
+
+		tender_sandbox_allow(ctx, "tgkill(self, a fault signal)", SCMP_SYS(tgkill), 3, c);
+	}
 }

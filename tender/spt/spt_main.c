@@ -27,8 +27,11 @@
 
 /* In spt_launch_x86_64.S. */
 _Noreturn void fata_spt_launch(uint64_t stack, uint64_t entry, uint64_t boot_info);
-/* In spt_fault.c: report a guest's fault on stderr and exit 255. */
+/* In spt_fault.c: report a guest's fault on stderr and die by its signal; the tgkill rules. */
 void spt_fault_init(void);
+void spt_fault_sandbox(scmp_filter_ctx ctx);
+/* In spt_dumpcore.c: --dumpcore: returns in a traced child; the parent writes the core. */
+void spt_dumpcore_start(const char *dir, uint64_t mem_base, uint64_t mem_size);
 
 struct spt {
 	uint64_t mem_size;
@@ -165,6 +168,7 @@ static scmp_filter_ctx build_filter(const struct spt *spt, const struct mft *mft
 		m[2] = tender_arg(2, SCMP_CMP_EQ, PROT_READ | PROT_WRITE);
 		tender_sandbox_allow(ctx, "mprotect(guard page)", SCMP_SYS(mprotect), 3, m);
 	}
+	spt_fault_sandbox(ctx);
 
 	for (unsigned i = 1; i < mft->entries; i++) {
 		const struct tender_device *d = &devs->d[i];
@@ -190,6 +194,8 @@ int main(int argc, char **argv)
 	tender_start(argc, argv, "spt", SOLO5_ABI_TARGET_SPT, SPT_ABI_VERSION, MIB, &st);
 	spt.mem_size = st.mem_size;
 	spt.extensions = !st.opts.no_extensions;
+	if (st.opts.dumpcore)
+		spt_dumpcore_start(st.opts.dumpcore, SPT_HOST_MEM_BASE, spt.mem_size - SPT_HOST_MEM_BASE);
 
 	map_memory(&spt);
 	tender_elf_load(&st.img, st.file, 0);
