@@ -55,7 +55,8 @@ struct fata_netif_ops {
 /*
  * For generated code and the stack: opens the platform's interface. `name` is the manifest
  * entry on hvt/spt (e.g. "service"); `ifname` is the tap device on unix (e.g. "tap0"), opened
- * through /dev/net/tun, which then gets a random locally administered MAC and an MTU of 1500.
+ * through /dev/net/tun, which then gets a random locally administered MAC and the tap's MTU (on
+ * hvt/spt the tender reads the tap's MTU and puts it in the manifest; frames are MTU + 14 bytes).
  * Logs "Plugging into IFNAME with mac MAC" under netif. Returns NULL after logging the reason.
  */
 struct fata_netif *fata_netif_connect(const char *name, const char *ifname);

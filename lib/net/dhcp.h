@@ -42,6 +42,8 @@ struct dhcp_lease {
 	uint32_t lease, t1, t2;		/* seconds (DHCP_INFINITE: forever) */
 };
 
+/* The largest DHCP message the client reads; it advertises min(MTU, this) as its maximum message
+ * size (option 57), so a larger MTU never makes a server send more than this buffer holds. */
 #define DHCP_RX_MAX 1500
 
 struct dhcp_client {

@@ -8,12 +8,16 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "platform.h"
 
-#define TAP_MTU 1500
+/* The largest MTU whose frames (MTU + 14 bytes) a 16-bit length holds; Linux's taps stop there. */
+#define TAP_MTU_MAX (65535 - 14)
+/* IPv4's smallest MTU (RFC 791), also Linux's for a tap. */
+#define TAP_MTU_MIN 68
 
 /* A locally administered unicast MAC: the tap's own MAC belongs to the host side. */
 static void random_mac(uint8_t mac[6])
@@ -31,11 +35,38 @@ static void random_mac(uint8_t mac[6])
 	mac[0] = (uint8_t)((mac[0] & 0xfe) | 0x02);
 }
 
+/* The MTU of interface `ifname` (attached by name, so in our own network namespace), clamped to
+ * TAP_MTU_MAX; or a negative errno with a reason in `why`. */
+static int tap_mtu(const char *ifname, char *why, size_t whylen)
+{
+	struct ifreq ifr;
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), err;
+
+	if (s < 0)
+		s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, ifname, strlen(ifname));
+	if (s < 0 || ioctl(s, SIOCGIFMTU, &ifr) < 0) {
+		err = errno;
+		snprintf(why, whylen, "tap device %s: cannot read its MTU: %s", ifname, strerror(err));
+		if (s >= 0)
+			close(s);
+		return -err;
+	}
+	close(s);
+	if (ifr.ifr_mtu < TAP_MTU_MIN) {
+		snprintf(why, whylen, "tap device %s has MTU %d, below the %d bytes IPv4 needs",
+			 ifname, ifr.ifr_mtu, TAP_MTU_MIN);
+		return -EINVAL;
+	}
+	return ifr.ifr_mtu > TAP_MTU_MAX ? TAP_MTU_MAX : ifr.ifr_mtu;
+}
+
 int plat_net_open(const char *name, const char *ifname, struct plat_net_info *info, char *why,
 		  size_t whylen)
 {
 	struct ifreq ifr;
-	int fd, err;
+	int fd, err, mtu;
 
 	(void)name;
 	if (!ifname || !*ifname || strlen(ifname) >= IFNAMSIZ) {
@@ -59,8 +90,13 @@ int plat_net_open(const char *name, const char *ifname, struct plat_net_info *in
 		close(fd);
 		return -err;
 	}
+	mtu = tap_mtu(ifname, why, whylen);
+	if (mtu < 0) {
+		close(fd);
+		return mtu;
+	}
 	random_mac(info->mac);
-	info->mtu = TAP_MTU;
+	info->mtu = (uint16_t)mtu;
 	return fd;
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -127,6 +128,62 @@ static int open_block(const char *name, struct tender_device *d, struct tender_e
 	return 0;
 }
 
+/* A datagram socket for interface ioctls (which look names up in the tender's namespace). */
+static int ifreq_socket(void)
+{
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	return s >= 0 ? s : socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+}
+
+/*
+ * Sets d->mtu to the MTU of tap `ifname` on d->fd. The name is looked up in the tender's network
+ * namespace; a tap handed over as a descriptor may live in another, where the name means nothing
+ * or another interface, so for those the named interface's MAC must also be the tap's
+ * (SIOCGIFHWADDR on the descriptor). When the MTU cannot be read the guest gets TENDER_NET_MTU and
+ * d->note says why; the guest then drops longer frames from the host as oversized.
+ */
+static int read_mtu(struct tender_device *d, const char *ifname, struct tender_err *err)
+{
+	struct ifreq ifr, tap;
+	const char *why = NULL;
+	int s, mtu = 0;
+
+	s = ifreq_socket();
+	memset(&ifr, 0, sizeof ifr);
+	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", ifname);
+	if (s < 0 || ioctl(s, SIOCGIFMTU, &ifr) < 0) {
+		why = errno == ENODEV ? "it is in another network namespace" : strerror(errno);
+	} else {
+		mtu = ifr.ifr_mtu;
+		memset(&tap, 0, sizeof tap);
+		if (d->opt->is_fd && (ioctl(d->fd, SIOCGIFHWADDR, &tap) < 0 ||
+				      ioctl(s, SIOCGIFHWADDR, &ifr) < 0 ||
+				      memcmp(tap.ifr_hwaddr.sa_data, ifr.ifr_hwaddr.sa_data, 6) != 0))
+			why = "it is in another network namespace";
+	}
+	if (s >= 0)
+		close(s);
+	d->note[0] = 0;
+	if (why) {
+		d->mtu = TENDER_NET_MTU;
+		snprintf(d->note, sizeof d->note, "%s: cannot read the MTU of tap '%s' (%s); the "
+			 "guest gets MTU %u", d->opt->arg, ifname, why, TENDER_NET_MTU);
+		return 0;
+	}
+	if (mtu < (int)TENDER_NET_MTU_MIN)
+		return tender_fail(err, "%s: tap '%s' has MTU %d, below the %u bytes IPv4 needs",
+				   d->opt->arg, ifname, mtu, TENDER_NET_MTU_MIN);
+	if (mtu > (int)TENDER_NET_MTU_MAX) {
+		snprintf(d->note, sizeof d->note, "%s: tap '%s' has MTU %d; the guest gets %u, "
+			 "the most whose frames (MTU + 14 bytes) a 16-bit length holds", d->opt->arg,
+			 ifname, mtu, TENDER_NET_MTU_MAX);
+		mtu = TENDER_NET_MTU_MAX;
+	}
+	d->mtu = (uint16_t)mtu;
+	return 0;
+}
+
 static int open_tap(struct tender_device *d, struct tender_err *err)
 {
 	const char *iface = d->opt->value;
@@ -148,6 +205,9 @@ static int open_tap(struct tender_device *d, struct tender_err *err)
 					   IFNAMSIZ, ifr.ifr_name, d->fd);
 		if (fcntl(d->fd, F_SETFL, flags | O_NONBLOCK) < 0)
 			return tender_fail(err, "%s: %s", d->opt->arg, strerror(errno));
+		ifr.ifr_name[IFNAMSIZ - 1] = 0;
+		if (read_mtu(d, ifr.ifr_name, err) < 0)
+			return -1;
 		d->attached = true;
 		return 0;
 	}
@@ -173,6 +233,8 @@ static int open_tap(struct tender_device *d, struct tender_err *err)
 	if (strncmp(ifr.ifr_name, iface, IFNAMSIZ) != 0)
 		return tender_fail(err, "%s: the kernel attached '%.*s' instead of '%s'", d->opt->arg,
 				   IFNAMSIZ, ifr.ifr_name, iface);
+	if (read_mtu(d, iface, err) < 0)
+		return -1;
 	d->attached = true;
 	return 0;
 }
@@ -217,7 +279,6 @@ int tender_devices_open(const struct mft *mft, struct tender_devices *devs,
 		} else {
 			if (open_tap(d, err) < 0 || pick_mac(d, err) < 0)
 				return -1;
-			d->mtu = TENDER_NET_MTU;
 		}
 	}
 	return 0;

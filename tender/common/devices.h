@@ -13,7 +13,15 @@
 #include "opts.h"
 #include "tender.h"
 
+/*
+ * A net device's MTU is its tap's (SIOCGIFMTU), as with Solo5; the guest accepts and sends frames
+ * of up to MTU + 14 bytes. TENDER_NET_MTU is what the guest is told when the tap's MTU cannot be
+ * read (a tap handed over as a descriptor from another network namespace). The largest MTU keeps
+ * such a frame's length within 16 bits; the smallest is IPv4's (RFC 791), also Linux's for a tap.
+ */
 #define TENDER_NET_MTU 1500u
+#define TENDER_NET_MTU_MIN 68u
+#define TENDER_NET_MTU_MAX (65535u - 14)
 
 /* One manifest entry's attachment; the index is the handle. */
 struct tender_device {
@@ -26,7 +34,8 @@ struct tender_device {
 	uint64_t capacity;	/* block: bytes, a multiple of block_size */
 	uint16_t block_size;	/* block */
 	uint8_t mac[6];		/* net */
-	uint16_t mtu;		/* net */
+	uint16_t mtu;		/* net: the tap's, or TENDER_NET_MTU when it cannot be read */
+	char note[200];		/* net: why the MTU is not the tap's own, or "" */
 };
 
 struct tender_devices {
@@ -63,8 +72,10 @@ int tender_devices_resolve(const struct tender_opts *o, const struct mft *mft, c
 /*
  * Opens what tender_devices_resolve() matched: block files (read-write, else read-only; the size
  * must be a non-zero multiple of the sector size) and tap devices (an existing tap interface
- * through /dev/net/tun, or an open descriptor; made non-blocking), picks MAC addresses, and sets
- * `block_max`. Returns 0, or -1 with a message in `err`.
+ * through /dev/net/tun, or an open descriptor; made non-blocking), reads each tap's MTU (falling
+ * back to TENDER_NET_MTU with a message in the device's `note` when it cannot, and clamping it to
+ * TENDER_NET_MTU_MAX, also with a note), picks MAC addresses, and sets `block_max`. Returns 0, or
+ * -1 with a message in `err`.
  */
 int tender_devices_open(const struct mft *mft, struct tender_devices *devs,
 			struct tender_err *err);

@@ -40,6 +40,9 @@ void tender_start(int argc, char **argv, const char *target, uint32_t abi_target
 		tender_die("%s", err.msg);
 	if (s->opts.no_extensions)
 		s->devs.block_max = 0;
+	for (unsigned i = 1; i < s->devs.n && !s->opts.quiet; i++)
+		if (s->devs.d[i].note[0])
+			tender_note("%s", s->devs.d[i].note);
 	if (s->mem_size != s->opts.mem_mb * MIB && !s->opts.quiet)
 		tender_note("--mem=%llu rounded down to %llu MB (%s memory comes in %llu MB pages)",
 			    (unsigned long long)s->opts.mem_mb,

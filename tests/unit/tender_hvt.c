@@ -458,9 +458,27 @@ static void test_net(void)
 	call(HVT_HYPERCALL_NET_WRITE, &w, sizeof w);
 	is_int(w.ret, SOLO5_R_OK, "NET_WRITE of a 60-byte frame");
 	is_int(read(peer, frame, sizeof frame), 60, "the frame came out of the tap");
+	w.len = 1514;
+	call(HVT_HYPERCALL_NET_WRITE, &w, sizeof w);
+	ok(w.ret == SOLO5_R_OK && read(peer, frame, sizeof frame) == 1514,
+	   "NET_WRITE of MTU + 14 bytes (MTU 1500)");
 	w.len = 1515;
 	call(HVT_HYPERCALL_NET_WRITE, &w, sizeof w);
 	is_int(w.ret, SOLO5_R_EINVAL, "NET_WRITE of more than MTU + 14 bytes: EINVAL");
+	/* The tap's MTU, whatever it is, sets the bound. */
+	devs.d[2].mtu = 9000;
+	w.len = 9014;
+	call(HVT_HYPERCALL_NET_WRITE, &w, sizeof w);
+	{
+		static uint8_t jumbo[9100];
+
+		ok(w.ret == SOLO5_R_OK && read(peer, jumbo, sizeof jumbo) == 9014,
+		   "MTU 9000: NET_WRITE of 9014 bytes");
+	}
+	w.len = 9015;
+	call(HVT_HYPERCALL_NET_WRITE, &w, sizeof w);
+	is_int(w.ret, SOLO5_R_EINVAL, "MTU 9000: NET_WRITE of 9015 bytes: EINVAL");
+	devs.d[2].mtu = TENDER_NET_MTU;
 	w.len = 60;
 	w.handle = 1;
 	call(HVT_HYPERCALL_NET_WRITE, &w, sizeof w);

@@ -10,6 +10,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -368,6 +369,85 @@ static void test_net(void)
 	m.entries = 4;
 }
 
+/* Sets the MTU of interface `name` in our namespace; 0 or -1. */
+static int set_mtu(const char *name, int mtu)
+{
+	struct ifreq ifr;
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), r;
+
+	if (s < 0)
+		return -1;
+	memset(&ifr, 0, sizeof ifr);
+	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", name);
+	ifr.ifr_mtu = mtu;
+	r = ioctl(s, SIOCSIFMTU, &ifr);
+	close(s);
+	return r;
+}
+
+/* The net device's MTU is its tap's; a handed-over tap's that cannot be read is 1500, noted. */
+static void test_net_mtu(void)
+{
+	int tap, other;
+	char opt[160];
+
+	/* Persistent while attached by name (a tap takes one descriptor), then by descriptor. */
+	tap = make_tap("fatamtu0", IFF_TAP | IFF_NO_PI);
+	if (tap < 0 || ioctl(tap, TUNSETPERSIST, 1) < 0 || set_mtu("fatamtu0", 9000) < 0) {
+		tap_skip(12, "cannot make taps in a network namespace of our own (needs root)");
+		return;
+	}
+	close(tap);
+	m.entries = 2;
+	m.e[1].type = MFT_DEV_NET_BASIC;
+	PARSE("--net:storage=fatamtu0", "k");
+	ok(tender_devices_resolve(&o, MFT, "k", &devs, &err) == 0 &&
+	   tender_devices_open(MFT, &devs, &err) == 0, "attach a tap with MTU 9000 by name");
+	is_int(devs.d[1].mtu, 9000, "by name: the tap's MTU, 9000");
+	is_str(devs.d[1].note, "", "and no note");
+	close(devs.d[1].fd);
+
+	tap = make_tap("fatamtu0", IFF_TAP | IFF_NO_PI);
+	ioctl(tap, TUNSETPERSIST, 0);
+	snprintf(opt, sizeof opt, "--net:storage=@%d", tap);
+	PARSE(opt, "k");
+	ok(tender_devices_resolve(&o, MFT, "k", &devs, &err) == 0 &&
+	   tender_devices_open(MFT, &devs, &err) == 0 && devs.d[1].mtu == 9000 &&
+	   !devs.d[1].note[0], "as a descriptor: MTU 9000, no note");
+
+	/* The bounds: Linux's taps take 68 to 65521, which is TENDER_NET_MTU_MAX. */
+	set_mtu("fatamtu0", 68);
+	ok(tender_devices_open(MFT, &devs, &err) == 0 && devs.d[1].mtu == 68, "MTU 68 (the least)");
+	set_mtu("fatamtu0", 65521);
+	ok(tender_devices_open(MFT, &devs, &err) == 0 && devs.d[1].mtu == TENDER_NET_MTU_MAX &&
+	   !devs.d[1].note[0], "MTU 65521 (the most, 65535 - 14)");
+	ok(set_mtu("fatamtu0", 65522) < 0, "Linux refuses MTU 65522 on a tap");
+	set_mtu("fatamtu0", 9000);
+
+	/* Into a namespace of its own: the tap's name now means nothing here. */
+	if (unshare(CLONE_NEWNET) < 0) {
+		tap_skip(5, "cannot make a second network namespace");
+		goto out;
+	}
+	ok(tender_devices_open(MFT, &devs, &err) == 0, "a tap from another namespace is attached");
+	is_int(devs.d[1].mtu, TENDER_NET_MTU, "with MTU 1500");
+	snprintf(opt, sizeof opt, "--net:storage=@%d: cannot read the MTU of tap 'fatamtu0' (it is "
+		 "in another network namespace); the guest gets MTU 1500", tap);
+	is_str(devs.d[1].note, opt, "and a note saying why");
+	/* Here, another interface of the same name with another MTU: not the tap's. */
+	other = make_tap("fatamtu0", IFF_TAP | IFF_NO_PI);
+	set_mtu("fatamtu0", 1280);
+	ok(other >= 0 && tender_devices_open(MFT, &devs, &err) == 0 &&
+	   devs.d[1].mtu == TENDER_NET_MTU, "a namesake here with MTU 1280 is not taken for it");
+	ok(strstr(devs.d[1].note, "another network namespace") != NULL, "and the note says so");
+	if (other >= 0)
+		close(other);
+out:
+	close(tap);
+	m.e[1].type = MFT_DEV_BLOCK_BASIC;
+	m.entries = 4;
+}
+
 static void test_block_requests(void)
 {
 	struct tender_device d = { .block_size = 512, .capacity = 1 << 20 };
@@ -397,6 +477,7 @@ int main(void)
 	test_resolve();
 	test_block();
 	test_net();
+	test_net_mtu();
 	test_block_requests();
 	ok(tender_parse_mac("fe:dc:BA:98:76:54", mac) == 0 && mac[0] == 0xfe && mac[5] == 0x54,
 	   "parse a MAC");
