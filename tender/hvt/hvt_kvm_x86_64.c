@@ -168,6 +168,9 @@ void hvt_arch_run(struct hvt *h)
 		case KVM_EXIT_IO:
 			handle_io(h);
 			break;
+		case KVM_EXIT_DEBUG:
+			hvt_gdb_debug_exit(h);
+			break;
 		case KVM_EXIT_MMIO:
 			hvt_guest_error("%s at 0x%llx, outside guest memory, at rip 0x%llx",
 					run->mmio.is_write ? "write" : "read",
