@@ -145,17 +145,17 @@ static void reg_slot(unsigned n, size_t *off, size_t *size)
 	*size = n < 17 ? 8 : 4;
 }
 
-static struct gdb_breakpoint *find_bp(struct gdb_session *s, uint64_t addr)
+static struct gdb_breakpoint *find_bp(const struct gdb_session *s, uint64_t addr)
 {
 	for (unsigned i = 0; i < s->nbp; i++)
 		if (s->bp[i].addr == addr)
-			return &s->bp[i];
+			return (struct gdb_breakpoint *)&s->bp[i];
 	return NULL;
 }
 
 bool gdb_is_breakpoint(const struct gdb_session *s, uint64_t addr)
 {
-	return find_bp((struct gdb_session *)s, addr) != NULL;
+	return find_bp(s, addr) != NULL;
 }
 
 /*
@@ -167,7 +167,7 @@ static int mem_read(struct gdb_session *s, uint64_t addr, uint8_t *buf, size_t l
 	if (s->ops->read_mem(s->target, addr, buf, len) < 0)
 		return -1;
 	for (unsigned i = 0; i < s->nbp; i++)
-		if (s->bp[i].addr >= addr && s->bp[i].addr - addr < len)
+		if (!s->bp[i].hw && s->bp[i].addr >= addr && s->bp[i].addr - addr < len)
 			buf[s->bp[i].addr - addr] = s->bp[i].saved;
 	return 0;
 }
@@ -179,29 +179,56 @@ static int mem_write(struct gdb_session *s, uint64_t addr, uint8_t *buf, size_t 
 	if (len == 0)
 		return s->ops->read_mem(s->target, addr, &dummy, 0);
 	for (unsigned i = 0; i < s->nbp; i++)
-		if (s->bp[i].addr >= addr && s->bp[i].addr - addr < len) {
+		if (!s->bp[i].hw && s->bp[i].addr >= addr && s->bp[i].addr - addr < len) {
 			s->bp[i].saved = buf[s->bp[i].addr - addr];
 			buf[s->bp[i].addr - addr] = GDB_X86_INT3;
 		}
 	return s->ops->write_mem(s->target, addr, buf, len);
 }
 
+/* Hands the target the addresses of the hardware breakpoints, except the one at `skip`. */
+static int sync_hw(struct gdb_session *s, const struct gdb_breakpoint *skip)
+{
+	uint64_t addr[GDB_MAX_HW_BREAKPOINTS];
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < s->nbp; i++)
+		if (s->bp[i].hw && &s->bp[i] != skip && n < GDB_MAX_HW_BREAKPOINTS)
+			addr[n++] = s->bp[i].addr;
+	return s->ops->set_hw_breakpoints(s->target, addr, n);
+}
+
+static unsigned count_hw(const struct gdb_session *s)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < s->nbp; i++)
+		n += s->bp[i].hw;
+	return n;
+}
+
 static int insert_bp(struct gdb_session *s, uint64_t addr)
 {
-	uint8_t saved, int3 = GDB_X86_INT3;
+	struct gdb_breakpoint *b;
+	uint8_t int3 = GDB_X86_INT3, dummy;
 
 	if (!s->can_debug)
 		return -1;
 	if (find_bp(s, addr))
 		return 0;	/* gdb may insert the same address twice */
-	if (s->nbp == GDB_MAX_BREAKPOINTS)
+	if (s->nbp == GDB_MAX_BREAKPOINTS || s->ops->read_mem(s->target, addr, &dummy, 1) < 0)
 		return -1;
-	if (s->ops->read_mem(s->target, addr, &saved, 1) < 0 ||
-	    s->ops->write_mem(s->target, addr, &int3, 1) < 0)
+	b = &s->bp[s->nbp++];
+	b->addr = addr;
+	b->hw = s->ops->set_hw_breakpoints && count_hw(s) < GDB_MAX_HW_BREAKPOINTS;
+	if (b->hw && sync_hw(s, NULL) == 0)
+		return 0;
+	b->hw = false;	/* no hardware breakpoint: patch an int3 */
+	if (s->ops->read_mem(s->target, addr, &b->saved, 1) < 0 ||
+	    s->ops->write_mem(s->target, addr, &int3, 1) < 0) {
+		s->nbp--;
 		return -1;
-	s->bp[s->nbp].addr = addr;
-	s->bp[s->nbp].saved = saved;
-	s->nbp++;
+	}
 	return 0;
 }
 
@@ -211,7 +238,7 @@ static int remove_bp(struct gdb_session *s, uint64_t addr)
 
 	if (!b)
 		return 0;	/* already gone: gdb's view and ours agree */
-	if (s->ops->write_mem(s->target, addr, &b->saved, 1) < 0)
+	if (b->hw ? sync_hw(s, b) < 0 : s->ops->write_mem(s->target, addr, &b->saved, 1) < 0)
 		return -1;
 	*b = s->bp[--s->nbp];
 	return 0;
@@ -428,7 +455,7 @@ static enum gdb_action command(struct gdb_session *s, const char *p, size_t len)
 		return GDB_NONE;
 	}
 	if (starts(p, end, "qSupported")) {
-		snprintf(buf, sizeof buf, "PacketSize=%x;swbreak+", GDB_PACKET_MAX);
+		snprintf(buf, sizeof buf, "PacketSize=%x;swbreak+;hwbreak+", GDB_PACKET_MAX);
 		reply_str(s, buf);
 	} else if (starts(p, end, "qAttached")) {
 		reply_str(s, "1");	/* detaching leaves the guest running */
@@ -522,10 +549,13 @@ enum gdb_action gdb_input(struct gdb_session *s, uint8_t c)
 	return GDB_NONE;
 }
 
-void gdb_report_stop(struct gdb_session *s, int signal, bool int3, uint64_t pc)
+void gdb_report_stop(struct gdb_session *s, int signal, bool breakpoint, uint64_t pc)
 {
-	if (int3 && signal == GDB_SIGTRAP && gdb_is_breakpoint(s, pc))
-		snprintf(s->stop_reply, sizeof s->stop_reply, "T%02xswbreak:;", signal & 0xff);
+	const struct gdb_breakpoint *b = breakpoint ? find_bp(s, pc) : NULL;
+
+	if (b)
+		snprintf(s->stop_reply, sizeof s->stop_reply, "T%02x%s:;", signal & 0xff,
+			 b->hw ? "hwbreak" : "swbreak");
 	else
 		snprintf(s->stop_reply, sizeof s->stop_reply, "S%02x", signal & 0xff);
 	reply_str(s, s->stop_reply);

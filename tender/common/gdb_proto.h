@@ -14,6 +14,7 @@
 /* The longest packet payload either side sends (advertised as PacketSize). */
 #define GDB_PACKET_MAX 4096u
 #define GDB_MAX_BREAKPOINTS 64u
+#define GDB_MAX_HW_BREAKPOINTS 4u	/* x86's DR0-DR3 */
 #define GDB_X86_INT3 0xcc
 
 /* Signals as gdb numbers them in stop and exit replies. */
@@ -49,6 +50,11 @@ struct gdb_target_ops {
 	int (*write_mem)(void *t, uint64_t addr, const void *buf, size_t len);
 	/* Writes buf[0..len) to gdb. */
 	int (*send)(void *t, const void *buf, size_t len);
+	/*
+	 * Optional (NULL: int3 patching only): makes addr[0..n) (n <= GDB_MAX_HW_BREAKPOINTS) the
+	 * hardware instruction breakpoints, replacing the previous set.
+	 */
+	int (*set_hw_breakpoints)(void *t, const uint64_t *addr, unsigned n);
 };
 
 /* What gdb asked for, as gdb_input() returns it. */
@@ -61,9 +67,15 @@ enum gdb_action {
 	GDB_INTERRUPT,	/* Ctrl-C (0x03) outside a packet */
 };
 
+/*
+ * A breakpoint gdb asked for with Z0. The first GDB_MAX_HW_BREAKPOINTS are hardware ones when
+ * the target has them (memory stays untouched, which works where int3 does not), the others are
+ * int3 patches.
+ */
 struct gdb_breakpoint {
 	uint64_t addr;
-	uint8_t saved;		/* the byte the int3 replaced */
+	bool hw;
+	uint8_t saved;		/* int3: the byte it replaced */
 };
 
 /* One connection's state. All buffers are inside: nothing is allocated. */
@@ -103,10 +115,12 @@ void gdb_session_init(struct gdb_session *s, const struct gdb_target_ops *ops, v
 enum gdb_action gdb_input(struct gdb_session *s, uint8_t c);
 
 /*
- * Tells gdb the guest stopped with `signal` at `pc`: sends "T05swbreak:;" when pc holds one of
- * the session's breakpoints and signal is SIGTRAP from an int3, "S" + signal otherwise.
+ * Tells gdb the guest stopped with `signal` at `pc`. `breakpoint`: the CPU says a breakpoint
+ * stopped it (an int3 or a hardware breakpoint); when pc holds one of the session's, the reply
+ * is "T05swbreak:;" or "T05hwbreak:;" (so gdb takes pc as the breakpoint's address), otherwise
+ * "S" + signal.
  */
-void gdb_report_stop(struct gdb_session *s, int signal, bool int3, uint64_t pc);
+void gdb_report_stop(struct gdb_session *s, int signal, bool breakpoint, uint64_t pc);
 
 /* Tells gdb the guest exited with `status` ("W" + two hex digits of status & 0xff). */
 void gdb_report_exit(struct gdb_session *s, int status);

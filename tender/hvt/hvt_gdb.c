@@ -1,8 +1,8 @@
 /*
  * fata-hvt --gdb: a GDB remote stub for the guest on 127.0.0.1. It waits for gdb before the
  * guest's first instruction, reads and writes guest memory through the tender's own mapping
- * (guest virtual == physical on hvt), patches int3 for breakpoints and single-steps with KVM's
- * guest debugging. The protocol itself is tender/common/gdb_proto.c.
+ * (guest virtual == physical on hvt), sets breakpoints in the debug registers DR0-DR3 (int3
+ * patches beyond four) and single-steps with KVM's guest debugging. The protocol itself is tender/common/gdb_proto.c.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -20,7 +20,10 @@
 #include "../common/sandbox.h"
 #include "hvt.h"
 
+#define X86_DB_VECTOR 1
 #define X86_BP_VECTOR 3
+#define X86_DR6_B0_3 0xfull	/* which of DR0-DR3 matched */
+#define X86_DR7_L(i) (1ull << (2 * (i)))	/* enable DRi; R/W and LEN 0: on execution */
 
 /* One stub per process: the hooks in the run loop and the hypercalls reach it without `h`. */
 static struct {
@@ -28,6 +31,9 @@ static struct {
 	int fd;
 	struct hvt *h;
 	uint32_t control;	/* the last KVM_SET_GUEST_DEBUG flags */
+	unsigned nhw;		/* hardware breakpoints, in DR0.. */
+	uint64_t hw[GDB_MAX_HW_BREAKPOINTS];
+	bool hw_changed;	/* ... not given to KVM yet */
 	size_t pos, n;		/* bytes from gdb not fed yet: buf[pos..n) */
 	uint8_t buf[1024];
 	struct gdb_session s;
@@ -132,27 +138,48 @@ static int send_gdb(void *t, const void *buf, size_t len)
 	return tender_write_all(g.fd, buf, len);
 }
 
+/* Sets the vCPU's debugging flags and hardware breakpoints, when they changed. */
+static int set_guest_debug(struct hvt *h, uint32_t control)
+{
+	struct kvm_guest_debug d;
+
+	if (g.nhw > 0)
+		control |= KVM_GUESTDBG_USE_HW_BP;
+	if (control == g.control && !g.hw_changed)
+		return 0;
+	memset(&d, 0, sizeof d);
+	d.control = control;
+	for (unsigned i = 0; i < g.nhw; i++) {
+		d.arch.debugreg[i] = g.hw[i];
+		d.arch.debugreg[7] |= X86_DR7_L(i);
+	}
+	if (ioctl(h->vcpu_fd, KVM_SET_GUEST_DEBUG, &d) < 0)
+		return -1;
+	g.control = control;
+	g.hw_changed = false;
+	return 0;
+}
+
+/* Takes effect when the guest resumes (resume() sets the debug registers). */
+static int set_hw_breakpoints(void *t, const uint64_t *addr, unsigned n)
+{
+	(void)t;
+	if (n > GDB_MAX_HW_BREAKPOINTS)
+		return -1;
+	memcpy(g.hw, addr, n * sizeof addr[0]);
+	g.nhw = n;
+	g.hw_changed = true;
+	return 0;
+}
+
 static const struct gdb_target_ops ops = {
 	.get_regs = get_regs,
 	.set_regs = set_regs,
 	.read_mem = read_mem,
 	.write_mem = write_mem,
 	.send = send_gdb,
+	.set_hw_breakpoints = set_hw_breakpoints,
 };
-
-static int set_guest_debug(struct hvt *h, uint32_t control)
-{
-	struct kvm_guest_debug d;
-
-	if (control == g.control)
-		return 0;
-	memset(&d, 0, sizeof d);
-	d.control = control;
-	if (ioctl(h->vcpu_fd, KVM_SET_GUEST_DEBUG, &d) < 0)
-		return -1;
-	g.control = control;
-	return 0;
-}
 
 /* Feeds gdb's bytes to the protocol until gdb wants the guest to run, leaves or kills it. */
 static enum gdb_action serve(void)
@@ -279,8 +306,9 @@ void hvt_gdb_debug_exit(struct hvt *h)
 		hvt_guest_error("debug exit (exception %u) at rip 0x%llx with no gdb attached",
 				run->debug.arch.exception,
 				(unsigned long long)run->debug.arch.pc);
-	gdb_report_stop(&g.s, GDB_SIGTRAP, run->debug.arch.exception == X86_BP_VECTOR,
-			run->debug.arch.pc);
+	gdb_report_stop(&g.s, GDB_SIGTRAP, run->debug.arch.exception == X86_BP_VECTOR ||
+			(run->debug.arch.exception == X86_DB_VECTOR &&
+			 (run->debug.arch.dr6 & X86_DR6_B0_3)), run->debug.arch.pc);
 	resume(h, serve());
 }
 

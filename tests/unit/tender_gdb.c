@@ -19,6 +19,8 @@ static struct {
 	char sent[3 * GDB_PACKET_MAX];
 	size_t nsent;
 	unsigned mem_calls;
+	uint64_t hw[GDB_MAX_HW_BREAKPOINTS];
+	unsigned nhw;
 } t;
 
 static int get_regs(void *p, struct gdb_regs *r)
@@ -71,9 +73,22 @@ static int send(void *p, const void *buf, size_t len)
 	return 0;
 }
 
+static int set_hw(void *p, const uint64_t *addr, unsigned n)
+{
+	(void)p;
+	memcpy(t.hw, addr, n * sizeof addr[0]);
+	t.nhw = n;
+	return 0;
+}
+
 static const struct gdb_target_ops ops = {
 	.get_regs = get_regs, .set_regs = set_regs, .read_mem = read_mem, .write_mem = write_mem,
 	.send = send,
+};
+
+static const struct gdb_target_ops ops_hw = {
+	.get_regs = get_regs, .set_regs = set_regs, .read_mem = read_mem, .write_mem = write_mem,
+	.send = send, .set_hw_breakpoints = set_hw,
 };
 
 static struct gdb_session s;
@@ -152,7 +167,7 @@ static void test_framing(void)
 	is_str(answer(), "E01", "a packet of exactly PacketSize bytes is read whole");
 
 	feed("qSupported:multiprocess+;swbreak+;hwbreak+");
-	is_str(answer(), "PacketSize=1000;swbreak+", "qSupported: PacketSize and swbreak");
+	is_str(answer(), "PacketSize=1000;swbreak+;hwbreak+", "qSupported: PacketSize, swbreak, hwbreak");
 	feed("vMustReplyEmpty");
 	is_str(answer(), "", "unknown packets get the empty reply");
 	feed("");
@@ -312,6 +327,40 @@ static void test_breakpoints(void)
 	is_int(t.mem[0x5000], 0, "... restored their bytes");
 }
 
+/* With debug registers: the first four breakpoints are hardware ones, the fifth an int3. */
+static void test_hw_breakpoints(void)
+{
+	gdb_session_init(&s, &ops_hw, NULL, true);
+	memset(t.mem + 0x7000, 0x90, 16);
+	for (unsigned i = 0; i < 5; i++) {
+		char p[32];
+
+		snprintf(p, sizeof p, "Z0,%x,1", 0x7000 + i);
+		feed(p);
+		ok(strcmp(answer(), "OK") == 0, "Z0 number %u", i + 1);
+	}
+	is_int(t.nhw, 4, "four hardware breakpoints");
+	ok(t.hw[0] == 0x7000 && t.hw[3] == 0x7003, "... at the first four addresses");
+	ok(t.mem[0x7000] == 0x90 && t.mem[0x7003] == 0x90, "... memory untouched");
+	is_int(t.mem[0x7004], 0xcc, "the fifth is an int3");
+	feed("Z0,10000,1");
+	is_str(answer(), "E14", "a hardware breakpoint beyond memory is refused too");
+	t.nsent = 0;
+	gdb_report_stop(&s, GDB_SIGTRAP, true, 0x7002);
+	ok(strncmp(t.sent, "$T05hwbreak:;#", 14) == 0, "a stop on a hardware breakpoint: hwbreak");
+	t.nsent = 0;
+	gdb_report_stop(&s, GDB_SIGTRAP, false, 0x7002);
+	ok(strncmp(t.sent, "$S05#", 5) == 0, "a single step that lands on one: S05");
+	feed("z0,7001,1");
+	is_str(answer(), "OK", "z0 of a hardware breakpoint");
+	ok(t.nhw == 3 && t.hw[0] == 0x7000 && t.hw[1] == 0x7002 && t.hw[2] == 0x7003,
+	   "... leaves the other three");
+	feed("Z0,7008,1");
+	ok(t.nhw == 4 && t.mem[0x7008] == 0x90, "the freed register is used again");
+	is_int(gdb_clear_breakpoints(&s), 0, "clearing");
+	ok(t.nhw == 0 && t.mem[0x7004] == 0x90, "... frees the registers and removes the int3");
+}
+
 static void test_resume(void)
 {
 	ok(feed("c") == GDB_CONTINUE, "'c' continues");
@@ -349,6 +398,7 @@ int main(void)
 	test_registers();
 	test_memory();
 	test_breakpoints();
+	test_hw_breakpoints();
 	test_resume();
 	return tap_done();
 }
