@@ -26,7 +26,7 @@ void tender_start(int argc, char **argv, const char *target, uint32_t abi_target
 		printf("%s %s (Solo5 %s ABI version %u)\n", name, TENDER_VERSION, target, abi_version);
 		exit(0);
 	}
-	/* The recipe is checked by hand: gdb inserts no breakpoint in the guest before it is mapped. */
+	/* gdb cannot set breakpoints in the guest before fata-spt maps it: hence the first break. */
 	if (s->opts.gdb && strcmp(target, "hvt") != 0)
 		tender_die("--gdb is for fata-hvt; debug an %s unikernel by running %s under gdb: "
 			   "gdb -ex 'break fata_spt_launch' -ex run -ex 'add-symbol-file KERNEL' "

@@ -57,7 +57,7 @@ start_tender() {
 	"$HVT" --gdb --gdb-port="$port" "$KERNEL" >"$tmp/$1.out" 2>"$tmp/$1.err" &
 	pid=$!
 	for _ in $(seq 100); do
-		grep -q "waiting for gdb" "$tmp/$1.err" && return 0
+		grep -qs "waiting for gdb" "$tmp/$1.err" && return 0
 		kill -0 $pid 2>/dev/null || return 1
 		sleep 0.1
 	done
