@@ -5,7 +5,7 @@
 TENDER_COMMON_SRCS := $(addprefix tender/common/,util.c elf_load.c mft.c opts.c devices.c start.c \
 	sandbox.c dumpcore.c)
 TENDER_HVT_SRCS := $(addprefix tender/hvt/,hvt_main.c hvt_kvm.c hvt_kvm_x86_64.c hvt_cpu_x86_64.c \
-	hvt_hypercall.c hvt_dumpcore_x86_64.c)
+	hvt_hypercall.c hvt_dumpcore_x86_64.c hvt_gdb.c) tender/common/gdb_proto.c
 TENDER_SPT_SRCS := tender/spt/spt_main.c tender/spt/spt_fault.c tender/spt/spt_dumpcore.c \
 	tender/spt/spt_launch_x86_64.S
 # What the unit tests and the fuzz harness link: the common code without the seccomp part.
@@ -32,12 +32,15 @@ build/host/tender/spt/%.o: tender/spt/%.S
 
 # --- unit tests: tests/unit/tender_NAME.c, plain and sanitized ---------------------------------
 # tender_hvt serves hypercalls against fake guest memory: fata-hvt's logic without KVM.
-TENDER_UNIT_TESTS := tender_elf tender_opts tender_hvt
+# tender_gdb drives the gdb protocol against a fake target.
+TENDER_UNIT_TESTS := tender_elf tender_opts tender_hvt tender_gdb
 TENDER_UNIT_SRCS_tender_elf := $(TENDER_TESTED_SRCS)
 TENDER_UNIT_SRCS_tender_opts := $(TENDER_TESTED_SRCS)
 TENDER_UNIT_SRCS_tender_hvt := $(TENDER_COMMON_SRCS) tender/hvt/hvt_hypercall.c \
-	tender/hvt/hvt_cpu_x86_64.c tender/hvt/hvt_kvm.c tender/hvt/hvt_dumpcore_x86_64.c
+	tender/hvt/hvt_cpu_x86_64.c tender/hvt/hvt_kvm.c tender/hvt/hvt_dumpcore_x86_64.c \
+	tender/hvt/hvt_gdb.c tender/common/gdb_proto.c
 TENDER_UNIT_LIBS_tender_hvt := -lseccomp
+TENDER_UNIT_SRCS_tender_gdb := tender/common/gdb_proto.c
 
 define tender_unit_test
 build/tests/$(1).t: build/host/tests/unit/$(1).o $(call tender_objs,host,$(TENDER_UNIT_SRCS_$(1)))

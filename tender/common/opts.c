@@ -152,6 +152,19 @@ static int parse_option(const char *arg, struct tender_opts *o, struct tender_er
 		o->dumpcore = arg + 11;
 		return 0;
 	}
+	if (strcmp(arg, "--gdb") == 0) {
+		o->gdb = true;
+		return 0;
+	}
+	if (strncmp(arg, "--gdb-port=", 11) == 0) {
+		uint64_t port;
+
+		if (parse_number(arg + 11, UINT64_MAX, &port) < 0 || port < 1 || port > 65535)
+			return tender_fail(err, "%s: expected a TCP port from 1 to 65535", arg);
+		o->gdb_port = (unsigned)port;
+		o->gdb_port_given = true;
+		return 0;
+	}
 	for (size_t i = 0; i < sizeof devopts / sizeof devopts[0]; i++) {
 		size_t n = strlen(devopts[i].prefix);
 
@@ -167,6 +180,7 @@ int tender_opts_parse(int argc, char **argv, struct tender_opts *o, struct tende
 
 	memset(o, 0, sizeof *o);
 	o->mem_mb = TENDER_DEFAULT_MEM_MB;
+	o->gdb_port = TENDER_DEFAULT_GDB_PORT;
 	for (i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 
@@ -187,6 +201,8 @@ int tender_opts_parse(int argc, char **argv, struct tender_opts *o, struct tende
 		if (parse_option(arg, o, err) < 0)
 			return -1;
 	}
+	if (o->gdb_port_given && !o->gdb)
+		return tender_fail(err, "--gdb-port=%u: only with --gdb", o->gdb_port);
 	if (i >= argc)
 		return tender_fail(err, "missing KERNEL: the unikernel to run (see --help)");
 	o->kernel = argv[i];
@@ -216,6 +232,7 @@ void tender_usage(FILE *f, const char *target)
 		"                               I/O), as a stock Solo5 tender would not\n"
 		"  --dumpcore=DIR               when the guest faults or aborts, write an ELF core\n"
 		"                               file of it into the existing directory DIR\n"
+		"%s"
 		"  --help                       print this help and exit\n"
 		"  --version                    print the version and exit\n"
 		"\n"
@@ -223,7 +240,11 @@ void tender_usage(FILE *f, const char *target)
 		"go to standard error; the guest's console output goes to standard output.\n",
 		tender_name, target, TENDER_DEFAULT_MEM_MB,
 		strcmp(target, "hvt") == 0 ? ", rounded down to a multiple of 2" : "",
-		TENDER_MIN_SECTOR, TENDER_MAX_SECTOR, TENDER_MIN_SECTOR);
+		TENDER_MIN_SECTOR, TENDER_MAX_SECTOR, TENDER_MIN_SECTOR,
+		strcmp(target, "hvt") != 0 ? "" :
+		"  --gdb                        before the guest's first instruction, wait for gdb on\n"
+		"                               127.0.0.1 (gdb -ex 'target remote :1234' KERNEL)\n"
+		"  --gdb-port=N                 the TCP port for --gdb (default 1234)\n");
 }
 
 static bool needs_quotes(const char *s)

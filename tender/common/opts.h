@@ -3,8 +3,8 @@
  *
  *   fata-hvt|fata-spt [--mem=MB] [--block:NAME=PATH] [--block-sector-size:NAME=N]
  *                     [--net:NAME=IFACE|@FD] [--net-mac:NAME=MAC] [-q|--quiet]
- *                     [--no-extensions] [--dumpcore=DIR] [--help] [--version] [--] KERNEL
- *                     [ARGS...]
+ *                     [--no-extensions] [--dumpcore=DIR] [--gdb [--gdb-port=N]] [--help]
+ *                     [--version] [--] KERNEL [ARGS...]
  */
 #ifndef FATA_TENDER_OPTS_H
 #define FATA_TENDER_OPTS_H
@@ -22,6 +22,7 @@
 #define TENDER_MIN_SECTOR 512u
 #define TENDER_MAX_SECTOR 32768u	/* block_size is a uint16_t in the manifest */
 #define TENDER_CMDLINE_MAX 8191u	/* characters, without the NUL */
+#define TENDER_DEFAULT_GDB_PORT 1234u	/* Solo5's */
 
 enum tender_devopt_kind {
 	TENDER_OPT_BLOCK,	/* --block:NAME=PATH */
@@ -49,6 +50,9 @@ struct tender_opts {
 	const char *dumpcore;	/* --dumpcore=DIR: the directory for guest core files, or NULL */
 	bool help;		/* --help was given: print tender_usage() and exit 0 */
 	bool version;		/* --version was given */
+	bool gdb;		/* --gdb: serve gdb before the guest runs (fata-hvt only) */
+	unsigned gdb_port;	/* --gdb-port=N, 1..65535; TENDER_DEFAULT_GDB_PORT */
+	bool gdb_port_given;
 	const char *kernel;
 	int guest_argc;		/* the arguments after KERNEL */
 	char **guest_argv;
@@ -59,8 +63,8 @@ struct tender_opts {
 /*
  * Parses argv[1..argc) (argv[0] is the program). Options come before KERNEL; `--` ends them;
  * everything after KERNEL belongs to the guest. Checks the syntax of every option (names of 1..67
- * letters and digits, numbers, sector sizes, MACs, the same option not given twice for a name)
- * but not what the manifest says. Stops at --help or --version (setting o->help or o->version).
+ * letters and digits, numbers, sector sizes, MACs, the same option not given twice for a name,
+ * --gdb-port only with --gdb) but not what the manifest says, nor whether the tender has --gdb. Stops at --help or --version (setting o->help or o->version).
  * Returns 0, or -1 with a message in `err`. Strings point into argv.
  */
 int tender_opts_parse(int argc, char **argv, struct tender_opts *o, struct tender_err *err);

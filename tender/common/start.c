@@ -1,6 +1,7 @@
 /* The start-up both tenders share (start.h). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "start.h"
 #include "tender.h"
@@ -25,6 +26,11 @@ void tender_start(int argc, char **argv, const char *target, uint32_t abi_target
 		printf("%s %s (Solo5 %s ABI version %u)\n", name, TENDER_VERSION, target, abi_version);
 		exit(0);
 	}
+	/* gdb cannot set breakpoints in the guest before fata-spt maps it: hence the first break. */
+	if (s->opts.gdb && strcmp(target, "hvt") != 0)
+		tender_die("--gdb is for fata-hvt; debug an %s unikernel by running %s under gdb: "
+			   "gdb -ex 'break fata_spt_launch' -ex run -ex 'add-symbol-file KERNEL' "
+			   "--args /path/to/%s KERNEL", target, name, name);
 	s->mem_size = s->opts.mem_mb * MIB / mem_page * mem_page;
 	if (tender_read_file(s->opts.kernel, &s->file, &s->size, &err) < 0)
 		tender_die("%s", err.msg);

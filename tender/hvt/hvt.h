@@ -96,6 +96,26 @@ void hvt_dumpcore_init(const char *dir, scmp_filter_ctx ctx);
 void hvt_dumpcore(const struct hvt *h, uint64_t cookie);
 
 /*
+ * hvt_gdb.c, --gdb: checks that KVM can debug the guest (saying so in one line when it cannot),
+ * listens on 127.0.0.1:`port`, says "waiting for gdb on ..." and accepts one connection. Call
+ * it before the sandbox, once the vCPU is set up. Dies when the port cannot be used.
+ */
+void hvt_gdb_init(struct hvt *h, unsigned port);
+
+/* hvt_gdb.c: the stub's system calls (only after hvt_gdb_init(): nothing otherwise). */
+void hvt_gdb_sandbox(const struct hvt *h, scmp_filter_ctx ctx);
+
+/* hvt_gdb.c: lets gdb look at the guest before its first instruction (no-op without --gdb). */
+void hvt_gdb_first_stop(struct hvt *h);
+
+/* hvt_gdb.c: a KVM_EXIT_DEBUG (breakpoint or step): reports it to gdb and serves it. */
+void hvt_gdb_debug_exit(struct hvt *h);
+
+/* hvt_gdb.c: tells gdb the guest exited with `status`, or was ended for an error. */
+void hvt_gdb_guest_exit(int status);
+void hvt_gdb_guest_killed(void);
+
+/*
  * Stops the guest because it did something wrong: prints "fata-hvt: guest error: ..." and exits
  * with status 1. Safe under the seccomp filter.
  */

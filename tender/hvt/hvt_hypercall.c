@@ -39,6 +39,7 @@ void hvt_guest_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	hvt_gdb_guest_killed();
 	tender_die("guest error: %s", msg);
 }
 
@@ -255,6 +256,7 @@ static _Noreturn void halt(struct hvt *h, unsigned nr, uint64_t gpa)
 		hvt_dumpcore(h, a.cookie);
 	if (!h->quiet)
 		tender_note("guest exited with status %d", a.exit_status);
+	hvt_gdb_guest_exit(a.exit_status);
 	_exit(a.exit_status & 0xff);
 }
 

@@ -226,6 +226,9 @@ void hvt_arch_run(struct hvt *h)
 		case KVM_EXIT_IO:
 			handle_io(h);
 			break;
+		case KVM_EXIT_DEBUG:
+			hvt_gdb_debug_exit(h);
+			break;
 		case KVM_EXIT_MMIO:
 			mmio_fault(h);
 		case KVM_EXIT_HLT:

@@ -67,12 +67,16 @@ int main(int argc, char **argv)
 	hvt_hypercall_init(&h);
 	if (!st.opts.quiet)
 		tender_print_banner("hvt", st.opts.kernel, &st.img, h.mem_size, st.img.mft, &st.devs);
+	if (st.opts.gdb)
+		hvt_gdb_init(&h, st.opts.gdb_port);
 
 	filter = tender_sandbox_new();
 	hvt_kvm_sandbox(&h, filter);
 	hvt_hypercall_sandbox(&h, filter);
 	hvt_dumpcore_init(st.opts.dumpcore, filter);
+	hvt_gdb_sandbox(&h, filter);
 	fflush(NULL);
 	tender_sandbox_install(filter);
+	hvt_gdb_first_stop(&h);
 	hvt_arch_run(&h);
 }

@@ -126,6 +126,23 @@ static void test_options(void)
 	refused(PARSE("--net:n=@-1", "k"), "expected a file descriptor number", "@-1");
 	refused(PARSE("--net:n=@99999999999", "k"), "expected a file descriptor number",
 		"@ too big");
+
+	ok(PARSE("k") == 0 && !o.gdb && o.gdb_port == 1234, "no --gdb; the port defaults to 1234");
+	ok(PARSE("--gdb", "k") == 0 && o.gdb && o.gdb_port == 1234, "--gdb: port 1234");
+	ok(PARSE("--gdb", "--gdb-port=1", "k") == 0 && o.gdb_port == 1, "--gdb-port=1");
+	ok(PARSE("--gdb-port=65535", "--gdb", "k") == 0 && o.gdb_port == 65535,
+	   "--gdb-port=65535, before --gdb");
+	refused(PARSE("--gdb", "--gdb-port=0", "k"),
+		"--gdb-port=0: expected a TCP port from 1 to 65535", "--gdb-port=0");
+	refused(PARSE("--gdb", "--gdb-port=65536", "k"), "expected a TCP port from 1 to 65535",
+		"--gdb-port=65536");
+	refused(PARSE("--gdb", "--gdb-port=70000", "k"), "expected a TCP port", "--gdb-port=70000");
+	refused(PARSE("--gdb", "--gdb-port=abc", "k"), "--gdb-port=abc: expected a TCP port",
+		"--gdb-port=abc");
+	refused(PARSE("--gdb", "--gdb-port=", "k"), "expected a TCP port", "--gdb-port= empty");
+	refused(PARSE("--gdb-port=4000", "k"), "--gdb-port=4000: only with --gdb",
+		"--gdb-port without --gdb");
+	refused(PARSE("--gdb=1", "k"), "unknown option '--gdb=1'", "--gdb takes no value");
 }
 
 static int join(char *out, size_t size, int argc, ...)
