@@ -158,23 +158,39 @@ static int scan_notes(const uint8_t *file, size_t size, unsigned seg, const Elf6
 	while (end - pos >= 12) {
 		uint32_t namesz, descsz, type;
 		uint64_t desc, desc_end;
+		bool solo5, fata;
 
 		memcpy(&namesz, file + pos, 4);
 		memcpy(&descsz, file + pos + 4, 4);
 		memcpy(&type, file + pos + 8, 4);
 		/* All terms are below 2^34, so these sums cannot overflow 64 bits. */
-		desc = pos + 12 + align_up(namesz, align);
+		solo5 = namesz == SOLO5_NOTE_NAMESZ && end - pos >= 12 + SOLO5_NOTE_NAMESZ &&
+			memcmp(file + pos + 12, SOLO5_NOTE_NAME, SOLO5_NOTE_NAMESZ) == 0;
+		fata = namesz == FATA_NOTE_NAMESZ && end - pos >= 12 + FATA_NOTE_NAMESZ &&
+			memcmp(file + pos + 12, FATA_NOTE_NAME, FATA_NOTE_NAMESZ) == 0;
+		/*
+		 * Solo5 pads its owner name to 4 bytes whatever the segment's alignment (the MFT1
+		 * note's n_descsz counts the padding before the manifest); every other owner (GNU,
+		 * Fata) follows the ELF rule, where the descriptor starts at the segment's
+		 * alignment from the note's start (an 8-aligned GNU property note: at 16).
+		 */
+		if (solo5)
+			desc = pos + 12 + align_up(namesz, 4);
+		else
+			desc = pos + align_up(12 + (uint64_t)namesz, align);
 		desc_end = desc + descsz;
-		if (desc_end > end)
+		if (desc_end > end && (solo5 || fata))
 			return tender_fail(err, "a note in segment %u runs past the end of its segment",
 					   seg);
-		if (namesz == SOLO5_NOTE_NAMESZ &&
-		    memcmp(file + pos + 12, SOLO5_NOTE_NAME, SOLO5_NOTE_NAMESZ) == 0 &&
-		    check_solo5_note(file, seg, type, pos, desc, descsz, n, err) < 0)
+		/*
+		 * As in Solo5, a note of another owner never makes a binary unusable; when its
+		 * layout cannot be followed, the rest of its segment is skipped.
+		 */
+		if (desc_end > end)
+			break;
+		if (solo5 && check_solo5_note(file, seg, type, pos, desc, descsz, n, err) < 0)
 			return -1;
-		if (namesz == FATA_NOTE_NAMESZ &&
-		    memcmp(file + pos + 12, FATA_NOTE_NAME, FATA_NOTE_NAMESZ) == 0 &&
-		    check_fata_note(file, seg, type, desc, descsz, n, err) < 0)
+		if (fata && check_fata_note(file, seg, type, desc, descsz, n, err) < 0)
 			return -1;
 		pos = desc + align_up(descsz, align);
 		if (pos >= end)

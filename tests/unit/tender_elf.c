@@ -314,7 +314,10 @@ static void test_notes(void)
 	abi()->h.n_descsz = 0xfffffff0;
 	refused("a note in segment 2 runs past the end of its segment", "huge descsz");
 	abi()->h.n_namesz = 0xfffffff0;
-	refused("a note in segment 2 runs past the end of its segment", "huge namesz");
+	refused("no Solo5 ABI1 note", "huge namesz: a note of no owner we know, skipped");
+	abi()->h.n_descsz = 0xfffffff0;
+	abi()->h.n_name[0] = 's';
+	refused("no Solo5 ABI1 note", "a note of another owner running past its segment: skipped");
 	ph(PH_ABI)->p_filesz = 0x10000;
 	refused("truncated: note segment 2", "note segment past the file");
 	ph(PH_ABI)->p_offset = UINT64_MAX - 2;
@@ -385,6 +388,15 @@ static void test_fata_note(void)
 	ph(PH_ABI)->p_filesz = 0x30 + sizeof(struct abi1_note);
 	fex()->i.features = 0;
 	refused("more than one Fata FEX1 note", "two FEX1 notes");
+
+	/* A GNU property note in an 8-aligned PT_NOTE: its descriptor starts at 16, not 20. */
+	ph(PH_FEX)->p_type = PT_NOTE;
+	ph(PH_FEX)->p_align = 8;
+	ph(PH_FEX)->p_filesz = 32;
+	memcpy(img + FEX_OFF, (uint32_t[]){ 4, 16, 5 }, 12);
+	memcpy(img + FEX_OFF + 12, "GNU", 4);
+	ok(parse_size(sizeof img) == 0, "a GNU property note (8-aligned, 32 bytes) is skipped");
+	build();
 
 	/* An ordinary program (a PIE without Solo5 notes) is refused for lacking them. */
 	eh()->e_type = ET_DYN;
