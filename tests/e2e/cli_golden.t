@@ -55,7 +55,7 @@ check_golden help.txt "$out" "fata --help"
 cp "$out" "$tmp/help-main"
 run "$tmp" help
 ok "$(cmp -s "$out" "$tmp/help-main"; echo $?)" "fata help is fata --help"
-for cmd in configure build clean describe query help; do
+for cmd in configure build clean describe query help inspect; do
 	run "$tmp" "$cmd" --help
 	is "$rc:$(head -1 "$out")" "0:NAME" "fata $cmd --help"
 done
