@@ -278,6 +278,10 @@ static void help_configure(struct buf *b, const char *file)
 		   "sandbox, run with fata-spt). Required the first time; afterwards the previous "
 		   "target is kept.");
 	put_file_option(b);
+	put_option(b, "--debug",
+		   "Build for a debugger: the unikernel's own code with -Og -g instead of -O2 -g "
+		   "(Fata never strips binaries), so that gdb shows its variables and steps through "
+		   "its lines. Like keys, it is kept only until the next fata configure.");
 	put_option(b, "--KEY=VALUE, --KEY VALUE",
 		   "Sets a key whose stage is configure or both; the value becomes the unikernel's "
 		   "default. A bool key alone means true.");
@@ -540,6 +544,8 @@ static int setup(struct setup *s, const char *cmd, int argc, char **argv, unsign
 		add_arg(s, "-f");
 		add_arg(s, s->pr.config_name);
 	}
+	if (s->opts.debug)
+		add_arg(s, "--debug");
 	for (size_t i = 0; i < impl.nimpls; i++) {
 		struct buf a = BUF_INIT;
 
@@ -568,6 +574,7 @@ static int setup(struct setup *s, const char *cmd, int argc, char **argv, unsign
 		.nargs = s->nargs,
 		.fata = s->self,
 		.fata_home = s->home,
+		.debug = s->opts.debug,
 	};
 	if (gen_check(&s->plan, err, sizeof(err)) < 0)
 		return say_error(err);
@@ -790,6 +797,8 @@ static int cmd_describe(int argc, char **argv)
 	buf_printf(&b, LABEL "%s\n", "Target", target_name(s.plan.target));
 	buf_printf(&b, LABEL "%s\n", "Config", s.pr.config_name);
 	buf_printf(&b, LABEL "%s\n", "Start", cfg->start);
+	buf_printf(&b, LABEL "%s\n", "Build", s.plan.debug ? "debug: -Og -g (fata configure --debug)" :
+		   "optimised: -O2 -g");
 	buf_printf(&b, LABEL, "Sources");
 	for (size_t i = 0; i < cfg->nsources; i++)
 		buf_printf(&b, "%s%s", i ? " " : "", cfg->sources[i]);
