@@ -70,6 +70,56 @@ _Static_assert(sizeof(struct abi1_note) == 36, "abi1_note is 36 bytes");
 	}
 
 /*
+ * Fata's own note (a Fata extension, not part of Solo5's ABI): owner "Fata", type FEX1. It lists
+ * the feature bits of the boot info's host_features (HVT_FEATURE_*, SPT_FEATURE_*) that the guest
+ * uses when a tender offers them, so that `fata inspect` can say which extensions a binary
+ * understands without running it. Tenders do not need it: a guest still reads host_features at
+ * boot. It sits in a PT_NOTE of its own, because Solo5's loader reads only the first note of each
+ * PT_NOTE segment and skips one whose owner is not "Solo5"; a stock Solo5 tender ignores it.
+ */
+#define FATA_NOTE_NAME "Fata"
+#define FATA_NOTE_NAMESZ 5u		/* padded to 8 bytes in the file, like "Solo5" */
+#define FEX1_NOTE_TYPE 0x31584546u	/* "FEX1" */
+#define FEX1_VERSION 1u
+
+/*
+ * Descriptor of the FEX1 note. Later versions may only append fields, so a reader needs at least
+ * the first 8 bytes (FEX1_MIN_SIZE) and takes `features` from them whatever the version.
+ */
+struct fex1_info {
+	uint32_t version;	/* FEX1_VERSION */
+	uint32_t features;	/* the host_features bits this guest uses when offered */
+	uint32_t reserved0;	/* zero */
+	uint32_t reserved1;	/* zero */
+};
+_Static_assert(sizeof(struct fex1_info) == 16, "fex1_info is 16 bytes");
+#define FEX1_MIN_SIZE 8u
+
+/* The whole FEX1 note: header with the owner name padded to 8 bytes, then the descriptor. */
+struct fex1_note {
+	uint32_t n_namesz;	/* FATA_NOTE_NAMESZ */
+	uint32_t n_descsz;	/* sizeof(struct fex1_info) */
+	uint32_t n_type;	/* FEX1_NOTE_TYPE */
+	char n_name[8];		/* "Fata\0" and three bytes of padding */
+	struct fex1_info i;
+};
+_Static_assert(offsetof(struct fex1_note, i) == 20, "fex1_note.i at 20");
+_Static_assert(sizeof(struct fex1_note) == 36, "fex1_note is 36 bytes");
+
+/*
+ * Declares the FEX1 note of a guest binary, e.g. FEX1_NOTE_DECLARE(HVT_FEATURE_BLOCK_MULTI).
+ * A platform that learns to use a new feature bit adds it here. The linker script must give the
+ * section .note.fata.ext a PT_NOTE of its own.
+ */
+#define FEX1_NOTE_DECLARE(feature_bits) \
+	const struct fex1_note fata_fex1_note \
+	__attribute__((section(".note.fata.ext"), aligned(4), used)) = { \
+		.n_namesz = FATA_NOTE_NAMESZ, .n_descsz = sizeof(struct fex1_info), \
+		.n_type = FEX1_NOTE_TYPE, .n_name = FATA_NOTE_NAME, \
+		.i = { .version = FEX1_VERSION, .features = (feature_bits) }, \
+	}
+
+/*
  * Solo5 binaries carry a PT_INTERP naming a path that does not exist, so that the host kernel
  * refuses to run them as ordinary programs. The trailing slash keeps it failing even if someone
  * creates a file of that name.

@@ -1,10 +1,12 @@
 # The fata command (host) and its tests.
-CLI_SRCS := cli/main.c cli/config.c cli/devices.c cli/gen.c cli/project.c cli/buf.c
+CLI_SRCS := cli/main.c cli/config.c cli/devices.c cli/gen.c cli/project.c cli/buf.c cli/inspect.c
+# fata inspect checks binaries with the tenders' own ELF and manifest checks.
+CLI_TENDER_SRCS := tender/common/util.c tender/common/elf_load.c tender/common/mft.c
 # What the unit tests link: everything but main.
 CLI_LIB_SRCS := cli/config.c cli/devices.c cli/gen.c cli/buf.c lib/keys.c
 CLI_LIBS := -linih
 
-bin/fata: $(call objs,host,$(CLI_SRCS) lib/keys.c)
+bin/fata: $(call objs,host,$(CLI_SRCS) $(CLI_TENDER_SRCS) lib/keys.c)
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D) && $(CC) -o $@ $^ $(CLI_LIBS)
 ALL += bin/fata

@@ -311,7 +311,7 @@ static int begin_key(struct parse *p, const char *name)
 	if (strcmp(name, "help") == 0 || strcmp(name, "logs") == 0)
 		return fail(p, "key name \"%s\" is reserved (every unikernel takes --%s); expected "
 			    "another name", name, name);
-	if (strcmp(name, "target") == 0 || strcmp(name, "file") == 0)
+	if (strcmp(name, "target") == 0 || strcmp(name, "file") == 0 || strcmp(name, "debug") == 0)
 		return fail(p, "key name \"%s\" is reserved (fata configure takes --%s); expected "
 			    "another name", name, name);
 	c_name = xstrdup(name);

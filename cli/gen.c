@@ -47,6 +47,8 @@ void gen_makefile(struct buf *b, const struct plan *plan)
 		buf_putc(b, ' ');
 		put_make_value(b, cfg->cflags);
 	}
+	if (plan->debug)
+		buf_puts(b, "\n# fata configure --debug: -Og -g, for gdb\nDEBUG := 1");
 	buf_puts(b, "\nEXTRA_FILES :=");
 	for (size_t i = 0; i < cfg->nfiles; i++)
 		buf_printf(b, " %s", cfg->files[i].name);

@@ -5,6 +5,7 @@
 #ifndef CLI_GEN_H
 #define CLI_GEN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "buf.h"
@@ -23,6 +24,7 @@ struct plan {
 	size_t nargs;
 	const char *fata;		/* absolute path of the fata command */
 	const char *fata_home;		/* absolute FATA_HOME */
+	bool debug;			/* --debug: -Og -g instead of -O2 -g */
 };
 
 /* The default text the unikernel's key table gets for key `i`: configure-time value or default. */

@@ -1,7 +1,7 @@
 /*
  * fata: the command. `fata configure -t TARGET` checks config.ini and writes the Makefile and
- * fata/; `build`, `clean`, `describe`, `query` and `help` work from what it wrote. Every error is
- * one line on stderr and exit status 1.
+ * fata/; `build`, `clean`, `describe`, `query` and `help` work from what it wrote; `inspect`
+ * reads a built binary. Every error is one line on stderr and exit status 1.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -16,6 +16,7 @@
 #include "buf.h"
 #include "config.h"
 #include "gen.h"
+#include "inspect.h"
 #include "project.h"
 
 /* --- help ------------------------------------------------------------------------------------- */
@@ -98,6 +99,9 @@ static const struct {
 	{ "help", "fata help [COMMAND]", "Show this help, or a command's." },
 	{ "crunch", "fata crunch [--name NAME] [--mtime SECONDS] DIR OUT.c",
 	  "Write the folder DIR as C data for a kv_ro device (make runs it for --kv_ro=crunch)." },
+	{ "inspect", "fata inspect [--json] FILE",
+	  "Print a unikernel binary's target, ABI version, devices and Fata extensions, without "
+	  "running it." },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -274,6 +278,10 @@ static void help_configure(struct buf *b, const char *file)
 		   "sandbox, run with fata-spt). Required the first time; afterwards the previous "
 		   "target is kept.");
 	put_file_option(b);
+	put_option(b, "--debug",
+		   "Build for a debugger: the unikernel's own code with -Og -g instead of -O2 -g "
+		   "(Fata never strips binaries), so that gdb shows its variables and steps through "
+		   "its lines. Like keys, it is kept only until the next fata configure.");
 	put_option(b, "--KEY=VALUE, --KEY VALUE",
 		   "Sets a key whose stage is configure or both; the value becomes the unikernel's "
 		   "default. A bool key alone means true.");
@@ -329,6 +337,21 @@ static void help_command(struct buf *b, size_t i)
 		put_option(b, "--name=NAME (absent=kv)", "The C name: fata_static_NAME.");
 		put_option(b, "--mtime=SECONDS", "The time every entry reports (seconds since the "
 			   "epoch); without it, each file's own modification time.");
+		put_help_option(b);
+		return;
+	case 7:
+		help_head(b, i, "show what a unikernel binary declares");
+		put_wrapped(b, 7, "Reads FILE (dist/NAME.hvt, dist/NAME.spt or any Solo5 unikernel) "
+			    "without running it and prints its ABI target and version (the Solo5 ABI1 "
+			    "note), its devices with their handles, names and types (the MFT1 "
+			    "manifest) and the Fata extensions it uses when a tender offers them "
+			    "(Fata's FEX1 note; a stock Solo5 unikernel has none). The binary is "
+			    "checked as fata-hvt and fata-spt check it; a file that is not a "
+			    "unikernel gets one line saying why and exit status 1.");
+		buf_puts(b, "\nOPTIONS\n");
+		put_option(b, "--json", "Print one JSON object instead: file, target, abi_target, "
+			   "abi_version, devices (handle, name, type), fata (whether the binary has "
+			   "the FEX1 note) and extensions.");
 		put_help_option(b);
 		return;
 	default:
@@ -521,6 +544,8 @@ static int setup(struct setup *s, const char *cmd, int argc, char **argv, unsign
 		add_arg(s, "-f");
 		add_arg(s, s->pr.config_name);
 	}
+	if (s->opts.debug)
+		add_arg(s, "--debug");
 	for (size_t i = 0; i < impl.nimpls; i++) {
 		struct buf a = BUF_INIT;
 
@@ -549,6 +574,7 @@ static int setup(struct setup *s, const char *cmd, int argc, char **argv, unsign
 		.nargs = s->nargs,
 		.fata = s->self,
 		.fata_home = s->home,
+		.debug = s->opts.debug,
 	};
 	if (gen_check(&s->plan, err, sizeof(err)) < 0)
 		return say_error(err);
@@ -771,6 +797,8 @@ static int cmd_describe(int argc, char **argv)
 	buf_printf(&b, LABEL "%s\n", "Target", target_name(s.plan.target));
 	buf_printf(&b, LABEL "%s\n", "Config", s.pr.config_name);
 	buf_printf(&b, LABEL "%s\n", "Start", cfg->start);
+	buf_printf(&b, LABEL "%s\n", "Build", s.plan.debug ? "debug: -Og -g (fata configure --debug)" :
+		   "optimised: -O2 -g");
 	buf_printf(&b, LABEL, "Sources");
 	for (size_t i = 0; i < cfg->nsources; i++)
 		buf_printf(&b, "%s%s", i ? " " : "", cfg->sources[i]);
@@ -1233,6 +1261,38 @@ out:
 	return status;
 }
 
+static int cmd_inspect(int argc, char **argv)
+{
+	const char *file = NULL;
+	bool json = false, options = true;
+
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (options && (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0))
+			return show_help("inspect", NULL);
+		if (options && strcmp(a, "--json") == 0) {
+			json = true;
+		} else if (options && strcmp(a, "--") == 0) {
+			options = false;
+		} else if (options && a[0] == '-' && a[1]) {
+			fprintf(stderr, "fata: unknown option \"%s\" for fata inspect; try fata help "
+				"inspect\n", a);
+			return 1;
+		} else if (!file) {
+			file = a;
+		} else {
+			fprintf(stderr, "fata: unexpected argument \"%s\" for fata inspect; try fata "
+				"help inspect\n", a);
+			return 1;
+		}
+	}
+	if (!file)
+		return say_error("fata: inspect needs a FILE; expected a unikernel binary such as "
+				 "dist/NAME.hvt or dist/NAME.spt");
+	return inspect_file(file, json);
+}
+
 static int cmd_help(int argc, char **argv)
 {
 	const char *cmd = NULL, *file = NULL;
@@ -1268,6 +1328,7 @@ int main(int argc, char **argv)
 		{ "query", cmd_query },
 		{ "help", cmd_help },
 		{ "crunch", cmd_crunch },
+		{ "inspect", cmd_inspect },
 	};
 	const char *cmd = argc > 1 ? argv[1] : NULL;
 

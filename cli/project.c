@@ -231,6 +231,10 @@ int options_parse(const char *cmd, int argc, char *const *argv, const struct con
 				o->target = value;
 				continue;
 			}
+			if (strcmp(arg, "--debug") == 0) {
+				o->debug = true;
+				continue;
+			}
 			if (strncmp(arg, "--", 2) == 0 && arg[2] && arg[2] != '=') {
 				if (key_option(cmd, argc, argv, &i, cfg, flags, o, err, errlen) < 0)
 					return -1;

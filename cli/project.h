@@ -32,6 +32,7 @@ struct options {
 	const char *target;		/* -t, --target; NULL when absent */
 	const char *file;		/* -f, --file; NULL when absent */
 	bool help;			/* -h, --help */
+	bool debug;			/* --debug (with OPT_CONFIGURE): a build for debuggers */
 	const char *positional;		/* the one positional argument (fata query FILE) */
 	bool has_keys;			/* some --KEY given */
 	struct key_setting *sets;	/* only when parsed with a config */

@@ -1,5 +1,6 @@
 # Rules for building one unikernel; included by the Makefile that `fata configure` writes, which
-# sets FATA, FATA_HOME, NAME, TARGET, SOURCES, CFLAGS_EXTRA and EXTRA_FILES.
+# sets FATA, FATA_HOME, NAME, TARGET, SOURCES, CFLAGS_EXTRA, EXTRA_FILES and, after
+# fata configure --debug, DEBUG := 1.
 .DEFAULT_GOAL := all
 .SUFFIXES:
 .DELETE_ON_ERROR:
@@ -8,7 +9,9 @@
 include $(FATA_HOME)/mk/flags.mk
 include $(FATA_HOME)/mk/kv.mk
 
-UNIKERNEL_CFLAGS := -std=gnu11 -Wall -Wextra -O2 -g -MMD -MP -I. $(CFLAGS_EXTRA)
+# Nothing is ever stripped; a debug build only trades optimisation for what gdb can show.
+UNIKERNEL_OPT := $(if $(filter 1,$(DEBUG)),-Og,-O2)
+UNIKERNEL_CFLAGS := -std=gnu11 -Wall -Wextra $(UNIKERNEL_OPT) -g -MMD -MP -I. $(CFLAGS_EXTRA)
 RUNTIME := $(FATA_HOME)/build/$(TARGET)/libfata.a
 GENERATED := fata/main.c $(if $(filter hvt spt,$(TARGET)),fata/manifest.c)
 OBJS := $(patsubst %.c,_build/%.o,$(SOURCES) $(GENERATED))

@@ -10,6 +10,8 @@
 #include "solo5.h"
 
 ABI1_NOTE_DECLARE(SOLO5_ABI_TARGET_HVT, HVT_ABI_VERSION);
+/* The extensions this platform uses when the tender offers them (fata inspect lists them). */
+FEX1_NOTE_DECLARE(HVT_FEATURE_BLOCK_MULTI);
 /* The kernel refuses to exec a file whose interpreter does not exist: run it with fata-hvt. */
 const char hvt_interp[] __attribute__((section(".interp"), used)) = "/nonexistent/fata/use/fata-hvt";
 

@@ -13,6 +13,8 @@
 #include "syscall_x86_64.h"
 
 ABI1_NOTE_DECLARE(SOLO5_ABI_TARGET_SPT, SPT_ABI_VERSION);
+/* The extensions this platform uses when the tender offers them (fata inspect lists them). */
+FEX1_NOTE_DECLARE(SPT_FEATURE_BLOCK_MULTI);
 /* The kernel refuses to exec a file whose interpreter does not exist: run it with fata-spt. */
 const char spt_interp[] __attribute__((section(".interp"), used)) = "/nonexistent/fata/use/fata-spt";
 

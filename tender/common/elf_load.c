@@ -62,10 +62,6 @@ static int check_header(const uint8_t *file, size_t size, Elf64_Ehdr *eh, struct
 		return tender_fail(err, "not a little-endian ELF file");
 	if (eh->e_ident[EI_VERSION] != EV_CURRENT || eh->e_version != EV_CURRENT)
 		return tender_fail(err, "unknown ELF version");
-	if (eh->e_type != ET_EXEC)
-		return tender_fail(err, "not an ELF executable (e_type %u)", eh->e_type);
-	if (eh->e_machine != EM_X86_64)
-		return tender_fail(err, "not an x86_64 executable (e_machine %u)", eh->e_machine);
 	if (eh->e_ehsize != sizeof(Elf64_Ehdr) || eh->e_phentsize != sizeof(Elf64_Phdr))
 		return tender_fail(err, "unexpected ELF header or program header size");
 	if (eh->e_phnum == 0)
@@ -80,6 +76,16 @@ static int check_header(const uint8_t *file, size_t size, Elf64_Ehdr *eh, struct
 	return 0;
 }
 
+/* After the notes, so that an ordinary program (a PIE, say) is reported as lacking them. */
+static int check_machine(const Elf64_Ehdr *eh, struct tender_err *err)
+{
+	if (eh->e_type != ET_EXEC)
+		return tender_fail(err, "not an ELF executable (e_type %u)", eh->e_type);
+	if (eh->e_machine != EM_X86_64)
+		return tender_fail(err, "not an x86_64 executable (e_machine %u)", eh->e_machine);
+	return 0;
+}
+
 static void read_phdr(const uint8_t *file, const Elf64_Ehdr *eh, unsigned i, Elf64_Phdr *ph)
 {
 	memcpy(ph, file + eh->e_phoff + (uint64_t)i * sizeof *ph, sizeof *ph);
@@ -87,9 +93,10 @@ static void read_phdr(const uint8_t *file, const Elf64_Ehdr *eh, unsigned i, Elf
 
 /* Where the notes of one PT_NOTE segment point, once found. */
 struct notes {
-	bool have_abi, have_mft;
+	bool have_abi, have_mft, have_fex;
 	struct abi1_info abi;
 	uint64_t mft_off, mft_size;
+	struct fex1_info fex;
 };
 
 static int check_solo5_note(const uint8_t *file, unsigned seg, uint32_t type, uint64_t note,
@@ -120,6 +127,23 @@ static int check_solo5_note(const uint8_t *file, unsigned seg, uint32_t type, ui
 	return 0;
 }
 
+/* Fata's FEX1 note: at least its first FEX1_MIN_SIZE bytes; later versions may append. */
+static int check_fata_note(const uint8_t *file, unsigned seg, uint32_t type, uint64_t desc,
+			   uint32_t descsz, struct notes *n, struct tender_err *err)
+{
+	if (type != FEX1_NOTE_TYPE)
+		return 0;
+	if (n->have_fex)
+		return tender_fail(err, "more than one Fata FEX1 note");
+	if (descsz < FEX1_MIN_SIZE)
+		return tender_fail(err, "Fata FEX1 note in segment %u has %u bytes, expected at "
+				   "least %u", seg, descsz, FEX1_MIN_SIZE);
+	memset(&n->fex, 0, sizeof n->fex);
+	memcpy(&n->fex, file + desc, descsz < sizeof n->fex ? descsz : sizeof n->fex);
+	n->have_fex = true;
+	return 0;
+}
+
 /* Walks the notes of program header `seg`, bounds-checking each one. */
 static int scan_notes(const uint8_t *file, size_t size, unsigned seg, const Elf64_Phdr *ph,
 		      struct notes *n, struct tender_err *err)
@@ -134,19 +158,39 @@ static int scan_notes(const uint8_t *file, size_t size, unsigned seg, const Elf6
 	while (end - pos >= 12) {
 		uint32_t namesz, descsz, type;
 		uint64_t desc, desc_end;
+		bool solo5, fata;
 
 		memcpy(&namesz, file + pos, 4);
 		memcpy(&descsz, file + pos + 4, 4);
 		memcpy(&type, file + pos + 8, 4);
 		/* All terms are below 2^34, so these sums cannot overflow 64 bits. */
-		desc = pos + 12 + align_up(namesz, align);
+		solo5 = namesz == SOLO5_NOTE_NAMESZ && end - pos >= 12 + SOLO5_NOTE_NAMESZ &&
+			memcmp(file + pos + 12, SOLO5_NOTE_NAME, SOLO5_NOTE_NAMESZ) == 0;
+		fata = namesz == FATA_NOTE_NAMESZ && end - pos >= 12 + FATA_NOTE_NAMESZ &&
+			memcmp(file + pos + 12, FATA_NOTE_NAME, FATA_NOTE_NAMESZ) == 0;
+		/*
+		 * Solo5 pads its owner name to 4 bytes whatever the segment's alignment (the MFT1
+		 * note's n_descsz counts the padding before the manifest); every other owner (GNU,
+		 * Fata) follows the ELF rule, where the descriptor starts at the segment's
+		 * alignment from the note's start (an 8-aligned GNU property note: at 16).
+		 */
+		if (solo5)
+			desc = pos + 12 + align_up(namesz, 4);
+		else
+			desc = pos + align_up(12 + (uint64_t)namesz, align);
 		desc_end = desc + descsz;
-		if (desc_end > end)
+		if (desc_end > end && (solo5 || fata))
 			return tender_fail(err, "a note in segment %u runs past the end of its segment",
 					   seg);
-		if (namesz == SOLO5_NOTE_NAMESZ &&
-		    memcmp(file + pos + 12, SOLO5_NOTE_NAME, SOLO5_NOTE_NAMESZ) == 0 &&
-		    check_solo5_note(file, seg, type, pos, desc, descsz, n, err) < 0)
+		/*
+		 * As in Solo5, a note of another owner never makes a binary unusable; when its
+		 * layout cannot be followed, the rest of its segment is skipped.
+		 */
+		if (desc_end > end)
+			break;
+		if (solo5 && check_solo5_note(file, seg, type, pos, desc, descsz, n, err) < 0)
+			return -1;
+		if (fata && check_fata_note(file, seg, type, desc, descsz, n, err) < 0)
 			return -1;
 		pos = desc + align_up(descsz, align);
 		if (pos >= end)
@@ -155,8 +199,10 @@ static int scan_notes(const uint8_t *file, size_t size, unsigned seg, const Elf6
 	return 0;
 }
 
-static int check_notes(const uint8_t *file, size_t size, const Elf64_Ehdr *eh, uint32_t target,
-		       uint32_t version, struct tender_image *img, struct tender_err *err)
+/* `any`: accept whatever ABI target and version the ABI1 note names (fata inspect). */
+static int check_notes(const uint8_t *file, size_t size, const Elf64_Ehdr *eh, bool any,
+		       uint32_t target, uint32_t version, struct tender_image *img,
+		       struct tender_err *err)
 {
 	struct notes n = { 0 };
 
@@ -169,15 +215,18 @@ static int check_notes(const uint8_t *file, size_t size, const Elf64_Ehdr *eh, u
 	}
 	if (!n.have_abi)
 		return tender_fail(err, "no Solo5 ABI1 note: not a Solo5 unikernel");
-	if (n.abi.abi_target != target)
+	if (!any && n.abi.abi_target != target)
 		return tender_fail(err, "built for the %s target (ABI target %u), not %s",
 				   tender_abi_target_name(n.abi.abi_target), n.abi.abi_target,
 				   tender_abi_target_name(target));
-	if (n.abi.abi_version != version)
+	if (!any && n.abi.abi_version != version)
 		return tender_fail(err, "needs %s ABI version %u, this tender implements version %u",
 				   tender_abi_target_name(target), n.abi.abi_version, version);
 	img->abi_target = n.abi.abi_target;
 	img->abi_version = n.abi.abi_version;
+	img->has_fex = n.have_fex;
+	img->fex_version = n.fex.version;
+	img->fex_features = n.fex.features;
 	if (!n.have_mft)
 		return tender_fail(err, "no Solo5 MFT1 manifest note");
 	if (tender_mft_check(file + n.mft_off, n.mft_size, &img->mft, err) < 0)
@@ -235,8 +284,8 @@ static int check_load(size_t size, unsigned i, const Elf64_Phdr *ph, struct tend
 	return 0;
 }
 
-int tender_elf_parse(const uint8_t *file, size_t size, uint32_t target, uint32_t version,
-		     struct tender_image *img, struct tender_err *err)
+static int parse(const uint8_t *file, size_t size, bool any, uint32_t target, uint32_t version,
+		 struct tender_image *img, struct tender_err *err)
 {
 	Elf64_Ehdr eh;
 	bool entry_ok = false;
@@ -246,7 +295,8 @@ int tender_elf_parse(const uint8_t *file, size_t size, uint32_t target, uint32_t
 		return tender_fail(err, "%zu bytes is too big for a unikernel", size);
 	if (check_header(file, size, &eh, err) < 0)
 		return -1;
-	if (check_notes(file, size, &eh, target, version, img, err) < 0)
+	if (check_notes(file, size, &eh, any, target, version, img, err) < 0 ||
+	    check_machine(&eh, err) < 0)
 		goto bad;
 	for (unsigned i = 0; i < eh.e_phnum; i++) {
 		Elf64_Phdr ph;
@@ -278,6 +328,18 @@ int tender_elf_parse(const uint8_t *file, size_t size, uint32_t target, uint32_t
 bad:
 	tender_image_free(img);
 	return -1;
+}
+
+int tender_elf_parse(const uint8_t *file, size_t size, uint32_t target, uint32_t version,
+		     struct tender_image *img, struct tender_err *err)
+{
+	return parse(file, size, false, target, version, img, err);
+}
+
+int tender_elf_parse_any(const uint8_t *file, size_t size, struct tender_image *img,
+			 struct tender_err *err)
+{
+	return parse(file, size, true, 0, 0, img, err);
 }
 
 void tender_image_free(struct tender_image *img)

@@ -5,6 +5,7 @@
 #ifndef FATA_TENDER_ELF_LOAD_H
 #define FATA_TENDER_ELF_LOAD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,6 +40,9 @@ struct tender_image {
 	uint32_t abi_target, abi_version;	/* from the ABI1 note */
 	struct mft *mft;	/* from the MFT1 note, checked (tender_mft_check); malloc'ed */
 	size_t mft_size;
+	bool has_fex;		/* the binary has Fata's FEX1 note (elf_abi.h) ... */
+	uint32_t fex_version;	/* ... of this version ... */
+	uint32_t fex_features;	/* ... listing these host_features bits; else both 0 */
 };
 
 /*
@@ -49,12 +53,22 @@ struct tender_image {
  * power-of-two p_align, page-ascending and not overlapping the previous one, not writable and
  * executable at once; at most TENDER_MAX_SEGMENTS; the entry point in an executable segment.
  * Then the notes: exactly one Solo5 ABI1 note with abi_target == `target` and abi_version ==
- * `version`, and exactly one MFT1 note whose manifest passes tender_mft_check().
+ * `version`, exactly one MFT1 note whose manifest passes tender_mft_check(), and at most one
+ * Fata FEX1 note of at least FEX1_MIN_SIZE bytes; notes of other owners are skipped. The notes
+ * are checked before the ELF type and machine, so an ordinary program is refused as lacking
+ * them.
  * Returns 0, or -1 with a one-line message (not naming the file) in `err`; img->mft is only
  * allocated on success.
  */
 int tender_elf_parse(const uint8_t *file, size_t size, uint32_t target, uint32_t version,
 		     struct tender_image *img, struct tender_err *err);
+
+/*
+ * As tender_elf_parse(), but accepts any ABI target and version (img->abi_target, abi_version
+ * say which): for tools that describe a binary rather than run it (fata inspect).
+ */
+int tender_elf_parse_any(const uint8_t *file, size_t size, struct tender_image *img,
+			 struct tender_err *err);
 
 /* Frees what tender_elf_parse() allocated. */
 void tender_image_free(struct tender_image *img);

@@ -55,7 +55,7 @@ check_golden help.txt "$out" "fata --help"
 cp "$out" "$tmp/help-main"
 run "$tmp" help
 ok "$(cmp -s "$out" "$tmp/help-main"; echo $?)" "fata help is fata --help"
-for cmd in configure build clean describe query help; do
+for cmd in configure build clean describe query help inspect; do
 	run "$tmp" "$cmd" --help
 	is "$rc:$(head -1 "$out")" "0:NAME" "fata $cmd --help"
 done
@@ -92,7 +92,7 @@ is "$rc:$(cat "$err")" "1:fata: no target; expected -t unix, -t hvt or -t spt (t
 run "$full" configure -t xen
 is "$rc:$(cat "$err")" '1:fata: unknown target "xen"; expected one of: unix, hvt, spt' "unknown target"
 run "$full" configure -t unix --nope=1
-is "$rc:$(cat "$err")" "1:fata: unknown configure key --nope; this unikernel's keys are: --greeting, --port, --debug" \
+is "$rc:$(cat "$err")" "1:fata: unknown configure key --nope; this unikernel's keys are: --greeting, --port, --verbose" \
 	"unknown configure key"
 run "$full" configure -t unix --ipv4=10.0.0.2/8
 is "$rc:$(cat "$err")" "1:fata: key --ipv4 can only be set at run time" "runtime-only key"
@@ -146,7 +146,7 @@ is "$(cd "$desc" && ls -A | tr '\n' ' ')" "Makefile config.ini fata unikernel.c 
 is "$(cd "$desc/fata" && ls -A | tr '\n' ' ')" "configure.args main.c unikernel.h " "fata/ holds main.c, unikernel.h, configure.args"
 run "$desc" describe
 check_golden describe-default.txt "$out" "fata describe (defaults)"
-run "$desc" configure -t unix --greeting="Hola \"amigo\"!" --port 9090 --debug
+run "$desc" configure -t unix --greeting="Hola \"amigo\"!" --port 9090 --verbose
 is "$rc:$(cat "$err")" "0:" "configure with configure-time keys"
 run "$desc" describe
 check_golden describe-configure.txt "$out" "fata describe (configure-time values)"

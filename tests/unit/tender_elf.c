@@ -16,12 +16,13 @@
 #define PHDR_OFF 0x40
 #define ABI_OFF 0x200
 #define MFT_OFF 0x240
+#define FEX_OFF 0x3a0
 #define TEXT_OFF 0x1000
 #define DATA_OFF 0x1020
 #define IMAGE_SIZE 0x1030
 #define NENT 3
 
-enum { PH_TEXT, PH_DATA, PH_ABI, PH_MFT, NPH };
+enum { PH_TEXT, PH_DATA, PH_ABI, PH_MFT, PH_FEX, NPH };
 
 static uint8_t img[IMAGE_SIZE];
 
@@ -45,6 +46,11 @@ static struct mft *mft(void)
 	return (struct mft *)(img + MFT_OFF + 24);
 }
 
+static struct fex1_note *fex(void)
+{
+	return (struct fex1_note *)(img + FEX_OFF);
+}
+
 static void note_hdr(struct solo5_nhdr *h, uint32_t type, uint32_t descsz)
 {
 	h->n_namesz = SOLO5_NOTE_NAMESZ;
@@ -53,7 +59,10 @@ static void note_hdr(struct solo5_nhdr *h, uint32_t type, uint32_t descsz)
 	memcpy(h->n_name, "Solo5\0\0", 8);
 }
 
-/* A valid spt image: text at 0x100000, data + BSS at 0x102000, the two notes. */
+/*
+ * A valid spt image: text at 0x100000, data + BSS at 0x102000, the two Solo5 notes, and Fata's
+ * FEX1 note whose PT_NOTE is left PT_NULL (absent) until a test turns it into a PT_NOTE.
+ */
 static void build(void)
 {
 	memset(img, 0, sizeof img);
@@ -81,6 +90,9 @@ static void build(void)
 	*ph(PH_MFT) = (Elf64_Phdr){ .p_type = PT_NOTE, .p_flags = PF_R, .p_offset = MFT_OFF,
 		.p_filesz = 24 + MFT_SIZE(NENT), .p_align = 8 };
 
+	*ph(PH_FEX) = (Elf64_Phdr){ .p_type = PT_NULL, .p_flags = PF_R, .p_offset = FEX_OFF,
+		.p_filesz = sizeof(struct fex1_note), .p_align = 4 };
+
 	note_hdr(&abi()->h, ABI1_NOTE_TYPE, sizeof(struct abi1_info));
 	abi()->i.abi_target = SOLO5_ABI_TARGET_SPT;
 	abi()->i.abi_version = SPT_ABI_VERSION;
@@ -93,6 +105,13 @@ static void build(void)
 	mft()->e[1].type = MFT_DEV_BLOCK_BASIC;
 	strcpy(mft()->e[2].name, "service0");
 	mft()->e[2].type = MFT_DEV_NET_BASIC;
+
+	fex()->n_namesz = FATA_NOTE_NAMESZ;
+	fex()->n_descsz = sizeof(struct fex1_info);
+	fex()->n_type = FEX1_NOTE_TYPE;
+	memcpy(fex()->n_name, "Fata\0\0\0", 8);
+	fex()->i.version = FEX1_VERSION;
+	fex()->i.features = SPT_FEATURE_BLOCK_MULTI;
 
 	for (int i = 0; i < 0x20; i++)
 		img[TEXT_OFF + i] = (uint8_t)(0x90 + i);
@@ -147,6 +166,7 @@ static void test_valid(void)
 	is_int(im.kernel_end, 0x105000, "kernel_end is the page-rounded end of the image");
 	is_int(im.seg[0].flags, TENDER_SEG_R | TENDER_SEG_X, "text flags");
 	is_int(im.abi_target, SOLO5_ABI_TARGET_SPT, "ABI target");
+	ok(!im.has_fex && im.fex_features == 0, "no FEX1 note: not a Fata binary");
 	is_int(im.mft_size, MFT_SIZE(NENT), "manifest size");
 	is_int(im.mft->entries, NENT, "manifest entries");
 	is_str(im.mft->e[2].name, "service0", "manifest names");
@@ -294,7 +314,10 @@ static void test_notes(void)
 	abi()->h.n_descsz = 0xfffffff0;
 	refused("a note in segment 2 runs past the end of its segment", "huge descsz");
 	abi()->h.n_namesz = 0xfffffff0;
-	refused("a note in segment 2 runs past the end of its segment", "huge namesz");
+	refused("no Solo5 ABI1 note", "huge namesz: a note of no owner we know, skipped");
+	abi()->h.n_descsz = 0xfffffff0;
+	abi()->h.n_name[0] = 's';
+	refused("no Solo5 ABI1 note", "a note of another owner running past its segment: skipped");
 	ph(PH_ABI)->p_filesz = 0x10000;
 	refused("truncated: note segment 2", "note segment past the file");
 	ph(PH_ABI)->p_offset = UINT64_MAX - 2;
@@ -312,6 +335,97 @@ static void test_notes(void)
 	ph(PH_ABI)->p_offset = ABI_OFF - 0x20;
 	ph(PH_ABI)->p_filesz = 0x20 + sizeof(struct abi1_note);
 	ok(parse_size(sizeof img) == 0, "a Solo5 note after another note in the same PT_NOTE");
+	build();
+}
+
+/* Parses the whole image with tender_elf_parse_any(); the image in *im (free it) on success. */
+static int parse_any(struct tender_image *im)
+{
+	return tender_elf_parse_any(img, sizeof img, im, &err);
+}
+
+static void test_fata_note(void)
+{
+	struct tender_image im;
+
+	build();
+	ph(PH_FEX)->p_type = PT_NOTE;
+	if (ok(parse_size(sizeof img) == 0, "a FEX1 note in a PT_NOTE of its own is accepted")) {
+		tender_elf_parse(img, sizeof img, SOLO5_ABI_TARGET_SPT, SPT_ABI_VERSION, &im, &err);
+		ok(im.has_fex && im.fex_version == FEX1_VERSION &&
+		   im.fex_features == SPT_FEATURE_BLOCK_MULTI, "and its version and features read");
+		tender_image_free(&im);
+	} else {
+		printf("#   %s\n", err.msg);
+	}
+	ph(PH_FEX)->p_type = PT_NOTE;
+	fex()->n_descsz = FEX1_MIN_SIZE;
+	ph(PH_FEX)->p_filesz = 20 + FEX1_MIN_SIZE;
+	ok(parse_size(sizeof img) == 0, "a FEX1 note of 8 bytes (version and features) is enough");
+	build();
+	ph(PH_FEX)->p_type = PT_NOTE;
+	fex()->n_descsz = FEX1_MIN_SIZE - 1;
+	refused("Fata FEX1 note in segment 4 has 7 bytes, expected at least 8", "short FEX1 note");
+	ph(PH_FEX)->p_type = PT_NOTE;
+	fex()->n_descsz = 0x1000;
+	refused("a note in segment 4 runs past the end of its segment", "FEX1 note past its segment");
+	ph(PH_FEX)->p_type = PT_NOTE;
+	fex()->n_type = 0x12345678;
+	fex()->n_descsz = 4;
+	ph(PH_FEX)->p_filesz = 24;
+	ok(parse_size(sizeof img) == 0, "a short Fata note of another type is ignored");
+	build();
+	ph(PH_FEX)->p_type = PT_NOTE;
+	fex()->n_name[3] = 'b';
+	fex()->n_descsz = 4;
+	ph(PH_FEX)->p_filesz = 24;
+	ok(parse_size(sizeof img) == 0, "a note of another owner with a name as long is ignored");
+	build();
+	/* The note twice: in its own PT_NOTE, and again before the ABI1 note in the ABI's. */
+	ph(PH_FEX)->p_type = PT_NOTE;
+	memcpy(img + ABI_OFF - 0x30, fex(), sizeof(struct fex1_note));
+	ph(PH_ABI)->p_offset = ABI_OFF - 0x30;
+	ph(PH_ABI)->p_filesz = 0x30 + sizeof(struct abi1_note);
+	fex()->i.features = 0;
+	refused("more than one Fata FEX1 note", "two FEX1 notes");
+
+	/* A GNU property note in an 8-aligned PT_NOTE: its descriptor starts at 16, not 20. */
+	ph(PH_FEX)->p_type = PT_NOTE;
+	ph(PH_FEX)->p_align = 8;
+	ph(PH_FEX)->p_filesz = 32;
+	memcpy(img + FEX_OFF, (uint32_t[]){ 4, 16, 5 }, 12);
+	memcpy(img + FEX_OFF + 12, "GNU", 4);
+	ok(parse_size(sizeof img) == 0, "a GNU property note (8-aligned, 32 bytes) is skipped");
+	build();
+
+	/* An ordinary program (a PIE without Solo5 notes) is refused for lacking them. */
+	eh()->e_type = ET_DYN;
+	ph(PH_ABI)->p_type = PT_NULL;
+	refused("no Solo5 ABI1 note: not a Solo5 unikernel", "a PIE without the notes");
+
+	/* parse_any: whatever target and version, reported as found. */
+	abi()->i.abi_target = SOLO5_ABI_TARGET_HVT;
+	abi()->i.abi_version = HVT_ABI_VERSION;
+	ok(parse_any(&im) == 0 && im.abi_target == SOLO5_ABI_TARGET_HVT &&
+	   im.abi_version == HVT_ABI_VERSION && im.mft->entries == NENT,
+	   "parse_any: an hvt image, with its manifest");
+	tender_image_free(&im);
+	abi()->i.abi_target = 9;
+	abi()->i.abi_version = 7;
+	ok(parse_any(&im) == 0 && im.abi_target == 9 && im.abi_version == 7,
+	   "parse_any: an unknown target and version are reported, not refused");
+	tender_image_free(&im);
+	ph(PH_ABI)->p_type = PT_NULL;
+	ok(parse_any(&im) < 0 && strstr(err.msg, "no Solo5 ABI1 note"),
+	   "parse_any: still needs the ABI1 note");
+	build();
+	mft()->entries = 2;
+	ok(parse_any(&im) < 0 && strstr(err.msg, "manifest note holds"),
+	   "parse_any: still checks the manifest");
+	build();
+	ph(PH_DATA)->p_flags = PF_W | PF_X;
+	ok(parse_any(&im) < 0 && strstr(err.msg, "both writable and executable"),
+	   "parse_any: still checks the segments");
 	build();
 }
 
@@ -390,6 +504,7 @@ int main(void)
 	test_header();
 	test_segments();
 	test_notes();
+	test_fata_note();
 	test_manifest();
 	test_mft_direct();
 	return tap_done();

@@ -17,7 +17,7 @@ static struct fata_key keys[] = {
 		.stage = FATA_STAGE_CONFIGURE,
 	},
 	{
-		.name = "debug",
+		.name = "verbose",
 		.type = FATA_KEY_BOOL,
 		.doc = "Log more.",
 		.default_text = "true",
@@ -49,7 +49,7 @@ int64_t fata_key_port(void)
 	return keys[1].value.i;
 }
 
-bool fata_key_debug(void)
+bool fata_key_verbose(void)
 {
 	return keys[2].value.b;
 }

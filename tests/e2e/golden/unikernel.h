@@ -17,8 +17,8 @@ int start(struct fata_time *time, struct fata_console *console);
 const char *fata_key_greeting(void);
 /* --port (int, configure time only): The TCP port on which to listen for incoming connections. */
 int64_t fata_key_port(void);
-/* --debug (bool, configure and run time): Log more. */
-bool fata_key_debug(void);
+/* --verbose (bool, configure and run time): Log more. */
+bool fata_key_verbose(void);
 /* --ipv4 (ipv4-prefix, run time only): The address and prefix length of the unikernel. */
 struct fata_ipv4_prefix fata_key_ipv4(void);
 /* --ipv4-gateway (ipv4, run time only) */
