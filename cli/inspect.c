@@ -21,6 +21,7 @@ static const struct {
 } extensions[] = {
 	{ SOLO5_ABI_TARGET_HVT, HVT_FEATURE_BLOCK_MULTI, "block-multi" },
 	{ SOLO5_ABI_TARGET_SPT, SPT_FEATURE_BLOCK_MULTI, "block-multi" },
+	{ SOLO5_ABI_TARGET_SPT, SPT_FEATURE_STACK_GUARD, "stack-guard" },
 };
 
 static const char *mft_type_name(uint32_t type)

@@ -14,7 +14,7 @@
 
 ABI1_NOTE_DECLARE(SOLO5_ABI_TARGET_SPT, SPT_ABI_VERSION);
 /* The extensions this platform uses when the tender offers them (fata inspect lists them). */
-FEX1_NOTE_DECLARE(SPT_FEATURE_BLOCK_MULTI);
+FEX1_NOTE_DECLARE(SPT_FEATURE_BLOCK_MULTI | SPT_FEATURE_STACK_GUARD);
 /* The kernel refuses to exec a file whose interpreter does not exist: run it with fata-spt. */
 const char spt_interp[] __attribute__((section(".interp"), used)) = "/nonexistent/fata/use/fata-spt";
 

@@ -66,10 +66,12 @@ for target in hvt spt; do
 		got=$(printf '%s\n' "$out" | inspected_devices)
 		is "$got" "$want" "$target $ex: exactly the devices of config.ini (${want:-none})"
 		[ -n "$want" ] || like "$out" '^Devices    \(none\)$' "$target $ex: says it has none"
-		like "$out" '^Extensions block-multi$' "$target $ex: Fata's multi-block extension"
+		exts="block-multi"
+		[ $target = spt ] && exts="block-multi stack-guard"
+		like "$out" "^Extensions ${exts// /, }\$" "$target $ex: Fata's extensions ($exts)"
 		"$FATA" inspect --json "$bin" >"$tmp/j" 2>&1
 		is "$(json_devices "$tmp/j" 2>&1)" "$(printf '%s\n' "$want" | sed '/^$/d'
-			echo "target $target 2 fata block-multi")" "$target $ex: --json says the same"
+			echo "target $target 2 fata $exts")" "$target $ex: --json says the same"
 		nets=$((nets + $(printf '%s\n' "$want" | grep -c NET_BASIC)))
 		blocks=$((blocks + $(printf '%s\n' "$want" | grep -c BLOCK_BASIC)))
 		cp "$bin" "$tmp/$target-${ex//\//-}.bin"
