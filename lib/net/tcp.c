@@ -158,43 +158,42 @@ static uint8_t wscale_for(size_t buf)
 	return shift;
 }
 
-struct fata_tcp *tcp_conn_new(struct tcp_stack *s, uint32_t raddr, uint16_t rport,
+struct fata_tcp *tcp_conn_new(struct tcp_stack *t, uint32_t raddr, uint16_t rport,
 			      uint16_t lport, int *err)
 {
-	struct tcp_stack *t = s;
 	struct fata_tcp *c;
 	unsigned b;
 
-	if (t->nconns >= s->tun->tcp_max_conns && !evict_time_wait(s)) {
-		s->stats.conn_limit++;
+	if (t->nconns >= t->tun->tcp_max_conns && !evict_time_wait(t)) {
+		t->stats.conn_limit++;
 		*err = -ENOMEM;
 		return NULL;
 	}
-	if (tcp_timer_start(s) < 0 || !(c = calloc(1, sizeof(*c)))) {
+	if (tcp_timer_start(t) < 0 || !(c = calloc(1, sizeof(*c)))) {
 		*err = -ENOMEM;
 		return NULL;
 	}
-	c->s = s;
-	c->laddr = s->ip->addr;
+	c->s = t;
+	c->laddr = t->ip->addr;
 	c->raddr = raddr;
 	c->rport = rport;
 	c->lport = lport;
 	c->state = TCP_CLOSED;
-	c->snd_cap = s->tun->tcp_snd_buf;
-	c->rcv_cap = s->tun->tcp_rcv_buf;
-	c->rcv_wscale = s->tun->tcp_window_scaling ? wscale_for(c->rcv_cap) : 0;
+	c->snd_cap = t->tun->tcp_snd_buf;
+	c->rcv_cap = t->tun->tcp_rcv_buf;
+	c->rcv_wscale = t->tun->tcp_window_scaling ? wscale_for(c->rcv_cap) : 0;
 	c->peer_mss = TCP_DEFAULT_MSS;
 	c->mss = TCP_DEFAULT_MSS;
-	c->rto = s->tun->tcp_rto_initial_ns;
-	c->ts_offset = (uint32_t)(tuple_hash(t, s->ip->addr, lport, raddr, rport) >> 32);
-	c->keep_idle = s->tun->tcp_keepalive_ns;
-	c->keep_intvl = s->tun->tcp_keepalive_intvl_ns;
-	c->keep_probes = s->tun->tcp_keepalive_probes;
+	c->rto = t->tun->tcp_rto_initial_ns;
+	c->ts_offset = (uint32_t)(tuple_hash(t, t->ip->addr, lport, raddr, rport) >> 32);
+	c->keep_idle = t->tun->tcp_keepalive_ns;
+	c->keep_intvl = t->tun->tcp_keepalive_intvl_ns;
+	c->keep_probes = t->tun->tcp_keepalive_probes;
 	c->last_rx = fata_monotonic_ns();
 	for (int i = 0; i < TCP_T_COUNT; i++)
 		c->timer[i] = FATA_NEVER;
 	c->next_timer = FATA_NEVER;
-	b = bucket(s, raddr, rport, lport);
+	b = bucket(t, raddr, rport, lport);
 	c->hnext = t->hash[b];
 	t->hash[b] = c;
 	c->next = t->all;
@@ -313,16 +312,15 @@ void tcp_abort(struct fata_tcp *c, int err)
 	tcp_conn_done(c, err);
 }
 
-bool tcp_challenge_allowed(struct tcp_stack *s)
+bool tcp_challenge_allowed(struct tcp_stack *t)
 {
-	struct tcp_stack *t = s;
 	uint64_t sec = fata_monotonic_ns() / FATA_NS_PER_SEC;
 
 	if (sec != t->challenge_window) {
 		t->challenge_window = sec;
 		t->challenge_count = 0;
 	}
-	if (t->challenge_count >= s->tun->tcp_challenge_acks)
+	if (t->challenge_count >= t->tun->tcp_challenge_acks)
 		return false;
 	t->challenge_count++;
 	return true;
@@ -479,15 +477,14 @@ int tcp_unlisten(struct tcp_stack *s, uint16_t port)
 }
 
 /* An ephemeral port for a connection to raddr:rport (RFC 6056 algorithm 3), or 0. */
-static uint16_t pick_port(struct tcp_stack *s, uint32_t raddr, uint16_t rport)
+static uint16_t pick_port(struct tcp_stack *t, uint32_t raddr, uint16_t rport)
 {
-	struct tcp_stack *t = s;
-	uint32_t offset = (uint32_t)tuple_hash(t, s->ip->addr, 0, raddr, rport);
+	uint32_t offset = (uint32_t)tuple_hash(t, t->ip->addr, 0, raddr, rport);
 
 	for (uint32_t i = 0; i < EPHEMERAL_COUNT; i++) {
 		uint16_t port = (uint16_t)(EPHEMERAL_FIRST + (offset + t->port_next + i) % EPHEMERAL_COUNT);
 
-		if (!tcp_find_listener(s, port) && !tcp_lookup(s, raddr, rport, port)) {
+		if (!tcp_find_listener(t, port) && !tcp_lookup(t, raddr, rport, port)) {
 			t->port_next += i + 1;
 			return port;
 		}

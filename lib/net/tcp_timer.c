@@ -191,8 +191,7 @@ void tcp_timers_run(struct fata_tcp *c, uint64_t now)
 
 static int timer_main(void *arg)
 {
-	struct tcp_stack *s = arg;
-	struct tcp_stack *t = s;
+	struct tcp_stack *t = arg;
 
 	while (!t->stopping) {
 		uint64_t now = fata_monotonic_ns(), next = FATA_NEVER;
@@ -219,21 +218,19 @@ static int timer_main(void *arg)
 	return 0;
 }
 
-int tcp_timer_start(struct tcp_stack *s)
+int tcp_timer_start(struct tcp_stack *t)
 {
-	struct tcp_stack *t = s;
 
 	if (t->timer_fiber)
 		return 0;
 	t->stopping = false;
 	t->timer_at = FATA_NEVER;
-	t->timer_fiber = fata_spawn(timer_main, s, TIMER_STACK);
+	t->timer_fiber = fata_spawn(timer_main, t, TIMER_STACK);
 	return t->timer_fiber ? 0 : -ENOMEM;
 }
 
-void tcp_timer_stop(struct tcp_stack *s)
+void tcp_timer_stop(struct tcp_stack *t)
 {
-	struct tcp_stack *t = s;
 
 	if (!t->timer_fiber)
 		return;
