@@ -9,9 +9,9 @@
 
 #include <fata/time.h>
 
+#include "arp.h"
 #include "prot/arp.h"
 #include "prot/ethernet.h"
-#include "stack.h"
 
 FATA_LOG_SOURCE(log_arp, "arpv4");
 
@@ -21,10 +21,10 @@ static void ipstr(uint32_t ip, char buf[FATA_IPV4_STRLEN])
 }
 
 /* Sends an ARP packet; `eth_dst` NULL is broadcast. */
-static int arp_send(struct fata_stack *s, uint16_t op, const uint8_t *eth_dst, uint32_t spa,
+static int arp_send(struct arp_layer *s, uint16_t op, const uint8_t *eth_dst, uint32_t spa,
 		    const uint8_t tha[6], uint32_t tpa)
 {
-	struct arp_pkt *a = (struct arp_pkt *)(s->tx_buf + ETH_HDR_LEN);
+	struct arp_pkt *a = (struct arp_pkt *)(s->eth->tx_buf + ETH_HDR_LEN);
 	int r;
 
 	be16_put(a->htype, ARP_HTYPE_ETHERNET);
@@ -32,25 +32,25 @@ static int arp_send(struct fata_stack *s, uint16_t op, const uint8_t *eth_dst, u
 	a->hlen = 6;
 	a->plen = 4;
 	be16_put(a->op, op);
-	memcpy(a->sha, s->mac, 6);
+	memcpy(a->sha, s->eth->mac, 6);
 	be32_put(a->spa, spa);
 	if (tha)
 		memcpy(a->tha, tha, 6);
 	else
 		memset(a->tha, 0, 6);
 	be32_put(a->tpa, tpa);
-	r = eth_output(s, eth_dst ? eth_dst : eth_broadcast, ETH_TYPE_ARP, ARP_LEN);
+	r = eth_output(s->eth, eth_dst ? eth_dst : eth_broadcast, ETH_TYPE_ARP, ARP_LEN);
 	if (r == 0) {
-		s->stats.arp.tx++;
+		s->stats.tx++;
 		if (op == ARP_OP_REQUEST)
-			s->stats.arp.requests_tx++;
+			s->stats.requests_tx++;
 		else
-			s->stats.arp.replies_tx++;
+			s->stats.replies_tx++;
 	}
 	return r;
 }
 
-static void send_request(struct fata_stack *s, uint32_t ip, const uint8_t *unicast)
+static void send_request(struct arp_layer *s, uint32_t ip, const uint8_t *unicast)
 {
 	char b[FATA_IPV4_STRLEN];
 
@@ -59,26 +59,26 @@ static void send_request(struct fata_stack *s, uint32_t ip, const uint8_t *unica
 	arp_send(s, ARP_OP_REQUEST, unicast, s->addr, NULL, ip);
 }
 
-static struct arp_entry *find(struct fata_stack *s, uint32_t ip)
+static struct arp_entry *find(struct arp_layer *s, uint32_t ip)
 {
 	for (unsigned i = 0; i < ARP_ENTRIES; i++) {
-		if (s->arp[i].state != ARP_FREE && s->arp[i].ip == ip)
-			return &s->arp[i];
+		if (s->cache[i].state != ARP_FREE && s->cache[i].ip == ip)
+			return &s->cache[i];
 	}
 	return NULL;
 }
 
-static void drop_pending(struct fata_stack *s, struct arp_entry *e)
+static void drop_pending(struct arp_layer *s, struct arp_entry *e)
 {
 	if (e->pending) {
 		free(e->pending);
 		e->pending = NULL;
 		e->pending_len = 0;
-		s->stats.arp.pending_drops++;
+		s->stats.pending_drops++;
 	}
 }
 
-static void release(struct fata_stack *s, struct arp_entry *e)
+static void release(struct arp_layer *s, struct arp_entry *e)
 {
 	drop_pending(s, e);
 	e->state = ARP_FREE;
@@ -86,12 +86,12 @@ static void release(struct fata_stack *s, struct arp_entry *e)
 }
 
 /* A free entry, or the least recently used one that nobody waits for. */
-static struct arp_entry *alloc(struct fata_stack *s, uint32_t ip, uint64_t now)
+static struct arp_entry *alloc(struct arp_layer *s, uint32_t ip, uint64_t now)
 {
 	struct arp_entry *victim = NULL;
 
 	for (unsigned i = 0; i < ARP_ENTRIES; i++) {
-		struct arp_entry *e = &s->arp[i];
+		struct arp_entry *e = &s->cache[i];
 
 		if (e->state == ARP_FREE) {
 			victim = e;
@@ -101,7 +101,7 @@ static struct arp_entry *alloc(struct fata_stack *s, uint32_t ip, uint64_t now)
 			victim = e;
 	}
 	if (!victim) {
-		s->stats.arp.cache_full++;
+		s->stats.cache_full++;
 		return NULL;
 	}
 	if (victim->state != ARP_FREE)
@@ -115,11 +115,11 @@ static struct arp_entry *alloc(struct fata_stack *s, uint32_t ip, uint64_t now)
 	return victim;
 }
 
-static void fail(struct fata_stack *s, struct arp_entry *e)
+static void fail(struct arp_layer *s, struct arp_entry *e)
 {
 	char b[FATA_IPV4_STRLEN];
 
-	s->stats.arp.resolve_timeouts++;
+	s->stats.resolve_timeouts++;
 	fata_log(&log_arp, FATA_LOG_DEBUG, "no answer for %s after %u requests",
 		 (ipstr(e->ip, b), b), (unsigned)e->tries);
 	e->gen++;
@@ -133,27 +133,27 @@ static void fail(struct fata_stack *s, struct arp_entry *e)
 }
 
 /* An INCOMPLETE entry's clock: the next request, or failure after the last one. */
-static void tick(struct fata_stack *s, struct arp_entry *e, uint64_t now)
+static void tick(struct arp_layer *s, struct arp_entry *e, uint64_t now)
 {
 	if (e->state != ARP_INCOMPLETE || now < e->next)
 		return;
-	if (e->tries >= s->tun.arp_retries) {
+	if (e->tries >= s->tun->arp_retries) {
 		fail(s, e);
 		return;
 	}
 	e->tries++;
-	e->next = now + s->tun.arp_retry_ns;
+	e->next = now + s->tun->arp_retry_ns;
 	send_request(s, e->ip, NULL);
 }
 
 /* A neighbour's MAC is known: remember it, wake whoever waits, send what was kept for it. */
-static void learn(struct fata_stack *s, struct arp_entry *e, const uint8_t mac[6], uint64_t now)
+static void learn(struct arp_layer *s, struct arp_entry *e, const uint8_t mac[6], uint64_t now)
 {
 	bool was_waiting = e->state != ARP_REACHABLE;
 
 	memcpy(e->mac, mac, 6);
 	e->state = ARP_REACHABLE;
-	e->expires = now + s->tun.arp_ttl_ns;
+	e->expires = now + s->tun->arp_ttl_ns;
 	e->next = e->expires;
 	e->used = now;
 	if (was_waiting) {
@@ -170,14 +170,29 @@ static void learn(struct fata_stack *s, struct arp_entry *e, const uint8_t mac[6
 
 		e->pending = NULL;
 		e->pending_len = 0;
-		ipv4_output_resolved(s, e->mac, d, len);
+		if (s->pending_output)
+			s->pending_output(s->pending_ctx, e->mac, d, len);
 		free(d);
 	}
 }
 
-void arp_input(struct fata_stack *s, const uint8_t *p, size_t len)
+void arp_init(struct arp_layer *s, struct eth_layer *eth, const struct net_tunables *tun)
 {
-	struct fata_stack_stats *st = &s->stats;
+	s->eth = eth;
+	s->tun = tun;
+	eth_register(eth, ETH_TYPE_ARP, arp_input, s);
+}
+
+void arp_set_pending_output(struct arp_layer *s, arp_pending_fn fn, void *ctx)
+{
+	s->pending_output = fn;
+	s->pending_ctx = ctx;
+}
+
+void arp_input(void *ctx, uint8_t *p, size_t len, bool l2_group)
+{
+	struct arp_layer *s = ctx;
+	NET_STATS(arp) *st = &s->stats;
 	const struct arp_pkt *a = (const struct arp_pkt *)p;
 	uint64_t now = fata_monotonic_ns();
 	uint32_t spa, tpa;
@@ -185,34 +200,35 @@ void arp_input(struct fata_stack *s, const uint8_t *p, size_t len)
 	struct arp_entry *e;
 	bool merged = false;
 
-	st->arp.rx++;
+	(void)l2_group;
+	st->rx++;
 	if (len < ARP_LEN) {
-		net_drop(&log_arp, st->arp.drop_short, "packet of %zu bytes", len);
+		net_drop(&log_arp, st->drop_short, "packet of %zu bytes", len);
 		return;
 	}
 	op = be16_get(a->op);
 	if (be16_get(a->htype) != ARP_HTYPE_ETHERNET || be16_get(a->ptype) != ARP_PTYPE_IPV4 ||
 	    a->hlen != 6 || a->plen != 4 || (op != ARP_OP_REQUEST && op != ARP_OP_REPLY)) {
-		net_drop(&log_arp, st->arp.drop_bad, "not IPv4 over Ethernet, or opcode %u",
+		net_drop(&log_arp, st->drop_bad, "not IPv4 over Ethernet, or opcode %u",
 			 (unsigned)op);
 		return;
 	}
 	spa = be32_get(a->spa);
 	tpa = be32_get(a->tpa);
-	if ((a->sha[0] & ETH_GROUP_BIT) || memcmp(a->sha, s->mac, 6) == 0 || ipv4_is_group(spa)) {
-		net_drop(&log_arp, st->arp.drop_bad, "bad sender address");
+	if ((a->sha[0] & ETH_GROUP_BIT) || memcmp(a->sha, s->eth->mac, 6) == 0 || ipv4_is_group(spa)) {
+		net_drop(&log_arp, st->drop_bad, "bad sender address");
 		return;
 	}
 	if (op == ARP_OP_REQUEST)
-		st->arp.requests_rx++;
+		st->requests_rx++;
 	else
-		st->arp.replies_rx++;
+		st->replies_rx++;
 	if (s->addr && spa == s->addr) {
 		char b[FATA_IPV4_STRLEN], m[FATA_MAC_STRLEN];
 
 		fata_log(&log_arp, FATA_LOG_WARNING, "%s also claims our address %s",
 			 fata_mac_format(a->sha, m), (ipstr(spa, b), b));
-		st->arp.drop_bad++;
+		st->drop_bad++;
 		return;
 	}
 	/* RFC 826: update a neighbour we know, whoever the packet is for. A probe (sender 0.0.0.0)
@@ -223,7 +239,7 @@ void arp_input(struct fata_stack *s, const uint8_t *p, size_t len)
 	}
 	if (s->addr == 0 || tpa != s->addr) {
 		if (op == ARP_OP_REQUEST)
-			net_drop(&log_arp, st->arp.drop_not_for_us, "request for another address");
+			net_drop(&log_arp, st->drop_not_for_us, "request for another address");
 		return;
 	}
 	/* For us: the sender will talk to us, so remember it. */
@@ -233,7 +249,7 @@ void arp_input(struct fata_stack *s, const uint8_t *p, size_t len)
 		arp_send(s, ARP_OP_REPLY, a->sha, s->addr, a->sha, spa);
 }
 
-int arp_resolve(struct fata_stack *s, uint32_t ip, uint8_t mac[6], uint64_t deadline)
+int arp_resolve(struct arp_layer *s, uint32_t ip, uint8_t mac[6], uint64_t deadline)
 {
 	uint64_t now = fata_monotonic_ns();
 	struct arp_entry *e = find(s, ip);
@@ -245,10 +261,10 @@ int arp_resolve(struct fata_stack *s, uint32_t ip, uint8_t mac[6], uint64_t dead
 			memcpy(mac, e->mac, 6);
 			return 0;
 		}
-		if (now - e->expires < s->tun.arp_ttl_ns) {
+		if (now - e->expires < s->tun->arp_ttl_ns) {
 			/* Stale: keep using it while asking the neighbour directly. */
 			if (now >= e->next) {
-				e->next = now + s->tun.arp_retry_ns;
+				e->next = now + s->tun->arp_retry_ns;
 				send_request(s, ip, e->mac);
 			}
 			memcpy(mac, e->mac, 6);
@@ -299,12 +315,12 @@ int arp_resolve(struct fata_stack *s, uint32_t ip, uint8_t mac[6], uint64_t dead
 	}
 }
 
-void arp_queue(struct fata_stack *s, uint32_t ip, uint8_t *datagram, size_t len)
+void arp_queue(struct arp_layer *s, uint32_t ip, uint8_t *datagram, size_t len)
 {
 	struct arp_entry *e = find(s, ip);
 
 	if (!e || e->state != ARP_INCOMPLETE) {
-		s->stats.arp.pending_drops++;
+		s->stats.pending_drops++;
 		free(datagram);
 		return;
 	}
@@ -313,24 +329,24 @@ void arp_queue(struct fata_stack *s, uint32_t ip, uint8_t *datagram, size_t len)
 	e->pending_len = len;
 }
 
-void arp_announce(struct fata_stack *s)
+void arp_announce(struct arp_layer *s)
 {
 	char b[FATA_IPV4_STRLEN], m[FATA_MAC_STRLEN];
 
 	if (!s->addr)
 		return;
 	fata_log(&log_arp, FATA_LOG_DEBUG, "Sending gratuitous ARP for %s (%s)",
-		 (ipstr(s->addr, b), b), fata_mac_format(s->mac, m));
+		 (ipstr(s->addr, b), b), fata_mac_format(s->eth->mac, m));
 	if (arp_send(s, ARP_OP_REQUEST, NULL, s->addr, NULL, s->addr) == 0)
-		s->stats.arp.gratuitous_tx++;
+		s->stats.gratuitous_tx++;
 }
 
-uint64_t arp_timers(struct fata_stack *s, uint64_t now)
+uint64_t arp_timers(struct arp_layer *s, uint64_t now)
 {
 	uint64_t next = FATA_NEVER;
 
 	for (unsigned i = 0; i < ARP_ENTRIES; i++) {
-		struct arp_entry *e = &s->arp[i];
+		struct arp_entry *e = &s->cache[i];
 
 		switch (e->state) {
 		case ARP_INCOMPLETE:
@@ -342,7 +358,7 @@ uint64_t arp_timers(struct fata_stack *s, uint64_t now)
 			break;
 		case ARP_REACHABLE:
 			/* Past fresh and stale: forget it. */
-			if (now >= e->expires && now - e->expires >= s->tun.arp_ttl_ns &&
+			if (now >= e->expires && now - e->expires >= s->tun->arp_ttl_ns &&
 			    e->waiters == 0)
 				release(s, e);
 			break;
@@ -353,10 +369,10 @@ uint64_t arp_timers(struct fata_stack *s, uint64_t now)
 	return next;
 }
 
-void arp_flush(struct fata_stack *s)
+void arp_flush(struct arp_layer *s)
 {
 	for (unsigned i = 0; i < ARP_ENTRIES; i++) {
-		struct arp_entry *e = &s->arp[i];
+		struct arp_entry *e = &s->cache[i];
 
 		if (e->state == ARP_FREE)
 			continue;

@@ -136,7 +136,7 @@ int dhcp_parse(const uint8_t *p, size_t len, struct dhcp_msg *m)
 
 static uint64_t unit(const struct dhcp_client *c)
 {
-	return c->s->tun.dhcp_unit_ns ? c->s->tun.dhcp_unit_ns : 1;
+	return c->tun->dhcp_unit_ns ? c->tun->dhcp_unit_ns : 1;
 }
 
 /* RFC 2131 4.1: 4, 8, 16, 32 then 64 seconds, each randomized by -1..+1 second. */
@@ -144,7 +144,7 @@ static uint64_t backoff(struct dhcp_client *c, unsigned tries)
 {
 	uint64_t u = unit(c), base = (tries >= 4 ? 64 : 4u << tries) * u;
 
-	return base - u + (uint64_t)stack_random(c->s) * (2 * u) / 0x100000000ull;
+	return base - u + (uint64_t)net_random(c->rng) * (2 * u) / 0x100000000ull;
 }
 
 static size_t put_opt(uint8_t *o, size_t i, uint8_t code, const void *v, uint8_t len)
@@ -166,7 +166,7 @@ static size_t put_addr_opt(uint8_t *o, size_t i, uint8_t code, uint32_t addr)
 /* Sends a DISCOVER or REQUEST fitting the state; `dst` is the server or the broadcast. */
 static void send_msg(struct dhcp_client *c, uint8_t type, uint32_t dst, uint64_t now)
 {
-	struct fata_stack *s = c->s;
+	struct eth_layer *eth = c->udp->ip->eth;
 	uint8_t msg[DHCP_FIXED_LEN + TX_OPTIONS], *o = msg + DHCP_FIXED_LEN, v[8];
 	struct dhcp_hdr *h = (struct dhcp_hdr *)msg;
 	static const uint8_t params[] = {
@@ -186,19 +186,19 @@ static void send_msg(struct dhcp_client *c, uint8_t type, uint32_t dst, uint64_t
 	be16_put(h->secs, secs > 0xffff ? 0xffff : (uint16_t)secs);
 	if (c->state == DHCP_RENEWING || c->state == DHCP_REBINDING)
 		be32_put(h->ciaddr, c->lease.addr);
-	memcpy(h->chaddr, s->mac, 6);
+	memcpy(h->chaddr, eth->mac, 6);
 	be32_put(h->magic, DHCP_MAGIC);
 
 	v[0] = type;
 	i = put_opt(o, i, DHCP_OPT_MSG_TYPE, v, 1);
 	v[0] = BOOTP_HTYPE_ETHERNET;
-	memcpy(v + 1, s->mac, 6);
+	memcpy(v + 1, eth->mac, 6);
 	i = put_opt(o, i, DHCP_OPT_CLIENT_ID, v, 7);
 	if (c->state == DHCP_REQUESTING) {
 		i = put_addr_opt(o, i, DHCP_OPT_REQUESTED_IP, c->offer_addr);
 		i = put_addr_opt(o, i, DHCP_OPT_SERVER_ID, c->offer_server);
 	}
-	be16_put(v, s->mtu < DHCP_MIN_MSG ? DHCP_MIN_MSG : s->mtu > DHCP_RX_MAX ? DHCP_RX_MAX : s->mtu);
+	be16_put(v, eth->mtu < DHCP_MIN_MSG ? DHCP_MIN_MSG : eth->mtu > DHCP_RX_MAX ? DHCP_RX_MAX : eth->mtu);
 	i = put_opt(o, i, DHCP_OPT_MAX_MSG_SIZE, v, 2);
 	i = put_opt(o, i, DHCP_OPT_PARAM_LIST, params, sizeof(params));
 	/* The unikernel's name as host name, when it is a valid one (RFC 1123 labels). */
@@ -212,7 +212,7 @@ static void send_msg(struct dhcp_client *c, uint8_t type, uint32_t dst, uint64_t
 	_Static_assert(3 + 9 + 6 + 6 + 4 + 2 + 6 + 2 + HOSTNAME_MAX + 1 <= TX_OPTIONS,
 		       "room for every option");
 
-	r = udp_output(s, DHCP_CLIENT_PORT, dst, DHCP_SERVER_PORT, msg,
+	r = udp_output(c->udp, DHCP_CLIENT_PORT, dst, DHCP_SERVER_PORT, msg,
 		       DHCP_FIXED_LEN + i < TX_MIN ? TX_MIN : DHCP_FIXED_LEN + i, FATA_NEVER);
 	if (r < 0) {
 		fata_log(&log_dhcp, FATA_LOG_DEBUG, "sending %s failed: %d",
@@ -220,9 +220,9 @@ static void send_msg(struct dhcp_client *c, uint8_t type, uint32_t dst, uint64_t
 		return;
 	}
 	if (type == DHCP_DISCOVER)
-		s->stats.dhcp.discovers++;
+		c->stats->discovers++;
 	else
-		s->stats.dhcp.requests++;
+		c->stats->requests++;
 }
 
 /* --- the state machine ------------------------------------------------------------------------- */
@@ -255,10 +255,10 @@ static void lose_lease(struct dhcp_client *c, const char *why)
 {
 	char b[FATA_IPV4_STRLEN];
 
-	c->s->stats.dhcp.leases_lost++;
+	c->stats->leases_lost++;
 	fata_log(&log_dhcp, FATA_LOG_WARNING, "Lease of %s lost: %s", fata_ipv4_format(c->lease.addr, b),
 		 why);
-	stack_set_ipv4(c->s, 0, 0, 0, NULL, 0, true);
+	c->configure(c->configure_ctx, 0, 0, 0, NULL, 0);
 	memset(&c->lease, 0, sizeof(c->lease));
 }
 
@@ -271,7 +271,7 @@ static void restart(struct dhcp_client *c, uint64_t now, uint64_t delay)
 /* Applies an ACK's lease: address, mask, router, DNS and the renewal times. */
 static void bind_lease(struct dhcp_client *c, const struct dhcp_msg *m, uint64_t now)
 {
-	struct fata_stack *s = c->s;
+	const struct ipv4_layer *cur = c->udp->ip;
 	struct dhcp_lease l;
 	enum dhcp_state was = c->state;
 	uint64_t u = unit(c);
@@ -301,9 +301,9 @@ static void bind_lease(struct dhcp_client *c, const struct dhcp_msg *m, uint64_t
 		c->t2_at = now + l.t2 * u;
 		c->end_at = now + l.lease * u;
 	}
-	if (l.addr != s->addr || prefix_of(l.mask) != s->prefix_len || l.router != s->gateway ||
-	    memcmp(l.dns, s->dns, sizeof(l.dns)) != 0)
-		stack_set_ipv4(s, l.addr, prefix_of(l.mask), l.router, l.dns, l.ndns, true);
+	if (l.addr != cur->addr || prefix_of(l.mask) != cur->prefix_len || l.router != cur->gateway ||
+	    memcmp(l.dns, cur->dns, sizeof(l.dns)) != 0)
+		c->configure(c->configure_ctx, l.addr, prefix_of(l.mask), l.router, l.dns, l.ndns);
 	c->lease = l;
 	c->state = DHCP_BOUND;
 	c->tries = 0;
@@ -313,9 +313,9 @@ static void bind_lease(struct dhcp_client *c, const struct dhcp_msg *m, uint64_t
 	fata_ipv4_format(l.server, srv);
 	if (was == DHCP_RENEWING || was == DHCP_REBINDING) {
 		if (was == DHCP_RENEWING)
-			s->stats.dhcp.renewals++;
+			c->stats->renewals++;
 		else
-			s->stats.dhcp.rebinds++;
+			c->stats->rebinds++;
 		fata_log(&log_dhcp, FATA_LOG_INFO, "Lease of %s/%u %s by %s for %u s", ip,
 			 (unsigned)prefix_of(l.mask), was == DHCP_RENEWING ? "renewed" : "rebound",
 			 srv, (unsigned)l.lease);
@@ -336,7 +336,7 @@ void dhcp_timer(struct dhcp_client *c, uint64_t now)
 	case DHCP_INIT:
 		if (now < c->next_tx)
 			return;
-		c->xid = stack_random(c->s);
+		c->xid = net_random(c->rng);
 		c->began = now;
 		c->tries = 0;
 		c->state = DHCP_SELECTING;
@@ -367,7 +367,7 @@ void dhcp_timer(struct dhcp_client *c, uint64_t now)
 		if (now < c->t1_at)
 			return;
 		c->state = DHCP_RENEWING;
-		c->xid = stack_random(c->s);
+		c->xid = net_random(c->rng);
 		c->began = now;
 		c->next_tx = now;
 		/* fall through */
@@ -424,25 +424,24 @@ uint64_t dhcp_deadline(const struct dhcp_client *c)
 
 void dhcp_on_message(struct dhcp_client *c, const uint8_t *p, size_t len, uint64_t now)
 {
-	struct fata_stack *s = c->s;
 	struct dhcp_msg m;
 	char b[FATA_IPV4_STRLEN];
 
 	if (dhcp_parse(p, len, &m) < 0) {
-		net_drop(&log_dhcp, s->stats.dhcp.drop_bad, "malformed message of %zu bytes", len);
+		net_drop(&log_dhcp, c->stats->drop_bad, "malformed message of %zu bytes", len);
 		return;
 	}
 	if (m.op != BOOTP_REPLY || m.htype != BOOTP_HTYPE_ETHERNET || m.hlen != 6 ||
-	    m.xid != c->xid || memcmp(m.chaddr, s->mac, 6) != 0) {
-		net_drop(&log_dhcp, s->stats.dhcp.drop_bad, "reply for another client or exchange");
+	    m.xid != c->xid || memcmp(m.chaddr, c->udp->ip->eth->mac, 6) != 0) {
+		net_drop(&log_dhcp, c->stats->drop_bad, "reply for another client or exchange");
 		return;
 	}
 	if (m.type == DHCP_OFFER)
-		s->stats.dhcp.offers++;
+		c->stats->offers++;
 	else if (m.type == DHCP_ACK)
-		s->stats.dhcp.acks++;
+		c->stats->acks++;
 	else if (m.type == DHCP_NAK)
-		s->stats.dhcp.naks++;
+		c->stats->naks++;
 	switch (c->state) {
 	case DHCP_SELECTING:
 		if (m.type != DHCP_OFFER || !usable_addr(m.yiaddr) || !m.has_server)
@@ -492,7 +491,7 @@ void dhcp_on_message(struct dhcp_client *c, const uint8_t *p, size_t len, uint64
 	default:
 		break;
 	}
-	net_drop(&log_dhcp, s->stats.dhcp.drop_bad, "message type %u unexpected in state %d",
+	net_drop(&log_dhcp, c->stats->drop_bad, "message type %u unexpected in state %d",
 		 (unsigned)m.type, (int)c->state);
 }
 
@@ -517,49 +516,47 @@ static int dhcp_main(void *arg)
 			if (sport == DHCP_SERVER_PORT)
 				dhcp_on_message(c, c->rx, (size_t)n, fata_monotonic_ns());
 			else
-				c->s->stats.dhcp.drop_bad++;
+				c->stats->drop_bad++;
 		}
 	}
 	return 0;
 }
 
-int dhcp_start(struct fata_stack *s)
+void dhcp_client_init(struct dhcp_client *c, struct udp_layer *udp, const struct net_tunables *tun,
+		      uint64_t *rng, NET_STATS(dhcp) *stats, dhcp_configure_fn configure,
+		      void *configure_ctx)
 {
-	struct dhcp_client *c = calloc(1, sizeof(*c));
-
-	if (!c)
-		return -ENOMEM;
-	c->s = s;
-	c->sock = fata_udp_bind(s, DHCP_CLIENT_PORT);
-	if (!c->sock) {
-		int err = errno;
-
-		free(c);
-		return -err;
-	}
+	memset(c, 0, sizeof(*c));
+	c->udp = udp;
+	c->tun = tun;
+	c->rng = rng;
+	c->stats = stats;
+	c->configure = configure;
+	c->configure_ctx = configure_ctx;
 	c->state = DHCP_INIT;
 	c->next_tx = 0;
+}
+
+int dhcp_start(struct dhcp_client *c)
+{
+	c->sock = udp_bind(c->udp, DHCP_CLIENT_PORT);
+	if (!c->sock)
+		return -errno;
 	c->fiber = fata_spawn(dhcp_main, c, 0);
 	if (!c->fiber) {
 		fata_udp_close(c->sock);
-		free(c);
+		c->sock = NULL;
 		return -ENOMEM;
 	}
-	s->dhcp_client = c;
-	fata_log(&log_dhcp, FATA_LOG_DEBUG, "client started on %s", fata_netif_name(s->netif));
+	fata_log(&log_dhcp, FATA_LOG_DEBUG, "client started on %s",
+		 fata_netif_name(c->udp->ip->eth->netif));
 	return 0;
 }
 
-void dhcp_stop(struct fata_stack *s)
+void dhcp_stop(struct dhcp_client *c)
 {
-	struct dhcp_client *c = s->dhcp_client;
-
-	if (!c)
-		return;
 	c->stop = true;
 	c->state = DHCP_STOPPED;
 	fata_udp_close(c->sock);
 	fata_join(c->fiber);
-	free(c);
-	s->dhcp_client = NULL;
 }

@@ -1,4 +1,8 @@
-/* Inside the DHCP client: the parsed message and the state machine, for dhcp.c and its tests. */
+/*
+ * Inside the DHCP client: the parsed message and the state machine, for dhcp.c, stack.c and the
+ * tests. Includes only the layers below it (UDP and what lies under it); the stack's
+ * configuration is set through the call the stack registers (dhcp_configure_fn).
+ */
 #ifndef FATA_NET_DHCP_H
 #define FATA_NET_DHCP_H
 
@@ -7,7 +11,7 @@
 #include <stdint.h>
 
 #include "prot/dhcp.h"
-#include "stack.h"
+#include "udp.h"
 
 /* What the client reads out of a message. Addresses in host order. */
 struct dhcp_msg {
@@ -46,8 +50,18 @@ struct dhcp_lease {
  * size (option 57), so a larger MTU never makes a server send more than this buffer holds. */
 #define DHCP_RX_MAX 1500
 
+/* Sets (addr != 0) or clears the stack's IPv4 configuration from a lease: stack.c's
+ * stack_dhcp_configure(). */
+typedef void (*dhcp_configure_fn)(void *ctx, uint32_t addr, uint8_t prefix_len, uint32_t gateway,
+				  const uint32_t *dns, unsigned ndns);
+
 struct dhcp_client {
-	struct fata_stack *s;
+	struct udp_layer *udp;		/* sends and binds; its ip holds the configuration */
+	const struct net_tunables *tun;
+	uint64_t *rng;			/* the stack's generator (net_random()) */
+	NET_STATS(dhcp) *stats;		/* the stack's (they outlive a client) */
+	dhcp_configure_fn configure;
+	void *configure_ctx;
 	struct fata_udp *sock;
 	struct fata_fiber *fiber;
 	enum dhcp_state state;
@@ -61,6 +75,15 @@ struct dhcp_client {
 	uint64_t t1_at, t2_at, end_at;
 	uint8_t rx[DHCP_RX_MAX];
 };
+
+/* Sets up a client (state DHCP_INIT, nothing started) on `udp`. */
+void dhcp_client_init(struct dhcp_client *c, struct udp_layer *udp, const struct net_tunables *tun,
+		      uint64_t *rng, NET_STATS(dhcp) *stats, dhcp_configure_fn configure,
+		      void *configure_ctx);
+/* Binds port 68 and starts the client's fiber; returns 0 or a negative errno. */
+int dhcp_start(struct dhcp_client *c);
+/* Stops the client and waits for its fiber; the caller then frees `c`. */
+void dhcp_stop(struct dhcp_client *c);
 
 /* The state machine, without the fiber: what is due at `now`, and one received message. */
 void dhcp_timer(struct dhcp_client *c, uint64_t now);

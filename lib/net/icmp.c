@@ -6,9 +6,9 @@
 
 #include <fata/time.h>
 
+#include "icmp.h"
 #include "prot/icmp.h"
 #include "prot/ipv4.h"
-#include "stack.h"
 
 FATA_LOG_SOURCE(log_icmp, "icmp");
 
@@ -18,20 +18,19 @@ static bool is_error_type(uint8_t type)
 	       type == ICMP_TIME_EXCEEDED || type == ICMP_PARAM_PROBLEM;
 }
 
-static void icmp_input(struct fata_stack *s, void *ctx, const struct ipv4_rx *rx,
-		       const uint8_t *data, size_t len)
+static void icmp_input(void *ctx, const struct ipv4_rx *rx, const uint8_t *data, size_t len)
 {
-	struct fata_stack_stats *st = &s->stats;
+	struct icmp_layer *s = ctx;
+	NET_STATS(icmp) *st = &s->stats;
 	const struct icmp_hdr *h = (const struct icmp_hdr *)data;
 
-	(void)ctx;
-	st->icmp.rx++;
+	st->rx++;
 	if (len < ICMP_HDR_LEN) {
-		net_drop(&log_icmp, st->icmp.drop_short, "message of %zu bytes", len);
+		net_drop(&log_icmp, st->drop_short, "message of %zu bytes", len);
 		return;
 	}
 	if (net_checksum(data, len) != 0) {
-		net_drop(&log_icmp, st->icmp.drop_checksum, "bad checksum");
+		net_drop(&log_icmp, st->drop_checksum, "bad checksum");
 		return;
 	}
 	switch (h->type) {
@@ -41,11 +40,11 @@ static void icmp_input(struct fata_stack *s, void *ctx, const struct ipv4_rx *rx
 		struct net_iov iov[2];
 		struct ipv4_tx tx = { .src = rx->dst, .dst = rx->src, .proto = IPV4_PROTO_ICMP };
 
-		st->icmp.echo_requests++;
+		st->echo_requests++;
 		/* RFC 1122 3.2.2.6 lets a host ignore echo requests to a broadcast address, which
 		 * keeps it out of smurf attacks. */
-		if (rx->to_group || !s->addr || rx->dst != s->addr) {
-			net_drop(&log_icmp, st->icmp.drop_broadcast, "echo request to a group address");
+		if (rx->to_group || !s->ip->addr || rx->dst != s->ip->addr) {
+			net_drop(&log_icmp, st->drop_broadcast, "echo request to a group address");
 			return;
 		}
 		reply = *h;
@@ -59,54 +58,63 @@ static void icmp_input(struct fata_stack *s, void *ctx, const struct ipv4_rx *rx
 		iov[0] = (struct net_iov){ &reply, ICMP_HDR_LEN };
 		iov[1] = (struct net_iov){ data + ICMP_HDR_LEN, len - ICMP_HDR_LEN };
 		tx.tos = rx->tos;
-		if (ipv4_output(s, &tx, iov, 2, NET_NONBLOCK) == 0) {
-			st->icmp.tx++;
-			st->icmp.echo_replies++;
+		if (ipv4_output(s->ip, &tx, iov, 2, NET_NONBLOCK) == 0) {
+			st->tx++;
+			st->echo_replies++;
 		}
 		break;
 	}
 	case ICMP_DEST_UNREACH:
-		st->icmp.unreach_rx++;
+		st->unreach_rx++;
 		fata_log(&log_icmp, FATA_LOG_DEBUG, "destination unreachable (code %u)",
 			 (unsigned)h->code);
 		break;
 	default:
-		st->icmp.other_rx++;
+		st->other_rx++;
 		fata_log(&log_icmp, FATA_LOG_DEBUG, "ignored type %u code %u", (unsigned)h->type,
 			 (unsigned)h->code);
 		break;
 	}
 }
 
-void icmp_init(struct fata_stack *s)
+static void send_error(void *ctx, uint8_t type, uint8_t code, const struct ipv4_rx *rx,
+		       size_t len)
 {
-	uint64_t cost = s->tun.icmp_rate ? FATA_NS_PER_SEC / s->tun.icmp_rate : 0;
+	icmp_send_error(ctx, type, code, rx, len);
+}
 
-	s->icmp_credit = cost * s->tun.icmp_burst;
-	s->icmp_last = fata_monotonic_ns();
-	ipv4_register(s, IPV4_PROTO_ICMP, icmp_input, NULL);
+void icmp_init(struct icmp_layer *s, struct ipv4_layer *ip, const struct net_tunables *tun)
+{
+	uint64_t cost = tun->icmp_rate ? FATA_NS_PER_SEC / tun->icmp_rate : 0;
+
+	s->ip = ip;
+	s->tun = tun;
+	s->credit = cost * s->tun->icmp_burst;
+	s->last = fata_monotonic_ns();
+	ipv4_register(ip, IPV4_PROTO_ICMP, icmp_input, s);
+	ipv4_set_error_output(ip, send_error, s);
 }
 
 /* Token bucket: each error costs 1/rate s of credit; credit accrues with time up to a burst. */
-static bool rate_ok(struct fata_stack *s)
+static bool rate_ok(struct icmp_layer *s)
 {
 	uint64_t now = fata_monotonic_ns(), cost, cap;
 
-	if (s->tun.icmp_rate == 0)
+	if (s->tun->icmp_rate == 0)
 		return false;
-	cost = FATA_NS_PER_SEC / s->tun.icmp_rate;
-	cap = cost * (s->tun.icmp_burst ? s->tun.icmp_burst : 1);
-	s->icmp_credit += now - s->icmp_last;
-	s->icmp_last = now;
-	if (s->icmp_credit > cap)
-		s->icmp_credit = cap;
-	if (s->icmp_credit < cost)
+	cost = FATA_NS_PER_SEC / s->tun->icmp_rate;
+	cap = cost * (s->tun->icmp_burst ? s->tun->icmp_burst : 1);
+	s->credit += now - s->last;
+	s->last = now;
+	if (s->credit > cap)
+		s->credit = cap;
+	if (s->credit < cost)
 		return false;
-	s->icmp_credit -= cost;
+	s->credit -= cost;
 	return true;
 }
 
-void icmp_send_error(struct fata_stack *s, uint8_t type, uint8_t code, const struct ipv4_rx *rx,
+void icmp_send_error(struct icmp_layer *s, uint8_t type, uint8_t code, const struct ipv4_rx *rx,
 		     size_t len)
 {
 	struct icmp_hdr h;
@@ -119,13 +127,13 @@ void icmp_send_error(struct fata_stack *s, uint8_t type, uint8_t code, const str
 
 	/* RFC 1122 3.2.2: never about a datagram to a group, from a non-unicast source, a
 	 * non-initial fragment, or an ICMP error. */
-	if (rx->to_group || rx->src == 0 || ipv4_is_group(rx->src) || !s->addr ||
+	if (rx->to_group || rx->src == 0 || ipv4_is_group(rx->src) || !s->ip->addr ||
 	    (frag & IPV4_OFFSET_MASK))
 		return;
 	if (rx->proto == IPV4_PROTO_ICMP && (len < 1 || is_error_type(payload[0])))
 		return;
 	if (!rate_ok(s)) {
-		net_drop(&log_icmp, s->stats.icmp.rate_limited, "error type %u not sent: rate limit",
+		net_drop(&log_icmp, s->stats.rate_limited, "error type %u not sent: rate limit",
 			 (unsigned)type);
 		return;
 	}
@@ -140,13 +148,13 @@ void icmp_send_error(struct fata_stack *s, uint8_t type, uint8_t code, const str
 	be16_put(h.csum, net_csum_result(&c));
 	iov[0] = (struct net_iov){ &h, ICMP_HDR_LEN };
 	iov[1] = (struct net_iov){ rx->hdr, quote };
-	if (rx->dst != s->addr)
-		tx.src = s->addr;
-	if (ipv4_output(s, &tx, iov, 2, NET_NONBLOCK) == 0) {
-		s->stats.icmp.tx++;
+	if (rx->dst != s->ip->addr)
+		tx.src = s->ip->addr;
+	if (ipv4_output(s->ip, &tx, iov, 2, NET_NONBLOCK) == 0) {
+		s->stats.tx++;
 		if (type == ICMP_DEST_UNREACH)
-			s->stats.icmp.unreach_tx++;
+			s->stats.unreach_tx++;
 		else if (type == ICMP_TIME_EXCEEDED)
-			s->stats.icmp.time_exceeded_tx++;
+			s->stats.time_exceeded_tx++;
 	}
 }

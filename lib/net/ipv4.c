@@ -10,14 +10,31 @@
 #include <fata/runtime.h>
 #include <fata/time.h>
 
+#include "ipv4.h"
 #include "prot/ethernet.h"
 #include "prot/icmp.h"
 #include "prot/ipv4.h"
-#include "stack.h"
 
 FATA_LOG_SOURCE(log_ipv4, "ipv4");
 
-int ipv4_register(struct fata_stack *s, uint8_t proto, ipv4_input_fn fn, void *ctx)
+void ipv4_init(struct ipv4_layer *s, struct arp_layer *arp, struct eth_layer *eth,
+	       const struct net_tunables *tun, uint16_t ip_id)
+{
+	s->arp = arp;
+	s->eth = eth;
+	s->tun = tun;
+	s->ip_id = ip_id;
+	eth_register(eth, ETH_TYPE_IPV4, ipv4_input, s);
+	arp_set_pending_output(arp, ipv4_output_resolved, s);
+}
+
+void ipv4_set_error_output(struct ipv4_layer *s, ipv4_error_fn fn, void *ctx)
+{
+	s->error_output = fn;
+	s->error_ctx = ctx;
+}
+
+int ipv4_register(struct ipv4_layer *s, uint8_t proto, ipv4_input_fn fn, void *ctx)
 {
 	for (unsigned i = 0; i < s->nprotos; i++) {
 		if (s->protos[i].proto == proto)
@@ -33,7 +50,7 @@ int ipv4_register(struct fata_stack *s, uint8_t proto, ipv4_input_fn fn, void *c
 }
 
 /* The subnet's directed broadcast address, or 0 when the prefix has none (/31, /32). */
-static uint32_t directed_broadcast(const struct fata_stack *s)
+static uint32_t directed_broadcast(const struct ipv4_layer *s)
 {
 	if (!s->addr || s->prefix_len >= 31)
 		return 0;
@@ -42,61 +59,62 @@ static uint32_t directed_broadcast(const struct fata_stack *s)
 
 /* Sources that may never appear on a datagram (RFC 1122 3.2.1.3): broadcast, multicast,
  * class E, our subnet's broadcast. 0.0.0.0 is allowed: a host without an address yet. */
-static bool bad_source(const struct fata_stack *s, uint32_t src)
+static bool bad_source(const struct ipv4_layer *s, uint32_t src)
 {
 	uint32_t db = directed_broadcast(s);
 
 	return ipv4_is_group(src) || (src >> 28) == 0xf || (db && src == db);
 }
 
-void ipv4_deliver(struct fata_stack *s, const struct ipv4_rx *rx, const uint8_t *data, size_t len)
+void ipv4_deliver(struct ipv4_layer *s, const struct ipv4_rx *rx, const uint8_t *data, size_t len)
 {
 	for (unsigned i = 0; i < s->nprotos; i++) {
 		if (s->protos[i].proto == rx->proto) {
-			s->stats.ipv4.delivered++;
-			s->protos[i].fn(s, s->protos[i].ctx, rx, data, len);
+			s->stats.delivered++;
+			s->protos[i].fn(s->protos[i].ctx, rx, data, len);
 			return;
 		}
 	}
-	net_drop(&log_ipv4, s->stats.ipv4.drop_proto, "protocol %u", (unsigned)rx->proto);
-	icmp_send_error(s, ICMP_DEST_UNREACH, ICMP_UNREACH_PROTOCOL, rx, len);
+	net_drop(&log_ipv4, s->stats.drop_proto, "protocol %u", (unsigned)rx->proto);
+	ipv4_send_error(s, ICMP_DEST_UNREACH, ICMP_UNREACH_PROTOCOL, rx, len);
 }
 
-void ipv4_input(struct fata_stack *s, uint8_t *p, size_t len, bool l2_group)
+void ipv4_input(void *ctx, uint8_t *p, size_t len, bool l2_group)
 {
-	struct fata_stack_stats *st = &s->stats;
+	struct ipv4_layer *s = ctx;
+	NET_STATS(ipv4) *st = &s->stats;
 	const struct ipv4_hdr *h = (const struct ipv4_hdr *)p;
 	struct ipv4_rx rx;
 	size_t hlen, total;
 	uint16_t frag;
 	uint32_t db;
 
-	st->ipv4.rx++;
+	st->rx++;
 	if (len < IPV4_HDR_MIN) {
-		net_drop(&log_ipv4, st->ipv4.drop_short, "packet of %zu bytes", len);
+		net_drop(&log_ipv4, st->drop_short, "packet of %zu bytes", len);
 		return;
 	}
 	if (h->ver_ihl >> 4 != IPV4_VERSION) {
-		net_drop(&log_ipv4, st->ipv4.drop_version, "version %u", (unsigned)(h->ver_ihl >> 4));
+		net_drop(&log_ipv4, st->drop_version, "version %u", (unsigned)(h->ver_ihl >> 4));
 		return;
 	}
 	hlen = (size_t)(h->ver_ihl & 0xf) * 4;
 	if (hlen < IPV4_HDR_MIN) {
-		net_drop(&log_ipv4, st->ipv4.drop_hdr_len, "header length %zu", hlen);
+		net_drop(&log_ipv4, st->drop_hdr_len, "header length %zu", hlen);
 		return;
 	}
 	if (hlen > len) {
-		net_drop(&log_ipv4, st->ipv4.drop_short, "header of %zu bytes in %zu", hlen, len);
+		net_drop(&log_ipv4, st->drop_short, "header of %zu bytes in %zu", hlen, len);
 		return;
 	}
 	total = be16_get(h->total_len);
 	if (total < hlen || total > len) {
-		net_drop(&log_ipv4, st->ipv4.drop_len, "total length %zu, header %zu, received %zu",
+		net_drop(&log_ipv4, st->drop_len, "total length %zu, header %zu, received %zu",
 			 total, hlen, len);
 		return;
 	}
 	if (net_checksum(p, hlen) != 0) {
-		net_drop(&log_ipv4, st->ipv4.drop_checksum, "bad header checksum");
+		net_drop(&log_ipv4, st->drop_checksum, "bad header checksum");
 		return;
 	}
 	/* Ethernet may pad short frames: the header says where the datagram ends. */
@@ -109,7 +127,7 @@ void ipv4_input(struct fata_stack *s, uint8_t *p, size_t len, bool l2_group)
 	rx.hdr = p;
 	rx.hdr_len = hlen;
 	if (bad_source(s, rx.src)) {
-		net_drop(&log_ipv4, st->ipv4.drop_bad_src, "source address %08x", (unsigned)rx.src);
+		net_drop(&log_ipv4, st->drop_bad_src, "source address %08x", (unsigned)rx.src);
 		return;
 	}
 	db = directed_broadcast(s);
@@ -119,7 +137,7 @@ void ipv4_input(struct fata_stack *s, uint8_t *p, size_t len, bool l2_group)
 	 * server may send its offer to the address it offers. We join no multicast group. */
 	if (ipv4_is_multicast(rx.dst) ||
 	    !(rx.dst == IPV4_BROADCAST || !s->addr || rx.dst == s->addr || (db && rx.dst == db))) {
-		net_drop(&log_ipv4, st->ipv4.drop_not_for_us, "datagram for another destination");
+		net_drop(&log_ipv4, st->drop_not_for_us, "datagram for another destination");
 		return;
 	}
 	/* No TTL check: a host delivers whatever TTL it arrives with (RFC 1122 3.2.1.7). */
@@ -127,14 +145,14 @@ void ipv4_input(struct fata_stack *s, uint8_t *p, size_t len, bool l2_group)
 	if (frag & (IPV4_FLAG_MF | IPV4_OFFSET_MASK)) {
 		struct reasm *r;
 
-		st->ipv4.frags_rx++;
+		st->frags_rx++;
 		r = ipv4_reasm_add(s, p, hlen, p + hlen, len - hlen, rx.to_group,
 				   fata_monotonic_ns());
 		if (!r)
 			return;
 		rx.hdr = r->buf + REASM_HEADROOM - r->hdr_len;
 		rx.hdr_len = r->hdr_len;
-		st->ipv4.reasm_ok++;
+		st->reasm_ok++;
 		ipv4_deliver(s, &rx, r->buf + REASM_HEADROOM, r->total);
 		ipv4_reasm_free(s, r);
 		return;
@@ -145,7 +163,7 @@ void ipv4_input(struct fata_stack *s, uint8_t *p, size_t len, bool l2_group)
 /* --- sending ---------------------------------------------------------------------------------- */
 
 /* Fills the 20-byte header template: everything but total length, fragment field and checksum. */
-static void fill_header(struct fata_stack *s, uint8_t *hdr, const struct ipv4_tx *tx, uint32_t src)
+static void fill_header(struct ipv4_layer *s, uint8_t *hdr, const struct ipv4_tx *tx, uint32_t src)
 {
 	struct ipv4_hdr *h = (struct ipv4_hdr *)hdr;
 
@@ -165,23 +183,23 @@ static void fill_header(struct fata_stack *s, uint8_t *hdr, const struct ipv4_tx
  * Sends the datagram `tmpl` (a 20-byte header template) + payload to `mac`, in fragments when it
  * exceeds the MTU. Nothing here blocks, so the one tx_buf is safe.
  */
-static int emit(struct fata_stack *s, const uint8_t mac[6], const uint8_t *tmpl,
+static int emit(struct ipv4_layer *s, const uint8_t mac[6], const uint8_t *tmpl,
 		const struct net_iov *iov, size_t n, size_t plen)
 {
-	size_t maxdata = (size_t)s->mtu - IPV4_HDR_MIN, chunk, off = 0;
+	size_t maxdata = (size_t)s->eth->mtu - IPV4_HDR_MIN, chunk, off = 0;
 	bool df = (be16_get(tmpl + 6) & IPV4_FLAG_DF) != 0;
 	int r = 0;
 
 	if (plen > maxdata && df) {
-		s->stats.ipv4.tx_too_big++;
+		s->stats.tx_too_big++;
 		return -EMSGSIZE;
 	}
 	chunk = plen > maxdata ? maxdata & ~(size_t)7 : plen;
-	if (s->tx_busy)
+	if (s->eth->tx_busy)
 		fata_panic("ipv4: a frame is being built already (a sender yielded while sending)");
-	s->tx_busy = true;
+	s->eth->tx_busy = true;
 	do {
-		uint8_t *ip = s->tx_buf + ETH_HDR_LEN;
+		uint8_t *ip = s->eth->tx_buf + ETH_HDR_LEN;
 		size_t this = plen - off < chunk ? plen - off : chunk;
 		uint16_t frag = df ? IPV4_FLAG_DF : 0;
 
@@ -196,17 +214,17 @@ static int emit(struct fata_stack *s, const uint8_t mac[6], const uint8_t *tmpl,
 		be16_put(ip + 10, 0);
 		be16_put(ip + 10, net_checksum(ip, IPV4_HDR_MIN));
 		net_iov_copy(ip + IPV4_HDR_MIN, iov, n, off, this);
-		r = eth_output(s, mac, ETH_TYPE_IPV4, IPV4_HDR_MIN + this);
+		r = eth_output(s->eth, mac, ETH_TYPE_IPV4, IPV4_HDR_MIN + this);
 		if (r < 0)
 			break;
 		if (plen > maxdata)
-			s->stats.ipv4.frags_tx++;
+			s->stats.frags_tx++;
 		off += this;
 	} while (off < plen);
-	s->tx_busy = false;
+	s->eth->tx_busy = false;
 	if (r < 0)
 		return r == -EMSGSIZE ? -EMSGSIZE : -EIO;
-	s->stats.ipv4.tx++;
+	s->stats.tx++;
 	return 0;
 }
 
@@ -222,7 +240,7 @@ static void multicast_mac(uint32_t group, uint8_t mac[6])
 }
 
 /* Where a datagram to `dst` goes: `*next_hop` to resolve, or `*group` with `mac` filled in. */
-static int route(const struct fata_stack *s, uint32_t dst, uint32_t *next_hop, bool *group,
+static int route(const struct ipv4_layer *s, uint32_t dst, uint32_t *next_hop, bool *group,
 		 uint8_t mac[6])
 {
 	uint32_t db = directed_broadcast(s);
@@ -252,7 +270,7 @@ static int route(const struct fata_stack *s, uint32_t dst, uint32_t *next_hop, b
 	return 0;
 }
 
-int ipv4_output(struct fata_stack *s, const struct ipv4_tx *tx, const struct net_iov *iov,
+int ipv4_output(struct ipv4_layer *s, const struct ipv4_tx *tx, const struct net_iov *iov,
 		size_t n, uint64_t deadline)
 {
 	size_t plen = net_iov_len(iov, n);
@@ -262,20 +280,20 @@ int ipv4_output(struct fata_stack *s, const struct ipv4_tx *tx, const struct net
 	int r;
 
 	if (plen > IPV4_MAX_LEN - IPV4_HDR_MIN) {
-		s->stats.ipv4.tx_too_big++;
+		s->stats.tx_too_big++;
 		return -EMSGSIZE;
 	}
 	r = route(s, tx->dst, &next_hop, &group, mac);
 	if (r < 0) {
-		s->stats.ipv4.tx_no_route++;
+		s->stats.tx_no_route++;
 		return r;
 	}
 	if (!src && tx->dst != IPV4_BROADCAST) {
-		s->stats.ipv4.tx_no_route++;
+		s->stats.tx_no_route++;
 		return -ENETUNREACH;
 	}
 	if (!group) {
-		r = arp_resolve(s, next_hop, mac, deadline);
+		r = arp_resolve(s->arp, next_hop, mac, deadline);
 		if (r == -EAGAIN) {
 			/* Keep the whole datagram in the ARP entry until the neighbour answers. */
 			uint8_t *d = malloc(IPV4_HDR_MIN + plen);
@@ -284,11 +302,11 @@ int ipv4_output(struct fata_stack *s, const struct ipv4_tx *tx, const struct net
 				return -ENOMEM;
 			fill_header(s, d, tx, src);
 			net_iov_copy(d + IPV4_HDR_MIN, iov, n, 0, plen);
-			arp_queue(s, next_hop, d, IPV4_HDR_MIN + plen);
+			arp_queue(s->arp, next_hop, d, IPV4_HDR_MIN + plen);
 			return 0;
 		}
 		if (r < 0) {
-			s->stats.ipv4.tx_unresolved++;
+			s->stats.tx_unresolved++;
 			return r;
 		}
 	}
@@ -296,9 +314,9 @@ int ipv4_output(struct fata_stack *s, const struct ipv4_tx *tx, const struct net
 	return emit(s, mac, tmpl, iov, n, plen);
 }
 
-int ipv4_output_resolved(struct fata_stack *s, const uint8_t mac[6], const uint8_t *datagram,
-			 size_t len)
+int ipv4_output_resolved(void *ctx, const uint8_t mac[6], const uint8_t *datagram, size_t len)
 {
+	struct ipv4_layer *s = ctx;
 	struct net_iov iov = { datagram + IPV4_HDR_MIN, len - IPV4_HDR_MIN };
 
 	if (len < IPV4_HDR_MIN)

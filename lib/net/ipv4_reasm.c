@@ -10,13 +10,13 @@
 
 #include <fata/time.h>
 
+#include "ipv4.h"
 #include "prot/icmp.h"
 #include "prot/ipv4.h"
-#include "stack.h"
 
 FATA_LOG_SOURCE(log_reasm, "ipv4");
 
-static void slot_free(struct fata_stack *s, unsigned i)
+static void slot_free(struct ipv4_layer *s, unsigned i)
 {
 	if (s->reasm[i]) {
 		free(s->reasm[i]->buf);
@@ -25,7 +25,7 @@ static void slot_free(struct fata_stack *s, unsigned i)
 	}
 }
 
-void ipv4_reasm_free(struct fata_stack *s, struct reasm *r)
+void ipv4_reasm_free(struct ipv4_layer *s, struct reasm *r)
 {
 	for (unsigned i = 0; i < REASM_SLOTS; i++) {
 		if (s->reasm[i] == r) {
@@ -35,17 +35,17 @@ void ipv4_reasm_free(struct fata_stack *s, struct reasm *r)
 	}
 }
 
-void ipv4_reasm_flush(struct fata_stack *s)
+void ipv4_reasm_flush(struct ipv4_layer *s)
 {
 	for (unsigned i = 0; i < REASM_SLOTS; i++)
 		slot_free(s, i);
 }
 
 /* The reassembly of (src, dst, id, proto), or a new one (evicting the oldest when full). */
-static struct reasm *lookup(struct fata_stack *s, uint32_t src, uint32_t dst, uint16_t id,
+static struct reasm *lookup(struct ipv4_layer *s, uint32_t src, uint32_t dst, uint16_t id,
 			    uint8_t proto, uint64_t now)
 {
-	unsigned max = s->tun.reasm_max < REASM_SLOTS ? s->tun.reasm_max : REASM_SLOTS;
+	unsigned max = s->tun->reasm_max < REASM_SLOTS ? s->tun->reasm_max : REASM_SLOTS;
 	unsigned used = 0, free_slot = REASM_SLOTS, oldest = REASM_SLOTS;
 	struct reasm *r;
 
@@ -65,7 +65,7 @@ static struct reasm *lookup(struct fata_stack *s, uint32_t src, uint32_t dst, ui
 	if (max == 0)
 		return NULL;
 	if (used >= max || free_slot == REASM_SLOTS) {
-		net_drop(&log_reasm, s->stats.ipv4.reasm_evicted,
+		net_drop(&log_reasm, s->stats.reasm_evicted,
 			 "reassembly evicted: %u under way", used);
 		slot_free(s, oldest);
 		free_slot = oldest;
@@ -77,7 +77,7 @@ static struct reasm *lookup(struct fata_stack *s, uint32_t src, uint32_t dst, ui
 	r->dst = dst;
 	r->id = id;
 	r->proto = proto;
-	r->expires = now + s->tun.reasm_timeout_ns;
+	r->expires = now + s->tun->reasm_timeout_ns;
 	s->reasm[free_slot] = r;
 	return r;
 }
@@ -104,34 +104,34 @@ static int reserve(struct reasm *r, size_t end)
 	return 0;
 }
 
-struct reasm *ipv4_reasm_add(struct fata_stack *s, const uint8_t *hdr, size_t hdr_len,
+struct reasm *ipv4_reasm_add(struct ipv4_layer *s, const uint8_t *hdr, size_t hdr_len,
 			     const uint8_t *data, size_t len, bool to_group, uint64_t now)
 {
-	struct fata_stack_stats *st = &s->stats;
+	NET_STATS(ipv4) *st = &s->stats;
 	uint16_t frag = be16_get(hdr + 6);
 	size_t off = (size_t)(frag & IPV4_OFFSET_MASK) * 8, end = off + len;
 	bool more = (frag & IPV4_FLAG_MF) != 0;
 	struct reasm *r;
 
 	if (more && (len == 0 || len % 8 != 0)) {
-		net_drop(&log_reasm, st->ipv4.reasm_bad_frag, "fragment of %zu bytes with MF", len);
+		net_drop(&log_reasm, st->reasm_bad_frag, "fragment of %zu bytes with MF", len);
 		return NULL;
 	}
 	r = lookup(s, be32_get(hdr + 12), be32_get(hdr + 16), be16_get(hdr + 4), hdr[9], now);
 	if (!r)
 		return NULL;
 	if (hdr_len + end > IPV4_MAX_LEN) {
-		net_drop(&log_reasm, st->ipv4.reasm_oversize, "fragment ends past 65535 bytes");
+		net_drop(&log_reasm, st->reasm_oversize, "fragment ends past 65535 bytes");
 		goto abandon;
 	}
 	if (r->have_last && (end > r->total || (!more && end != r->total))) {
-		net_drop(&log_reasm, st->ipv4.reasm_oversize, "fragment past the datagram's end");
+		net_drop(&log_reasm, st->reasm_oversize, "fragment past the datagram's end");
 		goto abandon;
 	}
 	if (!more) {
 		for (unsigned i = 0; i < r->npieces; i++) {
 			if (r->pieces[i].end > end) {
-				net_drop(&log_reasm, st->ipv4.reasm_oversize,
+				net_drop(&log_reasm, st->reasm_oversize,
 					 "last fragment ends before others");
 				goto abandon;
 			}
@@ -141,12 +141,12 @@ struct reasm *ipv4_reasm_add(struct fata_stack *s, const uint8_t *hdr, size_t hd
 		if (r->pieces[i].start == off && r->pieces[i].end == end)
 			return NULL;	/* a duplicate: nothing new */
 		if (off < r->pieces[i].end && r->pieces[i].start < end) {
-			net_drop(&log_reasm, st->ipv4.reasm_overlap, "overlapping fragments");
+			net_drop(&log_reasm, st->reasm_overlap, "overlapping fragments");
 			goto abandon;
 		}
 	}
 	if (r->npieces == REASM_MAX_PIECES) {
-		net_drop(&log_reasm, st->ipv4.reasm_too_many_frags, "more than %u fragments",
+		net_drop(&log_reasm, st->reasm_too_many_frags, "more than %u fragments",
 			 REASM_MAX_PIECES);
 		goto abandon;
 	}
@@ -186,7 +186,7 @@ abandon:
 	return NULL;
 }
 
-uint64_t ipv4_reasm_timers(struct fata_stack *s, uint64_t now)
+uint64_t ipv4_reasm_timers(struct ipv4_layer *s, uint64_t now)
 {
 	uint64_t next = FATA_NEVER;
 
@@ -200,7 +200,7 @@ uint64_t ipv4_reasm_timers(struct fata_stack *s, uint64_t now)
 				next = r->expires;
 			continue;
 		}
-		net_drop(&log_reasm, s->stats.ipv4.reasm_timeout, "reassembly timed out");
+		net_drop(&log_reasm, s->stats.reasm_timeout, "reassembly timed out");
 		/* RFC 792: time exceeded in reassembly, when the first fragment is there to quote. */
 		if (r->have_first) {
 			struct ipv4_rx rx = {
@@ -214,7 +214,7 @@ uint64_t ipv4_reasm_timers(struct fata_stack *s, uint64_t now)
 				if (r->pieces[j].start == 0)
 					have = r->pieces[j].end;
 			}
-			icmp_send_error(s, ICMP_TIME_EXCEEDED, ICMP_EXC_REASSEMBLY, &rx, have);
+			ipv4_send_error(s, ICMP_TIME_EXCEEDED, ICMP_EXC_REASSEMBLY, &rx, have);
 		}
 		slot_free(s, i);
 	}

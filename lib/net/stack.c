@@ -71,14 +71,14 @@ void net_log_drop(struct fata_log_src *src, unsigned long long count, const char
 	fata_log(src, FATA_LOG_DEBUG, "dropped: %s (%llu so far)", msg, count);
 }
 
-uint32_t stack_random(struct fata_stack *s)
+uint32_t net_random(uint64_t *state)
 {
-	uint64_t x = s->rng;
+	uint64_t x = *state;
 
 	x ^= x >> 12;
 	x ^= x << 25;
 	x ^= x >> 27;
-	s->rng = x;
+	*state = x;
 	return (uint32_t)((x * 0x2545f4914f6cdd1dull) >> 32);
 }
 
@@ -92,26 +92,27 @@ struct fata_stack *stack_new(struct fata_netif *netif, const char *name)
 	if (!s)
 		goto fail;
 	s->name = name ? name : "stack";
-	s->netif = netif;
 	s->tun = net_tunables_default;
-	fata_netif_mac(netif, s->mac);
-	s->mtu = fata_netif_mtu(netif);
-	s->rx_cap = (size_t)s->mtu + ETH_HDR_LEN + RX_SLACK;
+	if (eth_init(&s->eth, netif) < 0)
+		goto fail;
+	s->rx_cap = (size_t)s->eth.mtu + ETH_HDR_LEN + RX_SLACK;
 	s->rx_buf = malloc(s->rx_cap);
-	s->tx_buf = malloc((size_t)s->mtu + ETH_HDR_LEN);
-	if (!s->rx_buf || !s->tx_buf)
+	if (!s->rx_buf)
 		goto fail;
 	s->rng = fata_monotonic_ns() ^ (fata_wall_ns() << 17) ^ 0x9e3779b97f4a7c15ull;
 	for (int i = 0; i < 6; i++)
-		s->rng ^= (uint64_t)s->mac[i] << (8 * i + 3);
+		s->rng ^= (uint64_t)s->eth.mac[i] << (8 * i + 3);
 	if (!s->rng)
 		s->rng = 1;
-	s->ip_id = (uint16_t)stack_random(s);
-	icmp_init(s);
-	udp_init(s);
-	if (tcp_init(s) < 0)
+	/* Bottom up: each layer registers its input with the one below. */
+	arp_init(&s->arp, &s->eth, &s->tun);
+	ipv4_init(&s->ip, &s->arp, &s->eth, &s->tun, (uint16_t)net_random(&s->rng));
+	icmp_init(&s->icmp, &s->ip, &s->tun);
+	udp_init(&s->udp, &s->ip, &s->icmp, &s->tun, net_random(&s->rng));
+	s->tcp = tcp_init(&s->ip, &s->tun, &s->rng);
+	if (!s->tcp)
 		goto fail;
-	fata_mac_format(s->mac, mac);
+	fata_mac_format(s->eth.mac, mac);
 	fata_log(&log_ethif, FATA_LOG_INFO, "Connected Ethernet interface %s", mac);
 	fata_log(&log_arpv4, FATA_LOG_INFO, "Connected arpv4 device on %s", mac);
 	return s;
@@ -119,7 +120,7 @@ fail:
 	fata_log(&log_stack, FATA_LOG_ERROR, "%s: out of memory", name ? name : "stack");
 	if (s) {
 		free(s->rx_buf);
-		free(s->tx_buf);
+		eth_free(&s->eth);
 		free(s);
 	}
 	fata_netif_disconnect(netif);
@@ -128,14 +129,15 @@ fail:
 
 void stack_free(struct fata_stack *s)
 {
-	tcp_free(s);	/* first: its last fibers may still send */
-	arp_flush(s);
-	ipv4_reasm_flush(s);
-	while (s->udp_socks)
-		fata_udp_close(s->udp_socks);
-	fata_netif_disconnect(s->netif);
+	tcp_free(s->tcp);	/* first: its last fibers may still send */
+	s->tcp = NULL;
+	arp_flush(&s->arp);
+	ipv4_reasm_flush(&s->ip);
+	while (s->udp.socks)
+		fata_udp_close(s->udp.socks);
+	fata_netif_disconnect(s->eth.netif);
 	free(s->rx_buf);
-	free(s->tx_buf);
+	eth_free(&s->eth);
 	free(s);
 }
 
@@ -143,12 +145,12 @@ void stack_free(struct fata_stack *s)
 
 void stack_input(struct fata_stack *s, uint8_t *frame, size_t len)
 {
-	eth_input(s, frame, len);
+	eth_input(&s->eth, frame, len);
 }
 
 uint64_t stack_timers(struct fata_stack *s, uint64_t now)
 {
-	uint64_t a = ipv4_reasm_timers(s, now), b = arp_timers(s, now);
+	uint64_t a = ipv4_reasm_timers(&s->ip, now), b = arp_timers(&s->arp, now);
 
 	return a < b ? a : b;
 }
@@ -159,11 +161,11 @@ static int input_main(void *arg)
 	unsigned burst = 0;
 
 	while (!s->closing) {
-		long n = fata_netif_read(s->netif, s->rx_buf, s->rx_cap);
+		long n = fata_netif_read(s->eth.netif, s->rx_buf, s->rx_cap);
 
 		if (n == -EAGAIN) {
 			burst = 0;
-			fata_netif_wait(s->netif, stack_timers(s, fata_monotonic_ns()));
+			fata_netif_wait(s->eth.netif, stack_timers(s, fata_monotonic_ns()));
 			continue;
 		}
 		if (n < 0) {
@@ -189,24 +191,60 @@ static int input_main(void *arg)
 void stack_set_ipv4(struct fata_stack *s, uint32_t addr, uint8_t prefix_len, uint32_t gateway,
 		    const uint32_t *dns, unsigned ndns, bool dhcp)
 {
+	struct ipv4_layer *ip = &s->ip;
 	char a[FATA_IPV4_STRLEN], g[FATA_IPV4_STRLEN];
 
-	s->addr = addr;
-	s->prefix_len = prefix_len > 32 ? 32 : prefix_len;
-	s->mask = fata_ipv4_mask(s->prefix_len);
-	s->gateway = gateway;
-	memset(s->dns, 0, sizeof(s->dns));
+	ip->addr = addr;
+	ip->prefix_len = prefix_len > 32 ? 32 : prefix_len;
+	ip->mask = fata_ipv4_mask(ip->prefix_len);
+	ip->gateway = gateway;
+	memset(ip->dns, 0, sizeof(ip->dns));
 	for (unsigned i = 0; dns && i < ndns && i < FATA_DNS_MAX; i++)
-		s->dns[i] = dns[i];
-	s->dhcp = dhcp;
+		ip->dns[i] = dns[i];
+	ip->dhcp = dhcp;
+	s->arp.addr = addr;
 	if (!addr) {
 		fata_log(&log_ipv4, FATA_LOG_DEBUG, "address removed");
 		return;
 	}
 	fata_log(&log_ipv4, FATA_LOG_DEBUG, "address %s/%u, gateway %s", fata_ipv4_format(addr, a),
-		 (unsigned)s->prefix_len, gateway ? fata_ipv4_format(gateway, g) : "none");
-	arp_announce(s);
+		 (unsigned)ip->prefix_len, gateway ? fata_ipv4_format(gateway, g) : "none");
+	arp_announce(&s->arp);
 	fata_waitq_wake_all(&s->configured);
+}
+
+void stack_dhcp_configure(void *ctx, uint32_t addr, uint8_t prefix_len, uint32_t gateway,
+			  const uint32_t *dns, unsigned ndns)
+{
+	stack_set_ipv4(ctx, addr, prefix_len, gateway, dns, ndns, true);
+}
+
+/* Starts the DHCP client on the stack's UDP; 0 or a negative errno. */
+static int dhcp_begin(struct fata_stack *s)
+{
+	struct dhcp_client *c = malloc(sizeof(*c));
+	int r;
+
+	if (!c)
+		return -ENOMEM;
+	dhcp_client_init(c, &s->udp, &s->tun, &s->rng, &s->dhcp_stats, stack_dhcp_configure, s);
+	r = dhcp_start(c);
+	if (r < 0) {
+		free(c);
+		return r;
+	}
+	s->dhcp_client = c;
+	return 0;
+}
+
+/* Stops the DHCP client, if one runs, and waits for its fiber. */
+static void dhcp_end(struct fata_stack *s)
+{
+	if (!s->dhcp_client)
+		return;
+	dhcp_stop(s->dhcp_client);
+	free(s->dhcp_client);
+	s->dhcp_client = NULL;
 }
 
 /* Why a static configuration cannot be used, or NULL. */
@@ -248,7 +286,7 @@ struct fata_stack *fata_stack_create(struct fata_netif *netif, const struct fata
 		return NULL;
 	}
 	if (cfg->dhcp) {
-		int r = dhcp_start(s);
+		int r = dhcp_begin(s);
 
 		if (r < 0) {
 			fata_log(&log_stack, FATA_LOG_ERROR, "%s: cannot start DHCP: %s", name,
@@ -256,15 +294,15 @@ struct fata_stack *fata_stack_create(struct fata_netif *netif, const struct fata
 			fata_stack_disconnect(s);
 			return NULL;
 		}
-		while (!s->addr)
+		while (!s->ip.addr)
 			fata_waitq_wait(&s->configured, FATA_NEVER);
 	} else {
 		stack_set_ipv4(s, cfg->ipv4.addr, cfg->ipv4.len, cfg->gateway, NULL, 0, false);
 	}
-	fata_ipv4_format(s->addr, ip);
+	fata_ipv4_format(s->ip.addr, ip);
 	fata_log(&log_udp, FATA_LOG_INFO, "UDP interface connected on %s", ip);
 	fata_log(&log_stack, FATA_LOG_INFO, "stack assembled: mac=%s,ip=%s",
-		 fata_mac_format(s->mac, mac), ip);
+		 fata_mac_format(s->eth.mac, mac), ip);
 	return s;
 }
 
@@ -286,14 +324,14 @@ void fata_stack_disconnect(struct fata_stack *s)
 
 	if (!s)
 		return;
-	dhcp_stop(s);
+	dhcp_end(s);
 	f = s->input_fiber;
 	if (!f) {
 		stack_free(s);
 		return;
 	}
 	s->closing = true;
-	if (fata_netif_interrupt(s->netif)) {
+	if (fata_netif_interrupt(s->eth.netif)) {
 		fata_join(f);
 		s->input_fiber = NULL;
 		stack_free(s);
@@ -311,27 +349,59 @@ struct fata_ipv4_config fata_stack_ipv4(struct fata_stack *s)
 	struct fata_ipv4_config c;
 
 	memset(&c, 0, sizeof(c));
-	c.addr.addr = s->addr;
-	c.addr.len = s->addr ? s->prefix_len : 0;
-	c.gateway = s->gateway;
-	memcpy(c.dns, s->dns, sizeof(c.dns));
-	c.dhcp = s->dhcp;
+	c.addr.addr = s->ip.addr;
+	c.addr.len = s->ip.addr ? s->ip.prefix_len : 0;
+	c.gateway = s->ip.gateway;
+	memcpy(c.dns, s->ip.dns, sizeof(c.dns));
+	c.dhcp = s->ip.dhcp;
 	return c;
 }
 
 void fata_stack_mac(struct fata_stack *s, uint8_t mac[FATA_MAC_LEN])
 {
-	memcpy(mac, s->mac, FATA_MAC_LEN);
+	memcpy(mac, s->eth.mac, FATA_MAC_LEN);
 }
 
 struct fata_netif *fata_stack_netif(struct fata_stack *s)
 {
-	return s->netif;
+	return s->eth.netif;
 }
 
 void fata_stack_stats(struct fata_stack *s, struct fata_stack_stats *out)
 {
-	*out = s->stats;
+	out->eth = s->eth.stats;
+	out->arp = s->arp.stats;
+	out->ipv4 = s->ip.stats;
+	out->icmp = s->icmp.stats;
+	out->udp = s->udp.stats;
+	if (s->tcp)
+		out->tcp = s->tcp->stats;
+	else
+		memset(&out->tcp, 0, sizeof(out->tcp));
+	out->dhcp = s->dhcp_stats;
+}
+
+/* --- the calls of fata/net.h and fata/tcp.h that take the stack -------------------------------- */
+
+struct fata_udp *fata_udp_bind(struct fata_stack *s, uint16_t port)
+{
+	return udp_bind(&s->udp, port);
+}
+
+int fata_tcp_listen(struct fata_stack *s, uint16_t port, fata_tcp_handler handler, void *arg)
+{
+	return tcp_listen(s->tcp, port, handler, arg);
+}
+
+int fata_tcp_unlisten(struct fata_stack *s, uint16_t port)
+{
+	return tcp_unlisten(s->tcp, port);
+}
+
+struct fata_tcp *fata_tcp_connect(struct fata_stack *s, uint32_t ip, uint16_t port,
+				  uint64_t deadline, int *err)
+{
+	return tcp_connect(s->tcp, ip, port, deadline, err);
 }
 
 /* --- logging the counters ---------------------------------------------------------------------- */
@@ -405,8 +475,10 @@ static void log_layer(struct fata_log_src *src, const void *counters,
 
 void fata_stack_stats_log(struct fata_stack *s)
 {
-	const struct fata_stack_stats *st = &s->stats;
+	struct fata_stack_stats stats;
+	const struct fata_stack_stats *st = &stats;
 
+	fata_stack_stats(s, &stats);
 #define LOG_LAYER(src, layer, names) log_layer(src, &st->layer, names, sizeof(names) / sizeof(names[0]))
 	LOG_LAYER(&log_ethif, eth, eth_names);
 	LOG_LAYER(&log_arpv4, arp, arp_names);

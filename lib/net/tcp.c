@@ -77,34 +77,34 @@ static uint64_t tuple_hash(const struct tcp_stack *t, uint32_t laddr, uint16_t l
 	return siphash(t->secret, m, sizeof(m));
 }
 
-uint32_t tcp_isn(struct fata_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
+uint32_t tcp_isn(struct tcp_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
 		 uint16_t rport)
 {
 	/* RFC 6528: ISN = M + F(4-tuple, secret), M a clock ticking every 4 us. */
 	return (uint32_t)(fata_monotonic_ns() / 4000) +
-	       (uint32_t)tuple_hash(s->tcp, laddr, lport, raddr, rport);
+	       (uint32_t)tuple_hash(s, laddr, lport, raddr, rport);
 }
 
 /* --- the table --------------------------------------------------------------------------------- */
 
-static unsigned bucket(struct fata_stack *s, uint32_t raddr, uint16_t rport, uint16_t lport)
+static unsigned bucket(struct tcp_stack *s, uint32_t raddr, uint16_t rport, uint16_t lport)
 {
 	/* Keyed, so that a peer cannot aim its connections at one chain. */
-	return (unsigned)(tuple_hash(s->tcp, 0, lport, raddr, rport) >> 32) % TCP_HASH;
+	return (unsigned)(tuple_hash(s, 0, lport, raddr, rport) >> 32) % TCP_HASH;
 }
 
-struct fata_tcp *tcp_lookup(struct fata_stack *s, uint32_t raddr, uint16_t rport, uint16_t lport)
+struct fata_tcp *tcp_lookup(struct tcp_stack *s, uint32_t raddr, uint16_t rport, uint16_t lport)
 {
-	for (struct fata_tcp *c = s->tcp->hash[bucket(s, raddr, rport, lport)]; c; c = c->hnext) {
+	for (struct fata_tcp *c = s->hash[bucket(s, raddr, rport, lport)]; c; c = c->hnext) {
 		if (c->raddr == raddr && c->rport == rport && c->lport == lport)
 			return c;
 	}
 	return NULL;
 }
 
-struct tcp_listener *tcp_find_listener(struct fata_stack *s, uint16_t port)
+struct tcp_listener *tcp_find_listener(struct tcp_stack *s, uint16_t port)
 {
-	for (struct tcp_listener *l = s->tcp->listeners; l; l = l->next) {
+	for (struct tcp_listener *l = s->listeners; l; l = l->next) {
 		if (l->port == port)
 			return l;
 	}
@@ -113,7 +113,7 @@ struct tcp_listener *tcp_find_listener(struct fata_stack *s, uint16_t port)
 
 static void table_remove(struct fata_tcp *c)
 {
-	struct tcp_stack *t = c->s->tcp;
+	struct tcp_stack *t = c->s;
 	struct fata_tcp **pp = &t->hash[bucket(c->s, c->raddr, c->rport, c->lport)];
 
 	for (; *pp; pp = &(*pp)->hnext) {
@@ -134,11 +134,11 @@ static void table_remove(struct fata_tcp *c)
 }
 
 /* Makes room by ending the oldest connection in TIME-WAIT; false when there is none. */
-static bool evict_time_wait(struct fata_stack *s)
+static bool evict_time_wait(struct tcp_stack *s)
 {
 	struct fata_tcp *oldest = NULL;
 
-	for (struct fata_tcp *c = s->tcp->all; c; c = c->next) {
+	for (struct fata_tcp *c = s->all; c; c = c->next) {
 		if (c->state == TCP_TIME_WAIT &&
 		    (!oldest || c->timer[TCP_T_2MSL] < oldest->timer[TCP_T_2MSL]))
 			oldest = c;
@@ -158,43 +158,42 @@ static uint8_t wscale_for(size_t buf)
 	return shift;
 }
 
-struct fata_tcp *tcp_conn_new(struct fata_stack *s, uint32_t raddr, uint16_t rport,
+struct fata_tcp *tcp_conn_new(struct tcp_stack *t, uint32_t raddr, uint16_t rport,
 			      uint16_t lport, int *err)
 {
-	struct tcp_stack *t = s->tcp;
 	struct fata_tcp *c;
 	unsigned b;
 
-	if (t->nconns >= s->tun.tcp_max_conns && !evict_time_wait(s)) {
-		s->stats.tcp.conn_limit++;
+	if (t->nconns >= t->tun->tcp_max_conns && !evict_time_wait(t)) {
+		t->stats.conn_limit++;
 		*err = -ENOMEM;
 		return NULL;
 	}
-	if (tcp_timer_start(s) < 0 || !(c = calloc(1, sizeof(*c)))) {
+	if (tcp_timer_start(t) < 0 || !(c = calloc(1, sizeof(*c)))) {
 		*err = -ENOMEM;
 		return NULL;
 	}
-	c->s = s;
-	c->laddr = s->addr;
+	c->s = t;
+	c->laddr = t->ip->addr;
 	c->raddr = raddr;
 	c->rport = rport;
 	c->lport = lport;
 	c->state = TCP_CLOSED;
-	c->snd_cap = s->tun.tcp_snd_buf;
-	c->rcv_cap = s->tun.tcp_rcv_buf;
-	c->rcv_wscale = s->tun.tcp_window_scaling ? wscale_for(c->rcv_cap) : 0;
+	c->snd_cap = t->tun->tcp_snd_buf;
+	c->rcv_cap = t->tun->tcp_rcv_buf;
+	c->rcv_wscale = t->tun->tcp_window_scaling ? wscale_for(c->rcv_cap) : 0;
 	c->peer_mss = TCP_DEFAULT_MSS;
 	c->mss = TCP_DEFAULT_MSS;
-	c->rto = s->tun.tcp_rto_initial_ns;
-	c->ts_offset = (uint32_t)(tuple_hash(t, s->addr, lport, raddr, rport) >> 32);
-	c->keep_idle = s->tun.tcp_keepalive_ns;
-	c->keep_intvl = s->tun.tcp_keepalive_intvl_ns;
-	c->keep_probes = s->tun.tcp_keepalive_probes;
+	c->rto = t->tun->tcp_rto_initial_ns;
+	c->ts_offset = (uint32_t)(tuple_hash(t, t->ip->addr, lport, raddr, rport) >> 32);
+	c->keep_idle = t->tun->tcp_keepalive_ns;
+	c->keep_intvl = t->tun->tcp_keepalive_intvl_ns;
+	c->keep_probes = t->tun->tcp_keepalive_probes;
 	c->last_rx = fata_monotonic_ns();
 	for (int i = 0; i < TCP_T_COUNT; i++)
 		c->timer[i] = FATA_NEVER;
 	c->next_timer = FATA_NEVER;
-	b = bucket(s, raddr, rport, lport);
+	b = bucket(t, raddr, rport, lport);
 	c->hnext = t->hash[b];
 	t->hash[b] = c;
 	c->next = t->all;
@@ -265,11 +264,11 @@ void tcp_set_state(struct fata_tcp *c, enum tcp_state state)
 	c->state = (uint8_t)state;
 	switch (state) {
 	case TCP_ESTABLISHED:
-		c->s->stats.tcp.established++;
+		c->s->stats.established++;
 		break;
 	case TCP_FIN_WAIT_2:
 		if (!c->app_open)
-			tcp_timer_set(c, TCP_T_2MSL, fata_monotonic_ns() + c->s->tun.tcp_fin_timeout_ns);
+			tcp_timer_set(c, TCP_T_2MSL, fata_monotonic_ns() + c->s->tun->tcp_fin_timeout_ns);
 		break;
 	case TCP_TIME_WAIT:
 		/* Only the 2 MSL timer runs in TIME-WAIT. */
@@ -277,7 +276,7 @@ void tcp_set_state(struct fata_tcp *c, enum tcp_state state)
 		tcp_timer_set(c, TCP_T_REXMT, FATA_NEVER);
 		tcp_timer_set(c, TCP_T_DELACK, FATA_NEVER);
 		tcp_timer_set(c, TCP_T_KEEP, FATA_NEVER);
-		tcp_timer_set(c, TCP_T_2MSL, fata_monotonic_ns() + 2 * c->s->tun.tcp_msl_ns);
+		tcp_timer_set(c, TCP_T_2MSL, fata_monotonic_ns() + 2 * c->s->tun->tcp_msl_ns);
 		if (!c->app_open)
 			free_buffers(c);
 		break;
@@ -309,20 +308,19 @@ void tcp_abort(struct fata_tcp *c, int err)
 		return;
 	if (c->state != TCP_SYN_SENT && c->state != TCP_CLOSED && c->state != TCP_TIME_WAIT)
 		tcp_send(c, c->snd_max, TCP_RST | TCP_ACK, 0);
-	c->s->stats.tcp.conn_dropped++;
+	c->s->stats.conn_dropped++;
 	tcp_conn_done(c, err);
 }
 
-bool tcp_challenge_allowed(struct fata_stack *s)
+bool tcp_challenge_allowed(struct tcp_stack *t)
 {
-	struct tcp_stack *t = s->tcp;
 	uint64_t sec = fata_monotonic_ns() / FATA_NS_PER_SEC;
 
 	if (sec != t->challenge_window) {
 		t->challenge_window = sec;
 		t->challenge_count = 0;
 	}
-	if (t->challenge_count >= s->tun.tcp_challenge_acks)
+	if (t->challenge_count >= t->tun->tcp_challenge_acks)
 		return false;
 	t->challenge_count++;
 	return true;
@@ -371,13 +369,16 @@ void tcp_accept(struct fata_tcp *c)
 
 /* --- set-up and tear-down ---------------------------------------------------------------------- */
 
-int tcp_init(struct fata_stack *s)
+struct tcp_stack *tcp_init(struct ipv4_layer *ip, const struct net_tunables *tun, uint64_t *rng)
 {
 	struct tcp_stack *t = calloc(1, sizeof(*t));
 	uint64_t seed[6], k[2] = { 0x0706050403020100ull, 0x0f0e0d0c0b0a0908ull };
 
 	if (!t)
-		return -ENOMEM;
+		return NULL;
+	t->ip = ip;
+	t->tun = tun;
+	t->rng = rng;
 	/*
 	 * The secret of RFC 6528 and RFC 6056. The platforms offer no entropy source, so this mixes
 	 * what differs from boot to boot: both clocks (read twice, the second time after work whose
@@ -386,32 +387,28 @@ int tcp_init(struct fata_stack *s)
 	 */
 	seed[0] = fata_monotonic_ns();
 	seed[1] = fata_wall_ns();
-	seed[2] = ((uint64_t)stack_random(s) << 32) | stack_random(s);
+	seed[2] = ((uint64_t)net_random(rng) << 32) | net_random(rng);
 	seed[3] = (uint64_t)(uintptr_t)t ^ ((uint64_t)(uintptr_t)&seed << 20);
-	seed[4] = (uint64_t)(uintptr_t)s;
+	seed[4] = (uint64_t)(uintptr_t)ip;
 	seed[5] = 0;
 	t->secret[0] = siphash(k, (const uint8_t *)seed, sizeof(seed));
 	seed[5] = fata_monotonic_ns() ^ (fata_wall_ns() << 7);
 	k[0] = t->secret[0];
 	t->secret[1] = siphash(k, (const uint8_t *)seed, sizeof(seed));
-	t->port_next = stack_random(s);
+	t->port_next = net_random(rng);
 	t->timer_at = FATA_NEVER;
-	s->tcp = t;
-	if (ipv4_register(s, IPV4_PROTO_TCP, tcp_input, NULL) < 0) {
-		s->tcp = NULL;
+	if (ipv4_register(ip, IPV4_PROTO_TCP, tcp_input, t) < 0) {
 		free(t);
-		return -ENOMEM;
+		return NULL;
 	}
-	return 0;
+	return t;
 }
 
-void tcp_free(struct fata_stack *s)
+void tcp_free(struct tcp_stack *t)
 {
-	struct tcp_stack *t = s->tcp;
-
 	if (!t)
 		return;
-	tcp_timer_stop(s);
+	tcp_timer_stop(t);
 	while (t->listeners) {
 		struct tcp_listener *l = t->listeners;
 
@@ -432,12 +429,11 @@ void tcp_free(struct fata_stack *s)
 		tcp_maybe_free(c);
 	}
 	free(t);
-	s->tcp = NULL;
 }
 
 /* --- the interface of fata/tcp.h --------------------------------------------------------------- */
 
-int fata_tcp_listen(struct fata_stack *s, uint16_t port, fata_tcp_handler handler, void *arg)
+int tcp_listen(struct tcp_stack *s, uint16_t port, fata_tcp_handler handler, void *arg)
 {
 	struct tcp_listener *l;
 
@@ -453,24 +449,24 @@ int fata_tcp_listen(struct fata_stack *s, uint16_t port, fata_tcp_handler handle
 	l->port = port;
 	l->handler = handler;
 	l->arg = arg;
-	l->next = s->tcp->listeners;
-	s->tcp->listeners = l;
+	l->next = s->listeners;
+	s->listeners = l;
 	fata_log(&log_tcp, FATA_LOG_DEBUG, "listening on port %u", (unsigned)port);
 	return 0;
 }
 
-int fata_tcp_unlisten(struct fata_stack *s, uint16_t port)
+int tcp_unlisten(struct tcp_stack *s, uint16_t port)
 {
 	struct tcp_listener **pp, *l;
 
-	for (pp = &s->tcp->listeners; *pp && (*pp)->port != port; pp = &(*pp)->next)
+	for (pp = &s->listeners; *pp && (*pp)->port != port; pp = &(*pp)->next)
 		;
 	l = *pp;
 	if (!l)
 		return -ENOENT;
 	*pp = l->next;
 	/* Half-open connections of the listener have nobody to accept them any more. */
-	for (struct fata_tcp *c = s->tcp->all, *next; c; c = next) {
+	for (struct fata_tcp *c = s->all, *next; c; c = next) {
 		next = c->next;
 		if (c->listener == l)
 			tcp_abort(c, -ECONNABORTED);
@@ -481,15 +477,14 @@ int fata_tcp_unlisten(struct fata_stack *s, uint16_t port)
 }
 
 /* An ephemeral port for a connection to raddr:rport (RFC 6056 algorithm 3), or 0. */
-static uint16_t pick_port(struct fata_stack *s, uint32_t raddr, uint16_t rport)
+static uint16_t pick_port(struct tcp_stack *t, uint32_t raddr, uint16_t rport)
 {
-	struct tcp_stack *t = s->tcp;
-	uint32_t offset = (uint32_t)tuple_hash(t, s->addr, 0, raddr, rport);
+	uint32_t offset = (uint32_t)tuple_hash(t, t->ip->addr, 0, raddr, rport);
 
 	for (uint32_t i = 0; i < EPHEMERAL_COUNT; i++) {
 		uint16_t port = (uint16_t)(EPHEMERAL_FIRST + (offset + t->port_next + i) % EPHEMERAL_COUNT);
 
-		if (!tcp_find_listener(s, port) && !tcp_lookup(s, raddr, rport, port)) {
+		if (!tcp_find_listener(t, port) && !tcp_lookup(t, raddr, rport, port)) {
 			t->port_next += i + 1;
 			return port;
 		}
@@ -497,14 +492,14 @@ static uint16_t pick_port(struct fata_stack *s, uint32_t raddr, uint16_t rport)
 	return 0;
 }
 
-struct fata_tcp *fata_tcp_connect(struct fata_stack *s, uint32_t ip, uint16_t port,
-				  uint64_t deadline, int *err)
+struct fata_tcp *tcp_connect(struct tcp_stack *s, uint32_t ip, uint16_t port,
+			     uint64_t deadline, int *err)
 {
 	struct fata_tcp *c;
 	uint16_t lport;
 	int r = 0;
 
-	if (!s->addr) {
+	if (!s->ip->addr) {
 		r = -ENETUNREACH;
 		goto fail;
 	}
@@ -528,13 +523,13 @@ struct fata_tcp *fata_tcp_connect(struct fata_stack *s, uint32_t ip, uint16_t po
 	c->app_open = true;
 	c->users++;
 	/* What we offer; tcp_input keeps what the peer takes up. */
-	c->ws_ok = s->tun.tcp_window_scaling;
-	c->ts_ok = s->tun.tcp_timestamps;
-	c->sack_ok = s->tun.tcp_sack;
-	c->iss = tcp_isn(s, s->addr, lport, ip, port);
+	c->ws_ok = s->tun->tcp_window_scaling;
+	c->ts_ok = s->tun->tcp_timestamps;
+	c->sack_ok = s->tun->tcp_sack;
+	c->iss = tcp_isn(s, s->ip->addr, lport, ip, port);
 	c->snd_una = c->snd_nxt = c->snd_max = c->iss;
 	c->recover = c->iss;
-	s->stats.tcp.active_opens++;
+	s->stats.active_opens++;
 	tcp_set_state(c, TCP_SYN_SENT);
 	/* The first SYN may wait for ARP (this is an application fiber, and nothing has been
 	 * built in tx_buf yet): an unreachable neighbour fails the connect at once. */
@@ -727,7 +722,7 @@ void fata_tcp_close(struct fata_tcp *c)
 	c->rcv_used = 0;
 	if (c->s && c->in_table) {
 		if (c->state == TCP_FIN_WAIT_2)
-			tcp_timer_set(c, TCP_T_2MSL, fata_monotonic_ns() + c->s->tun.tcp_fin_timeout_ns);
+			tcp_timer_set(c, TCP_T_2MSL, fata_monotonic_ns() + c->s->tun->tcp_fin_timeout_ns);
 		else if (c->state == TCP_TIME_WAIT)
 			free_buffers(c);
 		else if (c->state == TCP_SYN_SENT)

@@ -26,8 +26,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ipv4.h"
 #include "prot/tcp.h"
-#include "stack.h"
 
 /* Sequence number comparisons (modulo 2^32, RFC 9293 3.4). */
 #define SEQ_LT(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) < 0)
@@ -70,7 +70,7 @@ struct tcp_range {
 struct tcp_listener;
 
 struct fata_tcp {
-	struct fata_stack *s;		/* NULL once the stack is gone (every call then fails) */
+	struct tcp_stack *s;		/* NULL once the stack is gone (every call then fails) */
 	struct fata_tcp *hnext;		/* hash chain, while in the table */
 	struct fata_tcp *prev, *next;	/* every connection of the stack, for the timer fiber */
 	struct tcp_listener *listener;	/* passive open, while in SYN-RECEIVED */
@@ -155,8 +155,12 @@ struct tcp_listener {
 	unsigned pending;		/* its connections in SYN-RECEIVED */
 };
 
-/* What TCP keeps per stack (s->tcp). */
+/* What TCP keeps per stack (the stack's `tcp`). */
 struct tcp_stack {
+	struct ipv4_layer *ip;
+	const struct net_tunables *tun;
+	uint64_t *rng;			/* the stack's generator (net_random()) */
+	NET_STATS(tcp) stats;
 	struct fata_tcp *hash[TCP_HASH];
 	struct fata_tcp *all;
 	unsigned nconns;		/* in the table, TIME-WAIT included */
@@ -195,8 +199,19 @@ static inline uint32_t tcp_seg_len(const struct tcp_seg *sg)
 
 /* --- tcp.c ------------------------------------------------------------------------------------ */
 
-/* tcp_init() and tcp_free() are declared in stack.h. tcp_free() leaves the connections the
- * application still holds allocated; every call on them then fails with -ENETDOWN. */
+/* Attaches TCP above `ip` (registering protocol 6), with the stack's tunables and generator.
+ * Returns its state, or NULL when out of memory. */
+struct tcp_stack *tcp_init(struct ipv4_layer *ip, const struct net_tunables *tun, uint64_t *rng);
+/* Stops TCP's timer fiber and frees its state (from stack_free()). It leaves the connections the
+ * application still holds allocated; every call on them then fails with -ENETDOWN. NULL is a
+ * no-op. */
+void tcp_free(struct tcp_stack *s);
+/* fata_tcp_listen(), fata_tcp_unlisten() and fata_tcp_connect() (fata/tcp.h) on TCP's state:
+ * stack.c holds the public calls. */
+int tcp_listen(struct tcp_stack *s, uint16_t port, fata_tcp_handler handler, void *arg);
+int tcp_unlisten(struct tcp_stack *s, uint16_t port);
+struct fata_tcp *tcp_connect(struct tcp_stack *s, uint32_t ip, uint16_t port, uint64_t deadline,
+			     int *err);
 const char *tcp_state_name(unsigned state);
 /* "LPORT-RADDR:RPORT", how log messages name a connection. */
 #define TCP_CONN_STRLEN 32
@@ -204,11 +219,11 @@ char *tcp_conn_str(const struct fata_tcp *c, char buf[TCP_CONN_STRLEN]);
 /* Moves to `state`, logging the change at debug level. */
 void tcp_set_state(struct fata_tcp *c, enum tcp_state state);
 /* The connection for a segment from `raddr`:`rport` to our `lport`, or NULL. */
-struct fata_tcp *tcp_lookup(struct fata_stack *s, uint32_t raddr, uint16_t rport, uint16_t lport);
-struct tcp_listener *tcp_find_listener(struct fata_stack *s, uint16_t port);
+struct fata_tcp *tcp_lookup(struct tcp_stack *s, uint32_t raddr, uint16_t rport, uint16_t lport);
+struct tcp_listener *tcp_find_listener(struct tcp_stack *s, uint16_t port);
 /* A new connection in the table (state CLOSED, nothing sent), or NULL with *err -ENOMEM when
  * a limit or memory ran out. */
-struct fata_tcp *tcp_conn_new(struct fata_stack *s, uint32_t raddr, uint16_t rport,
+struct fata_tcp *tcp_conn_new(struct tcp_stack *s, uint32_t raddr, uint16_t rport,
 			      uint16_t lport, int *err);
 /* Allocates the send and receive rings; 0 or -ENOMEM. */
 int tcp_conn_buffers(struct fata_tcp *c);
@@ -222,21 +237,20 @@ void tcp_maybe_free(struct fata_tcp *c);
 /* Passive open reached ESTABLISHED: start the listener's handler in its own fiber. */
 void tcp_accept(struct fata_tcp *c);
 /* An initial sequence number for the connection's 4-tuple (RFC 6528). */
-uint32_t tcp_isn(struct fata_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
+uint32_t tcp_isn(struct tcp_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
 		 uint16_t rport);
 /* Internal knob (no public call yet): keepalive with the given idle time, interval and probe
  * count; idle 0 turns it off. New connections take the tunables' values. */
 void tcp_set_keepalive(struct fata_tcp *c, uint64_t idle_ns, uint64_t intvl_ns, unsigned probes);
 /* Counts a challenge ACK against the stack's per-second limit (RFC 5961 7); true: send it. */
-bool tcp_challenge_allowed(struct fata_stack *s);
+bool tcp_challenge_allowed(struct tcp_stack *s);
 
 /* --- tcp_input.c ------------------------------------------------------------------------------ */
 
 /* Parses the header and options of a segment; 0 or -EBADMSG (short, bad data offset). */
 int tcp_parse(const uint8_t *data, size_t len, struct tcp_seg *sg);
-/* The IPv4 layer's handler for protocol 6. */
-void tcp_input(struct fata_stack *s, void *ctx, const struct ipv4_rx *rx, const uint8_t *data,
-	       size_t len);
+/* The IPv4 layer's handler for protocol 6 (`ctx` is the tcp_stack). */
+void tcp_input(void *ctx, const struct ipv4_rx *rx, const uint8_t *data, size_t len);
 
 /* --- tcp_output.c ----------------------------------------------------------------------------- */
 
@@ -254,7 +268,7 @@ void tcp_send_ack(struct fata_tcp *c);
 /* Sends a challenge ACK (RFC 5961), rate-limited. */
 void tcp_send_challenge_ack(struct fata_tcp *c);
 /* Answers a segment that belongs to no connection with RST (RFC 9293 3.10.7.1). */
-void tcp_send_reset_for(struct fata_stack *s, const struct tcp_seg *sg);
+void tcp_send_reset_for(struct tcp_stack *s, const struct tcp_seg *sg);
 /* Resends the first unacknowledged segment (fast retransmit, partial ACK). */
 void tcp_retransmit_first(struct fata_tcp *c);
 /* Sends the persist probe: one byte past the zero window, or what fits in a small one. */
@@ -269,9 +283,9 @@ uint32_t tcp_ts_now(struct fata_tcp *c);
 /* --- tcp_timer.c ------------------------------------------------------------------------------ */
 
 /* Starts the stack's timer fiber if it is not running; 0 or -ENOMEM. */
-int tcp_timer_start(struct fata_stack *s);
+int tcp_timer_start(struct tcp_stack *s);
 /* Stops it and waits for it to end. */
-void tcp_timer_stop(struct fata_stack *s);
+void tcp_timer_stop(struct tcp_stack *s);
 /* Arms (`when` a deadline) or stops (FATA_NEVER) one of the connection's timers. */
 void tcp_timer_set(struct fata_tcp *c, enum tcp_timer t, uint64_t when);
 /* Runs the connection's timers that are due at `now`. May free `c`. */

@@ -13,7 +13,7 @@
 
 void tcp_rtt_sample(struct fata_tcp *c, uint64_t rtt)
 {
-	const struct net_tunables *tun = &c->s->tun;
+	const struct net_tunables *tun = c->s->tun;
 	uint64_t var;
 
 	if (rtt > tun->tcp_rto_max_ns)
@@ -79,7 +79,7 @@ void tcp_cc_ack(struct fata_tcp *c, uint32_t acked)
 		if (c->sack_ok)
 			return;	/* RFC 6675: tcp_output() sends the holes the scoreboard shows */
 		/* Partial acknowledgment (RFC 6582 step 4): the next hole is lost too. */
-		c->s->stats.tcp.fast_retransmits++;
+		c->s->stats.fast_retransmits++;
 		tcp_retransmit_first(c);
 		c->cwnd = c->cwnd > acked ? c->cwnd - acked : 0;
 		if (acked >= c->mss)
@@ -120,7 +120,7 @@ void tcp_cc_dupack(struct fata_tcp *c)
 	/* RFC 6582 3.2 step 2: not again for losses of data sent before the last recovery. */
 	if (SEQ_LT(c->snd_una, c->recover))
 		return;
-	c->s->stats.tcp.fast_retransmits++;
+	c->s->stats.fast_retransmits++;
 	c->ssthresh = half_flight(c);
 	c->recover = c->snd_max;
 	c->in_recovery = true;

@@ -144,7 +144,7 @@ static bool ooo_add(struct fata_tcp *c, uint32_t start, uint32_t end)
 		if (SEQ_LEQ(r[i].start, start) && SEQ_GEQ(r[i].end, end))
 			at = i;
 	}
-	if (bytes > c->s->tun.tcp_ooo_max)
+	if (bytes > c->s->tun->tcp_ooo_max)
 		return false;
 	memcpy(c->ooo, r, n * sizeof(r[0]));
 	c->nooo = n;
@@ -161,7 +161,7 @@ static void fin_received(struct fata_tcp *c);
  */
 static void take_data(struct fata_tcp *c, uint32_t seq, const uint8_t *data, size_t len)
 {
-	struct fata_stack_stats *st = &c->s->stats;
+	NET_STATS(tcp) *st = &c->s->stats;
 	size_t off = seq - c->rcv_nxt, room = c->rcv_cap - c->rcv_used;
 
 	if (off >= room) {
@@ -172,10 +172,10 @@ static void take_data(struct fata_tcp *c, uint32_t seq, const uint8_t *data, siz
 		len = room - off;	/* never past the ring, whatever was advertised */
 	if (off > 0) {
 		if (!ooo_add(c, seq, seq + (uint32_t)len)) {
-			st->tcp.ooo_drops++;
+			st->ooo_drops++;
 		} else {
 			ring_put(c, off, data, len);
-			st->tcp.ooo_segments++;
+			st->ooo_segments++;
 		}
 		/* RFC 5681 4.2: a duplicate ACK at once, with SACK blocks when agreed. */
 		c->ack_now = true;
@@ -204,7 +204,7 @@ static void take_data(struct fata_tcp *c, uint32_t seq, const uint8_t *data, siz
 	if (++c->unacked_segs >= 2)
 		c->ack_now = true;
 	else if (c->timer[TCP_T_DELACK] == FATA_NEVER)
-		tcp_timer_set(c, TCP_T_DELACK, fata_monotonic_ns() + c->s->tun.tcp_delack_ns);
+		tcp_timer_set(c, TCP_T_DELACK, fata_monotonic_ns() + c->s->tun->tcp_delack_ns);
 	fata_waitq_wake_all(&c->rwait);
 	if (c->ooo_fin && c->rcv_nxt == c->ooo_fin_seq)
 		fin_received(c);
@@ -239,7 +239,7 @@ static void fin_received(struct fata_tcp *c)
 /* Takes up the options of the peer's SYN: what both sides offered is in use from now on. */
 static void syn_options(struct fata_tcp *c, const struct tcp_seg *sg, bool we_offered)
 {
-	const struct net_tunables *tun = &c->s->tun;
+	const struct net_tunables *tun = c->s->tun;
 	uint32_t mss_wire;
 
 	c->peer_mss = sg->has_mss ? (sg->mss < MIN_PEER_MSS ? MIN_PEER_MSS : sg->mss) : TCP_DEFAULT_MSS;
@@ -256,13 +256,13 @@ static void syn_options(struct fata_tcp *c, const struct tcp_seg *sg, bool we_of
 		c->ts_recent = sg->tsval;
 		c->ts_recent_at = fata_monotonic_ns();
 	}
-	mss_wire = (uint32_t)c->s->mtu - 40;
+	mss_wire = (uint32_t)c->s->ip->eth->mtu - 40;
 	if (c->peer_mss < mss_wire)
 		mss_wire = c->peer_mss;
 	c->mss = mss_wire - (c->ts_ok ? 12 : 0);
 }
 
-static void listen_input(struct fata_stack *s, struct tcp_listener *l, const struct tcp_seg *sg)
+static void listen_input(struct tcp_stack *s, struct tcp_listener *l, const struct tcp_seg *sg)
 {
 	struct fata_tcp *c;
 	int err;
@@ -275,9 +275,9 @@ static void listen_input(struct fata_stack *s, struct tcp_listener *l, const str
 	}
 	if (!(sg->flags & TCP_SYN))
 		return;
-	if (l->pending >= s->tun.tcp_backlog) {
-		net_drop(&log_tcp, s->stats.tcp.backlog_drops, "SYN to port %u: backlog of %u full",
-			 (unsigned)l->port, s->tun.tcp_backlog);
+	if (l->pending >= s->tun->tcp_backlog) {
+		net_drop(&log_tcp, s->stats.backlog_drops, "SYN to port %u: backlog of %u full",
+			 (unsigned)l->port, s->tun->tcp_backlog);
 		return;
 	}
 	c = tcp_conn_new(s, sg->src, sg->sport, sg->dport, &err);
@@ -286,7 +286,7 @@ static void listen_input(struct fata_stack *s, struct tcp_listener *l, const str
 			 (unsigned)l->port);
 		return;
 	}
-	s->stats.tcp.passive_opens++;
+	s->stats.passive_opens++;
 	c->passive = true;
 	c->listener = l;
 	l->pending++;
@@ -296,7 +296,7 @@ static void listen_input(struct fata_stack *s, struct tcp_listener *l, const str
 	c->rcv_nxt = sg->seq + 1;
 	c->rcv_adv = c->rcv_nxt;
 	syn_options(c, sg, false);
-	c->iss = tcp_isn(s, s->addr, c->lport, c->raddr, c->rport);
+	c->iss = tcp_isn(s, s->ip->addr, c->lport, c->raddr, c->rport);
 	c->snd_una = c->snd_nxt = c->snd_max = c->recover = c->iss;
 	c->snd_wnd = c->max_sndwnd = sg->wnd;
 	c->snd_wl1 = sg->seq;
@@ -329,8 +329,8 @@ static void syn_sent_input(struct fata_tcp *c, const struct tcp_seg *sg)
 	if (sg->flags & TCP_RST) {
 		/* RFC 5961 3.2: in SYN-SENT a RST counts when it acknowledges our SYN. */
 		if (ack_ok) {
-			c->s->stats.tcp.rst_rx++;
-			c->s->stats.tcp.conn_dropped++;
+			c->s->stats.rst_rx++;
+			c->s->stats.conn_dropped++;
 			tcp_conn_done(c, -ECONNREFUSED);
 		}
 		return;
@@ -571,9 +571,9 @@ static bool ack_input(struct fata_tcp *c, const struct tcp_seg *sg)
 
 static void reset_received(struct fata_tcp *c)
 {
-	struct fata_stack_stats *st = &c->s->stats;
+	NET_STATS(tcp) *st = &c->s->stats;
 
-	st->tcp.rst_rx++;
+	st->rst_rx++;
 	switch (c->state) {
 	case TCP_SYN_RECEIVED:
 		/* Passive: back to LISTEN, which here means forgetting it; active: refused. */
@@ -583,7 +583,7 @@ static void reset_received(struct fata_tcp *c)
 	case TCP_FIN_WAIT_1:
 	case TCP_FIN_WAIT_2:
 	case TCP_CLOSE_WAIT:
-		st->tcp.conn_dropped++;
+		st->conn_dropped++;
 		tcp_conn_done(c, -ECONNRESET);
 		break;
 	default:
@@ -605,8 +605,8 @@ static bool time_wait_reopens(struct fata_tcp *c, const struct tcp_seg *sg)
 
 static void conn_input(struct fata_tcp *c, const struct tcp_seg *sg)
 {
-	struct fata_stack *s = c->s;
-	struct fata_stack_stats *st = &s->stats;
+	struct tcp_stack *s = c->s;
+	NET_STATS(tcp) *st = &s->stats;
 	uint64_t now = fata_monotonic_ns();
 	uint32_t seq = sg->seq, wnd, slen;
 	const uint8_t *data = sg->data;
@@ -636,12 +636,12 @@ static void conn_input(struct fata_tcp *c, const struct tcp_seg *sg)
 	if (c->ts_ok && !(flags & TCP_RST)) {
 		/* RFC 7323 3.2: without a timestamp, a segment is dropped once they were agreed. */
 		if (!sg->has_ts) {
-			net_drop(&log_tcp, st->tcp.drop_unacceptable, "no timestamp");
+			net_drop(&log_tcp, st->drop_unacceptable, "no timestamp");
 			return;
 		}
 		/* PAWS (RFC 7323 5.3). */
 		if (SEQ_LT(sg->tsval, c->ts_recent) && now - c->ts_recent_at < PAWS_IDLE_NS) {
-			net_drop(&log_tcp, st->tcp.paws_drops, "old timestamp %u < %u",
+			net_drop(&log_tcp, st->paws_drops, "old timestamp %u < %u",
 				 (unsigned)sg->tsval, (unsigned)c->ts_recent);
 			tcp_send_ack(c);
 			return;
@@ -676,10 +676,10 @@ static void conn_input(struct fata_tcp *c, const struct tcp_seg *sg)
 	if (!ok) {
 		if (!(flags & TCP_RST)) {
 			if (c->state == TCP_TIME_WAIT && (flags & TCP_FIN))
-				tcp_timer_set(c, TCP_T_2MSL, now + 2 * s->tun.tcp_msl_ns);
+				tcp_timer_set(c, TCP_T_2MSL, now + 2 * s->tun->tcp_msl_ns);
 			tcp_send_ack(c);
 		}
-		net_drop(&log_tcp, st->tcp.drop_unacceptable, "segment %u+%u outside the window %u+%u",
+		net_drop(&log_tcp, st->drop_unacceptable, "segment %u+%u outside the window %u+%u",
 			 (unsigned)seq, (unsigned)slen, (unsigned)c->rcv_nxt, (unsigned)wnd);
 		return;
 	}
@@ -706,7 +706,7 @@ static void conn_input(struct fata_tcp *c, const struct tcp_seg *sg)
 		if (sg->seq == c->rcv_nxt) {
 			reset_received(c);
 		} else {
-			st->tcp.rst_rx++;
+			st->rst_rx++;
 			tcp_send_challenge_ack(c);
 		}
 		return;
@@ -731,7 +731,7 @@ static void conn_input(struct fata_tcp *c, const struct tcp_seg *sg)
 	}
 	/* RFC 5961 5.2: an ACK for something never sent, or too old, is answered and dropped. */
 	if (SEQ_GT(sg->ack, c->snd_max) || SEQ_LT(sg->ack, c->snd_una - c->max_sndwnd)) {
-		net_drop(&log_tcp, st->tcp.drop_unacceptable, "ACK %u outside %u..%u",
+		net_drop(&log_tcp, st->drop_unacceptable, "ACK %u outside %u..%u",
 			 (unsigned)sg->ack, (unsigned)c->snd_una, (unsigned)c->snd_max);
 		tcp_send_challenge_ack(c);
 		return;
@@ -770,7 +770,7 @@ static void conn_input(struct fata_tcp *c, const struct tcp_seg *sg)
 		if (seq + (uint32_t)len == c->rcv_nxt) {
 			if (c->state == TCP_TIME_WAIT) {
 				c->ack_now = true;
-				tcp_timer_set(c, TCP_T_2MSL, now + 2 * s->tun.tcp_msl_ns);
+				tcp_timer_set(c, TCP_T_2MSL, now + 2 * s->tun->tcp_msl_ns);
 			} else if (!c->rd_eof) {
 				fin_received(c);
 			}
@@ -786,31 +786,30 @@ static void conn_input(struct fata_tcp *c, const struct tcp_seg *sg)
 
 /* --- from the IPv4 layer ------------------------------------------------------------------------ */
 
-void tcp_input(struct fata_stack *s, void *ctx, const struct ipv4_rx *rx, const uint8_t *data,
-	       size_t len)
+void tcp_input(void *ctx, const struct ipv4_rx *rx, const uint8_t *data, size_t len)
 {
-	struct fata_stack_stats *st = &s->stats;
+	struct tcp_stack *s = ctx;
+	NET_STATS(tcp) *st = &s->stats;
 	struct tcp_listener *l;
 	struct fata_tcp *c;
 	struct tcp_seg sg;
 	struct net_csum sum;
 
-	(void)ctx;
-	st->tcp.rx++;
+	st->rx++;
 	if (len > 0xffff || tcp_parse(data, len, &sg) < 0) {
-		net_drop(&log_tcp, st->tcp.drop_short, "segment of %zu bytes", len);
+		net_drop(&log_tcp, st->drop_short, "segment of %zu bytes", len);
 		return;
 	}
 	net_csum_init(&sum);
 	net_csum_pseudo(&sum, rx->src, rx->dst, IPV4_PROTO_TCP, (uint16_t)len);
 	net_csum_add(&sum, data, len);
 	if (net_csum_result(&sum) != 0) {
-		net_drop(&log_tcp, st->tcp.drop_checksum, "bad checksum");
+		net_drop(&log_tcp, st->drop_checksum, "bad checksum");
 		return;
 	}
-	if (rx->to_group || !s->addr || rx->dst != s->addr || rx->src == 0 || sg.sport == 0 ||
+	if (rx->to_group || !s->ip->addr || rx->dst != s->ip->addr || rx->src == 0 || sg.sport == 0 ||
 	    sg.dport == 0 || (sg.flags & TCP_SYN && sg.flags & (TCP_RST | TCP_FIN))) {
-		net_drop(&log_tcp, st->tcp.drop_bad, "to a group, from or to port 0, or bad flags");
+		net_drop(&log_tcp, st->drop_bad, "to a group, from or to port 0, or bad flags");
 		return;
 	}
 	sg.src = rx->src;

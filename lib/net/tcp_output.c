@@ -44,7 +44,7 @@ static size_t build_options(struct fata_tcp *c, uint8_t *o, uint8_t flags, bool 
 	if (flags & TCP_SYN) {
 		o[n++] = TCP_OPT_MSS;
 		o[n++] = TCP_OPT_MSS_LEN;
-		be16_put(o + n, (uint16_t)(c->s->mtu - 40));
+		be16_put(o + n, (uint16_t)(c->s->ip->eth->mtu - 40));
 		n += 2;
 		if (c->sack_ok) {
 			if (!c->ts_ok) {
@@ -107,7 +107,7 @@ static size_t build_options(struct fata_tcp *c, uint8_t *o, uint8_t flags, bool 
 
 int tcp_send_at(struct fata_tcp *c, uint32_t seq, uint8_t flags, size_t len, uint64_t deadline)
 {
-	struct fata_stack *s = c->s;
+	struct tcp_stack *s = c->s;
 	uint8_t hdr[TCP_HDR_MAX];
 	struct net_iov iov[3] = { { hdr, 0 } };
 	struct ipv4_tx tx = { .src = c->laddr, .dst = c->raddr, .proto = IPV4_PROTO_TCP };
@@ -165,10 +165,10 @@ int tcp_send_at(struct fata_tcp *c, uint32_t seq, uint8_t flags, size_t len, uin
 		if (c->timer[TCP_T_DELACK] != FATA_NEVER)
 			tcp_timer_set(c, TCP_T_DELACK, FATA_NEVER);
 	}
-	r = ipv4_output(s, &tx, iov, n, deadline);
-	s->stats.tcp.tx++;
+	r = ipv4_output(s->ip, &tx, iov, n, deadline);
+	s->stats.tx++;
 	if (flags & TCP_RST)
-		s->stats.tcp.rst_tx++;
+		s->stats.rst_tx++;
 	return r;
 }
 
@@ -186,11 +186,11 @@ void tcp_send_challenge_ack(struct fata_tcp *c)
 {
 	if (!tcp_challenge_allowed(c->s))
 		return;
-	c->s->stats.tcp.challenge_acks++;
+	c->s->stats.challenge_acks++;
 	tcp_send_ack(c);
 }
 
-void tcp_send_reset_for(struct fata_stack *s, const struct tcp_seg *sg)
+void tcp_send_reset_for(struct tcp_stack *s, const struct tcp_seg *sg)
 {
 	uint8_t hdr[TCP_HDR_LEN];
 	struct net_iov iov = { hdr, TCP_HDR_LEN };
@@ -212,15 +212,15 @@ void tcp_send_reset_for(struct fata_stack *s, const struct tcp_seg *sg)
 	net_csum_pseudo(&sum, tx.src, tx.dst, IPV4_PROTO_TCP, TCP_HDR_LEN);
 	net_csum_add(&sum, hdr, TCP_HDR_LEN);
 	be16_put(hdr + 16, net_csum_result(&sum));
-	ipv4_output(s, &tx, &iov, 1, NET_NONBLOCK);
-	s->stats.tcp.tx++;
-	s->stats.tcp.rst_tx++;
+	ipv4_output(s->ip, &tx, &iov, 1, NET_NONBLOCK);
+	s->stats.tx++;
+	s->stats.rst_tx++;
 }
 
 /* Counts a segment that covers sequence space sent before, and stops timing (Karn). */
 static void count_retransmit(struct fata_tcp *c, uint32_t seq, uint32_t end)
 {
-	c->s->stats.tcp.retransmits++;
+	c->s->stats.retransmits++;
 	if (c->timing && SEQ_LEQ(seq, c->rtt_seq) && SEQ_LT(c->rtt_seq, end))
 		c->timing = false;
 }
@@ -332,7 +332,7 @@ void tcp_persist_probe(struct fata_tcp *c)
 		return;
 	if (c->snd_wnd == 0) {
 		/* One byte past the window; snd_nxt stays, so it is sent again normally later. */
-		c->s->stats.tcp.zero_window_probes++;
+		c->s->stats.zero_window_probes++;
 		tcp_send(c, c->snd_nxt, TCP_ACK, 1);
 		if (SEQ_GT(c->snd_nxt + 1, c->snd_max))
 			c->snd_max = c->snd_nxt + 1;
@@ -352,7 +352,7 @@ void tcp_persist_probe(struct fata_tcp *c)
 
 void tcp_keepalive_probe(struct fata_tcp *c)
 {
-	c->s->stats.tcp.keepalive_probes++;
+	c->s->stats.keepalive_probes++;
 	tcp_send(c, c->snd_una - 1, TCP_ACK, 0);
 }
 
@@ -377,7 +377,7 @@ static bool sack_resend(struct fata_tcp *c)
 
 void tcp_output(struct fata_tcp *c)
 {
-	struct fata_stack *s = c->s;
+	struct tcp_stack *s = c->s;
 	uint64_t now = fata_monotonic_ns();
 	size_t avail = 0;
 
@@ -471,8 +471,8 @@ void tcp_output(struct fata_tcp *c)
 		c->persist = true;
 		c->retries = 0;
 		c->probes = 0;
-		if (t < s->tun.tcp_rto_min_ns)
-			t = s->tun.tcp_rto_min_ns;
+		if (t < s->tun->tcp_rto_min_ns)
+			t = s->tun->tcp_rto_min_ns;
 		tcp_timer_set(c, TCP_T_REXMT, now + t);
 	}
 	(void)log_tcp;

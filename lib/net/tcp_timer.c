@@ -30,7 +30,7 @@ void tcp_timer_set(struct fata_tcp *c, enum tcp_timer t, uint64_t when)
 	c->next_timer = next;
 	if (!c->s || !c->in_table)
 		return;
-	ts = c->s->tcp;
+	ts = c->s;
 	if (when < ts->timer_at) {
 		ts->timer_at = when;
 		fata_waitq_wake_one(&ts->timer_wq);
@@ -47,7 +47,7 @@ static uint64_t backed_off(const struct fata_tcp *c)
 {
 	uint64_t rto = c->rto * 2;
 
-	return rto > c->s->tun.tcp_rto_max_ns ? c->s->tun.tcp_rto_max_ns : rto;
+	return rto > c->s->tun->tcp_rto_max_ns ? c->s->tun->tcp_rto_max_ns : rto;
 }
 
 static void persist_fire(struct fata_tcp *c, uint64_t now);
@@ -55,19 +55,19 @@ static void persist_fire(struct fata_tcp *c, uint64_t now);
 /* The retransmission timer (RFC 6298 5.4-5.7) or the handshake's. */
 static void rexmt_fire(struct fata_tcp *c, uint64_t now)
 {
-	struct fata_stack *s = c->s;
+	struct tcp_stack *s = c->s;
 	bool handshake = c->state == TCP_SYN_SENT || c->state == TCP_SYN_RECEIVED;
-	unsigned limit = handshake ? s->tun.tcp_syn_retries : s->tun.tcp_retries;
+	unsigned limit = handshake ? s->tun->tcp_syn_retries : s->tun->tcp_retries;
 
 	if (!handshake && c->snd_una == c->snd_max)
 		return;
-	s->stats.tcp.timeouts++;
+	s->stats.timeouts++;
 	if (++c->retries > limit) {
 		char n[TCP_CONN_STRLEN];
 
 		fata_log(&log_tcp, FATA_LOG_DEBUG, "%s: %s: no answer after %u retransmissions",
 			 tcp_conn_str(c, n), tcp_state_name(c->state), limit);
-		s->stats.tcp.conn_dropped++;
+		s->stats.conn_dropped++;
 		tcp_conn_done(c, -ETIMEDOUT);
 		return;
 	}
@@ -81,7 +81,7 @@ static void rexmt_fire(struct fata_tcp *c, uint64_t now)
 	}
 	c->timing = false;
 	if (handshake) {
-		s->stats.tcp.retransmits++;
+		s->stats.retransmits++;
 		tcp_send(c, c->iss, c->state == TCP_SYN_SENT ? TCP_SYN : TCP_SYN | TCP_ACK, 0);
 	} else if (c->snd_wnd == 0) {
 		/* The peer's window is closed: what is in flight cannot go; probe instead. */
@@ -105,21 +105,21 @@ static void rexmt_fire(struct fata_tcp *c, uint64_t now)
 /* The persist timer (RFC 9293 3.8.6.1): probe the peer's zero window, backing off. */
 static void persist_fire(struct fata_tcp *c, uint64_t now)
 {
-	struct fata_stack *s = c->s;
+	struct tcp_stack *s = c->s;
 	uint64_t t;
 
-	if (++c->retries > s->tun.tcp_retries) {
+	if (++c->retries > s->tun->tcp_retries) {
 		/* Only reached when nobody answers, or nobody holds the connection any more. */
 		tcp_abort(c, -ETIMEDOUT);
 		return;
 	}
 	tcp_persist_probe(c);
-	t = c->rto < s->tun.tcp_rto_min_ns ? s->tun.tcp_rto_min_ns : c->rto;
-	for (unsigned i = 0; i < c->probes && t < s->tun.tcp_rto_max_ns; i++)
+	t = c->rto < s->tun->tcp_rto_min_ns ? s->tun->tcp_rto_min_ns : c->rto;
+	for (unsigned i = 0; i < c->probes && t < s->tun->tcp_rto_max_ns; i++)
 		t *= 2;
 	c->probes++;
-	if (t > s->tun.tcp_rto_max_ns)
-		t = s->tun.tcp_rto_max_ns;
+	if (t > s->tun->tcp_rto_max_ns)
+		t = s->tun->tcp_rto_max_ns;
 	if (c->snd_wnd > 0 && c->snd_nxt != c->snd_una) {
 		/* Data went into a small window: it is in flight now, under the normal timer. */
 		tcp_rexmt_restart(c);
@@ -131,7 +131,7 @@ static void persist_fire(struct fata_tcp *c, uint64_t now)
 
 static void keepalive_fire(struct fata_tcp *c, uint64_t now)
 {
-	struct fata_stack *s = c->s;
+	struct tcp_stack *s = c->s;
 	uint64_t idle_until = c->last_rx + c->keep_idle;
 	uint64_t since;
 	unsigned sent;
@@ -150,7 +150,7 @@ static void keepalive_fire(struct fata_tcp *c, uint64_t now)
 
 		fata_log(&log_tcp, FATA_LOG_DEBUG, "%s: keepalive: no answer to %u probes",
 			 tcp_conn_str(c, n), c->keep_probes);
-		s->stats.tcp.conn_dropped++;
+		s->stats.conn_dropped++;
 		tcp_conn_done(c, -ETIMEDOUT);
 		return;
 	}
@@ -177,7 +177,7 @@ void tcp_timers_run(struct fata_tcp *c, uint64_t now)
 	}
 	if (c->timer[TCP_T_DELACK] <= now) {
 		c->timer[TCP_T_DELACK] = FATA_NEVER;
-		c->s->stats.tcp.delayed_acks++;
+		c->s->stats.delayed_acks++;
 		tcp_send_ack(c);
 	}
 	if (c->timer[TCP_T_KEEP] <= now) {
@@ -191,8 +191,7 @@ void tcp_timers_run(struct fata_tcp *c, uint64_t now)
 
 static int timer_main(void *arg)
 {
-	struct fata_stack *s = arg;
-	struct tcp_stack *t = s->tcp;
+	struct tcp_stack *t = arg;
 
 	while (!t->stopping) {
 		uint64_t now = fata_monotonic_ns(), next = FATA_NEVER;
@@ -219,21 +218,19 @@ static int timer_main(void *arg)
 	return 0;
 }
 
-int tcp_timer_start(struct fata_stack *s)
+int tcp_timer_start(struct tcp_stack *t)
 {
-	struct tcp_stack *t = s->tcp;
 
 	if (t->timer_fiber)
 		return 0;
 	t->stopping = false;
 	t->timer_at = FATA_NEVER;
-	t->timer_fiber = fata_spawn(timer_main, s, TIMER_STACK);
+	t->timer_fiber = fata_spawn(timer_main, t, TIMER_STACK);
 	return t->timer_fiber ? 0 : -ENOMEM;
 }
 
-void tcp_timer_stop(struct fata_stack *s)
+void tcp_timer_stop(struct tcp_stack *t)
 {
-	struct tcp_stack *t = s->tcp;
 
 	if (!t->timer_fiber)
 		return;

@@ -15,7 +15,7 @@
 #include "prot/icmp.h"
 #include "prot/ipv4.h"
 #include "prot/udp.h"
-#include "stack.h"
+#include "udp.h"
 
 FATA_LOG_SOURCE(log_udp, "udp");
 
@@ -23,7 +23,7 @@ FATA_LOG_SOURCE(log_udp, "udp");
 #define EPHEMERAL_FIRST 49152u
 
 struct fata_udp {
-	struct fata_stack *s;
+	struct udp_layer *s;
 	struct fata_udp *next;
 	uint16_t port;
 	bool closed;
@@ -34,9 +34,9 @@ struct fata_udp {
 	unsigned count;			/* datagrams queued */
 };
 
-static struct fata_udp *find(struct fata_stack *s, uint16_t port)
+static struct fata_udp *find(struct udp_layer *s, uint16_t port)
 {
-	for (struct fata_udp *u = s->udp_socks; u; u = u->next) {
+	for (struct fata_udp *u = s->socks; u; u = u->next) {
 		if (u->port == port)
 			return u;
 	}
@@ -69,24 +69,23 @@ static void ring_get(struct fata_udp *u, void *dst, size_t len)
 	u->used -= len;
 }
 
-static void udp_input(struct fata_stack *s, void *ctx, const struct ipv4_rx *rx,
-		      const uint8_t *data, size_t len)
+static void udp_input(void *ctx, const struct ipv4_rx *rx, const uint8_t *data, size_t len)
 {
-	struct fata_stack_stats *st = &s->stats;
+	struct udp_layer *s = ctx;
+	NET_STATS(udp) *st = &s->stats;
 	const struct udp_hdr *h = (const struct udp_hdr *)data;
 	uint8_t rec[REC_HDR];
 	struct fata_udp *u;
 	size_t ulen;
 
-	(void)ctx;
-	st->udp.rx++;
+	st->rx++;
 	if (len < UDP_HDR_LEN) {
-		net_drop(&log_udp, st->udp.drop_short, "datagram of %zu bytes", len);
+		net_drop(&log_udp, st->drop_short, "datagram of %zu bytes", len);
 		return;
 	}
 	ulen = be16_get(h->len);
 	if (ulen < UDP_HDR_LEN || ulen > len) {
-		net_drop(&log_udp, st->udp.drop_len, "length field %zu, %zu received", ulen, len);
+		net_drop(&log_udp, st->drop_len, "length field %zu, %zu received", ulen, len);
 		return;
 	}
 	if (be16_get(h->csum) != 0) {
@@ -96,19 +95,19 @@ static void udp_input(struct fata_stack *s, void *ctx, const struct ipv4_rx *rx,
 		net_csum_pseudo(&c, rx->src, rx->dst, IPV4_PROTO_UDP, (uint16_t)ulen);
 		net_csum_add(&c, data, ulen);
 		if (net_csum_result(&c) != 0) {
-			net_drop(&log_udp, st->udp.drop_checksum, "bad checksum");
+			net_drop(&log_udp, st->drop_checksum, "bad checksum");
 			return;
 		}
 	}
 	u = find(s, be16_get(h->dport));
 	if (!u) {
-		net_drop(&log_udp, st->udp.drop_no_port, "nobody on port %u",
+		net_drop(&log_udp, st->drop_no_port, "nobody on port %u",
 			 (unsigned)be16_get(h->dport));
-		icmp_send_error(s, ICMP_DEST_UNREACH, ICMP_UNREACH_PORT, rx, len);
+		icmp_send_error(s->icmp, ICMP_DEST_UNREACH, ICMP_UNREACH_PORT, rx, len);
 		return;
 	}
 	if (REC_HDR + ulen - UDP_HDR_LEN > u->cap - u->used) {
-		net_drop(&log_udp, st->udp.drop_queue_full, "queue of port %u full", (unsigned)u->port);
+		net_drop(&log_udp, st->drop_queue_full, "queue of port %u full", (unsigned)u->port);
 		return;
 	}
 	be32_put(rec, rx->src);
@@ -117,24 +116,28 @@ static void udp_input(struct fata_stack *s, void *ctx, const struct ipv4_rx *rx,
 	ring_put(u, rec, REC_HDR);
 	ring_put(u, data + UDP_HDR_LEN, ulen - UDP_HDR_LEN);
 	u->count++;
-	st->udp.delivered++;
+	st->delivered++;
 	fata_waitq_wake_one(&u->readers);
 }
 
-void udp_init(struct fata_stack *s)
+void udp_init(struct udp_layer *s, struct ipv4_layer *ip, struct icmp_layer *icmp,
+	      const struct net_tunables *tun, uint32_t random)
 {
-	s->udp_next_port = (uint16_t)(EPHEMERAL_FIRST + stack_random(s) % (65536 - EPHEMERAL_FIRST));
-	ipv4_register(s, IPV4_PROTO_UDP, udp_input, NULL);
+	s->ip = ip;
+	s->icmp = icmp;
+	s->tun = tun;
+	s->next_port = (uint16_t)(EPHEMERAL_FIRST + random % (65536 - EPHEMERAL_FIRST));
+	ipv4_register(ip, IPV4_PROTO_UDP, udp_input, s);
 }
 
-int udp_output(struct fata_stack *s, uint16_t sport, uint32_t dst, uint16_t dport,
+int udp_output(struct udp_layer *s, uint16_t sport, uint32_t dst, uint16_t dport,
 	       const void *buf, size_t len, uint64_t deadline)
 {
 	struct udp_hdr h;
 	struct net_csum c;
 	struct net_iov iov[2] = { { &h, UDP_HDR_LEN }, { buf, len } };
 	/* Fix the source now: the checksum covers it, and resolving may block. */
-	struct ipv4_tx tx = { .src = s->addr, .dst = dst, .proto = IPV4_PROTO_UDP };
+	struct ipv4_tx tx = { .src = s->ip->addr, .dst = dst, .proto = IPV4_PROTO_UDP };
 	uint16_t sum;
 	int r;
 
@@ -150,23 +153,23 @@ int udp_output(struct fata_stack *s, uint16_t sport, uint32_t dst, uint16_t dpor
 	net_csum_add(&c, buf, len);
 	sum = net_csum_result(&c);
 	be16_put(h.csum, sum ? sum : 0xffff);	/* 0 means "no checksum" */
-	r = ipv4_output(s, &tx, iov, 2, deadline);
+	r = ipv4_output(s->ip, &tx, iov, 2, deadline);
 	if (r == 0)
-		s->stats.udp.tx++;
+		s->stats.tx++;
 	return r;
 }
 
 /* --- the socket interface ----------------------------------------------------------------------- */
 
-struct fata_udp *fata_udp_bind(struct fata_stack *s, uint16_t port)
+struct fata_udp *udp_bind(struct udp_layer *s, uint16_t port)
 {
 	struct fata_udp *u;
 
 	if (port == 0) {
 		for (unsigned i = 0; i < 65536 - EPHEMERAL_FIRST; i++) {
-			uint16_t p = s->udp_next_port;
+			uint16_t p = s->next_port;
 
-			s->udp_next_port = p == 65535 ? EPHEMERAL_FIRST : (uint16_t)(p + 1);
+			s->next_port = p == 65535 ? EPHEMERAL_FIRST : (uint16_t)(p + 1);
 			if (!find(s, p)) {
 				port = p;
 				break;
@@ -181,16 +184,16 @@ struct fata_udp *fata_udp_bind(struct fata_stack *s, uint16_t port)
 		return NULL;
 	}
 	u = calloc(1, sizeof(*u));
-	if (!u || !(u->ring = malloc(s->tun.udp_queue_bytes))) {
+	if (!u || !(u->ring = malloc(s->tun->udp_queue_bytes))) {
 		free(u);
 		errno = ENOMEM;
 		return NULL;
 	}
 	u->s = s;
 	u->port = port;
-	u->cap = s->tun.udp_queue_bytes;
-	u->next = s->udp_socks;
-	s->udp_socks = u;
+	u->cap = s->tun->udp_queue_bytes;
+	u->next = s->socks;
+	s->socks = u;
 	fata_log(&log_udp, FATA_LOG_DEBUG, "bound port %u", (unsigned)port);
 	return u;
 }
@@ -247,7 +250,7 @@ int fata_udp_send(struct fata_udp *u, uint32_t dst_ip, uint16_t dst_port, const 
 		return -EMSGSIZE;
 	if (dst_ip == 0 || dst_port == 0 || (len && !buf))
 		return -EINVAL;
-	if (!u->s->addr)
+	if (!u->s->ip->addr)
 		return -ENETUNREACH;
 	return udp_output(u->s, u->port, dst_ip, dst_port, buf, len, FATA_NEVER);
 }
@@ -258,7 +261,7 @@ void fata_udp_close(struct fata_udp *u)
 
 	if (!u || u->closed)
 		return;
-	for (pp = &u->s->udp_socks; *pp; pp = &(*pp)->next) {
+	for (pp = &u->s->socks; *pp; pp = &(*pp)->next) {
 		if (*pp == u) {
 			*pp = u->next;
 			break;

@@ -18,8 +18,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size -= 1 + len;
 	}
 	/* Resolve without blocking what may now be cached or pending. */
-	arp_resolve(s, FUZZ_PEER, mac, NET_NONBLOCK);
-	arp_resolve(s, 0x0a000003u, mac, NET_NONBLOCK);
+	arp_resolve(&s->arp, FUZZ_PEER, mac, NET_NONBLOCK);
+	arp_resolve(&s->arp, 0x0a000003u, mac, NET_NONBLOCK);
 	stack_timers(s, UINT64_MAX / 2);
 	stack_free(s);
 	return 0;

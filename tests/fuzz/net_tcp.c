@@ -39,7 +39,7 @@ static struct fata_tcp *target(struct fata_stack *s, int mode, struct fata_tcp *
 {
 	if (mode == 2)
 		return mine && mine->app_open ? mine : NULL;
-	return tcp_lookup(s, FUZZ_PEER, PEER_PORT, 80);
+	return tcp_lookup(s->tcp, FUZZ_PEER, PEER_PORT, 80);
 }
 
 static void app_call(struct fata_tcp *c, const uint8_t *rec, size_t len, struct fata_tcp **mine)
@@ -121,7 +121,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		be16_put(t + 14, 65535);
 		memcpy(t + 20, syn_opt, sizeof(syn_opt));
 		send_segment(s, frame, 40);
-		c = tcp_lookup(s, FUZZ_PEER, PEER_PORT, 80);
+		c = tcp_lookup(s->tcp, FUZZ_PEER, PEER_PORT, 80);
 		if (c) {
 			memset(t + 4, 0, 36);
 			be32_put(t + 4, 1001);
@@ -136,7 +136,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			send_segment(s, frame, 40);
 		}
 	} else if (mode == 2) {
-		mine = tcp_conn_new(s, FUZZ_PEER, ACTIVE_PORT, ACTIVE_LPORT, &err);
+		mine = tcp_conn_new(s->tcp, FUZZ_PEER, ACTIVE_PORT, ACTIVE_LPORT, &err);
 		if (mine && tcp_conn_buffers(mine) == 0) {
 			mine->app_open = true;
 			mine->ws_ok = mine->ts_ok = mine->sack_ok = true;

@@ -70,10 +70,8 @@ static int proto_calls;
 static size_t proto_len;
 static void *proto_ctx;
 
-static void test_proto(struct fata_stack *st, void *ctx, const struct ipv4_rx *rx,
-		       const uint8_t *data, size_t len)
+static void test_proto(void *ctx, const struct ipv4_rx *rx, const uint8_t *data, size_t len)
 {
-	(void)st;
 	(void)rx;
 	(void)data;
 	proto_calls++;
@@ -272,14 +270,14 @@ static void test_reassembly(struct fata_udp *u)
 
 	/* Concurrent reassemblies are limited: the oldest makes room. (The overlap test's last
 	 * fragment began one that is still waiting: start from none.) */
-	ipv4_reasm_flush(s);
+	ipv4_reasm_flush(&s->ip);
 	a = stats();
 	for (int i = 0; i < 9; i++)
 		fake_inject(f, fr, frag_frame((uint16_t)(200 + i), 0, true, p, 8));
 	fake_settle();
 	b = stats();
 	is_int(b.ipv4.reasm_evicted - a.ipv4.reasm_evicted, 1, "a ninth reassembly evicts the oldest");
-	ipv4_reasm_flush(s);
+	ipv4_reasm_flush(&s->ip);
 
 	/* Timeout: a lone first fragment is abandoned and reported with time exceeded. */
 	fake_clear(f);
@@ -347,8 +345,8 @@ static void test_protocols(void)
 	uint8_t payload[12] = "tcp segment";
 	long n;
 
-	is_int(ipv4_register(s, 253, test_proto, &proto_calls), 0, "register protocol 253");
-	is_int(ipv4_register(s, 253, test_proto, NULL), -EEXIST, "twice: EEXIST");
+	is_int(ipv4_register(&s->ip, 253, test_proto, &proto_calls), 0, "register protocol 253");
+	is_int(ipv4_register(&s->ip, 253, test_proto, NULL), -EEXIST, "twice: EEXIST");
 	fake_inject(f, fr, t_ip_frame(fr, PEER_IP, STACK_IP, 253, payload, sizeof(payload)));
 	fake_settle();
 	ok(proto_calls == 1 && proto_len == sizeof(payload) && proto_ctx == &proto_calls,

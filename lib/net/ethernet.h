@@ -1,0 +1,56 @@
+/*
+ * Inside the stack, the Ethernet layer (ethernet.c): the interface, its MAC and MTU, the one
+ * transmit buffer, and the table of EtherType handlers the layers above register. Includes only
+ * what lies below it (the interface, net_common.h).
+ */
+#ifndef FATA_NET_ETHERNET_H
+#define FATA_NET_ETHERNET_H
+
+#include <fata/netif.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "net_common.h"
+
+/* A layer's input for one EtherType: the payload after the header; `l2_group` when the frame
+ * went to the broadcast address. `p` may be modified. */
+typedef void (*eth_input_fn)(void *ctx, uint8_t *p, size_t len, bool l2_group);
+
+#define ETH_MAX_TYPES 2		/* IPv4 and ARP */
+
+/* What Ethernet keeps per stack. */
+struct eth_layer {
+	struct fata_netif *netif;
+	uint8_t mac[6];
+	uint16_t mtu;
+	uint8_t *tx_buf;		/* the frame being sent: mtu + 14 bytes */
+	bool tx_busy;			/* IPv4 is building a frame in tx_buf */
+	struct { uint16_t type; eth_input_fn fn; void *ctx; } types[ETH_MAX_TYPES];
+	unsigned ntypes;
+	NET_STATS(eth) stats;
+};
+
+extern const uint8_t eth_broadcast[6];
+
+/*
+ * Sets up the layer on `netif` (whose MAC and MTU it reads) and allocates tx_buf. The stack
+ * owns the interface; eth_free() does not close it. Returns 0 or -ENOMEM.
+ */
+int eth_init(struct eth_layer *s, struct fata_netif *netif);
+/* Frees tx_buf. */
+void eth_free(struct eth_layer *s);
+/*
+ * Registers the handler of EtherType `type` (e.g. ETH_TYPE_IPV4): how ARP and IPv4 plug in.
+ * Returns 0, -EEXIST or -ENOSPC.
+ */
+int eth_register(struct eth_layer *s, uint16_t type, eth_input_fn fn, void *ctx);
+/* Checks one received frame's addresses and hands its payload to the handler of its type.
+ * `frame` may be modified. */
+void eth_input(struct eth_layer *s, uint8_t *frame, size_t len);
+/* Sends the frame whose payload (`len` bytes) is already at s->tx_buf + 14. Returns 0 or what
+ * fata_netif_write() returned. */
+int eth_output(struct eth_layer *s, const uint8_t dst[6], uint16_t type, size_t len);
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * Inside the stack, UDP (udp.c): the bound sockets and sending. Includes only the layers below
+ * it (ICMP for port unreachable, IPv4, and what lies under them).
+ */
+#ifndef FATA_NET_UDP_H
+#define FATA_NET_UDP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "icmp.h"
+#include "ipv4.h"
+
+/* What UDP keeps per stack. */
+struct udp_layer {
+	struct ipv4_layer *ip;
+	struct icmp_layer *icmp;
+	const struct net_tunables *tun;
+	struct fata_udp *socks;
+	uint16_t next_port;
+	NET_STATS(udp) stats;
+};
+
+/* Sets up UDP above `ip` (registering protocol 17); `random` picks the first ephemeral port. */
+void udp_init(struct udp_layer *s, struct ipv4_layer *ip, struct icmp_layer *icmp,
+	      const struct net_tunables *tun, uint32_t random);
+/* fata_udp_bind() on the layer (stack.c holds the public call). */
+struct fata_udp *udp_bind(struct udp_layer *s, uint16_t port);
+/* Sends a datagram from `sport` (from the stack's address, or 0.0.0.0 when it has none). */
+int udp_output(struct udp_layer *s, uint16_t sport, uint32_t dst, uint16_t dport,
+	       const void *buf, size_t len, uint64_t deadline);
+
+#endif
