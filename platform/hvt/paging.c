@@ -15,6 +15,7 @@
 
 #include "hvt_abi.h"
 #include "platform.h"
+#include "platform_hvt.h"
 #include "solo5.h"
 
 #define PTE_P (1ull << 0)
