@@ -1,9 +1,5 @@
 /* Clocks and waiting on hvt: the TSC scaled by the boot info's frequency, the wall clock read
  * once at boot, and the POLL hypercall. */
-#include <fata/runtime.h>
-#include <fata/sched.h>
-#include <fata/time.h>
-
 #include "hvt_abi.h"
 #include "platform.h"
 #include "platform_hvt.h"
@@ -25,7 +21,7 @@ uint64_t plat_monotonic_ns(void)
 {
 	uint64_t t = hvt_rdtsc() - tsc_boot;
 
-	return t / tsc_freq * FATA_NS_PER_SEC + t % tsc_freq * FATA_NS_PER_SEC / tsc_freq;
+	return t / tsc_freq * PLAT_NS_PER_SEC + t % tsc_freq * PLAT_NS_PER_SEC / tsc_freq;
 }
 
 uint64_t plat_wall_ns(void)
@@ -36,15 +32,15 @@ uint64_t plat_wall_ns(void)
 int plat_utc_offset_min(uint64_t wall_ns)
 {
 	(void)wall_ns;
-	return FATA_UTC_UNKNOWN;
+	return PLAT_UTC_UNKNOWN;
 }
 
-void plat_wait(uint64_t deadline, struct plat_io_wait *waits, size_t n)
+int plat_wait(uint64_t deadline, struct plat_io_wait *waits, size_t n, char *why, size_t whylen)
 {
 	struct hvt_hc_poll a = { 0 };
 	uint64_t now = plat_monotonic_ns();
 
-	if (deadline == FATA_NEVER)
+	if (deadline == PLAT_NEVER)
 		a.timeout_nsecs = UINT64_MAX;
 	else
 		a.timeout_nsecs = deadline > now ? deadline - now : 0;
@@ -53,6 +49,9 @@ void plat_wait(uint64_t deadline, struct plat_io_wait *waits, size_t n)
 		unsigned h = (unsigned)waits[i].source;
 
 		if (h < 64 && (a.ready_set >> h & 1))
-			waits[i].revents = (short)(waits[i].events & FATA_IO_READ);
+			waits[i].revents = (short)(waits[i].events & PLAT_IO_READ);
 	}
+	(void)why;
+	(void)whylen;
+	return 0;
 }

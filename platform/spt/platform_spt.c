@@ -1,8 +1,9 @@
 /* The spt platform: a process in fata-spt's seccomp sandbox, speaking raw system calls. This file
  * boots it, ends it and gives it fiber stacks; the devices live in console_spt.c, time_spt.c,
  * block_spt.c and net_spt.c. */
-#include <fata/runtime.h>
+#include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,37 +36,49 @@ static bool stack_guard;	/* the tender offers SPT_FEATURE_STACK_GUARD */
  * boundary, the guard page, the stack (len, a multiple of 4 KiB), then the pointer malloc
  * returned.
  */
-void *plat_stack_alloc(size_t len)
+int plat_stack_alloc(size_t len, void **stack, char *why, size_t whylen)
 {
-	char *raw, *guard, *stack;
+	char *raw, *guard;
+	long err;
 
-	if (!stack_guard)
-		return malloc(len);
+	if (!stack_guard) {
+		*stack = malloc(len);
+		return *stack ? 0 : -ENOMEM;
+	}
 	raw = malloc(len + 2 * PAGE + sizeof(char *));
 	if (!raw)
-		return NULL;
+		return -ENOMEM;
 	guard = (char *)(((uintptr_t)raw + PAGE - 1) & ~(uintptr_t)(PAGE - 1));
-	stack = guard + PAGE;
-	memcpy(stack + len, &raw, sizeof(raw));
-	if (spt_syscall3(SYS_mprotect, (long)guard, PAGE, PROT_NONE) < 0)
-		fata_panic("spt: mprotect of a fiber stack's guard page failed");
-	return stack;
+	memcpy(guard + PAGE + len, &raw, sizeof(raw));
+	err = spt_syscall3(SYS_mprotect, (long)guard, PAGE, PROT_NONE);
+	if (err < 0) {
+		free(raw);
+		snprintf(why, whylen, "spt: mprotect of a fiber stack's guard page failed");
+		return (int)err;
+	}
+	*stack = guard + PAGE;
+	return 0;
 }
 
-void plat_stack_free(void *p, size_t len)
+int plat_stack_free(void *p, size_t len, char *why, size_t whylen)
 {
 	char *raw;
+	long err;
 
 	if (!stack_guard) {
 		free(p);
-		return;
+		return 0;
 	}
 	if (!p)
-		return;
+		return 0;
 	memcpy(&raw, (char *)p + len, sizeof(raw));
-	if (spt_syscall3(SYS_mprotect, (long)((char *)p - PAGE), PAGE, PROT_RW) < 0)
-		fata_panic("spt: mprotect of a fiber stack's guard page failed");
+	err = spt_syscall3(SYS_mprotect, (long)((char *)p - PAGE), PAGE, PROT_RW);
+	if (err < 0) {
+		snprintf(why, whylen, "spt: mprotect of a fiber stack's guard page failed");
+		return (int)err;
+	}
 	free(raw);
+	return 0;
 }
 
 static uint64_t rdtsc(void)

@@ -1,8 +1,6 @@
 /* Clocks and waiting on spt: clock_gettime, and the tender's timerfd armed with an absolute
  * CLOCK_MONOTONIC deadline and waited on with epoll_pwait. */
-#include <fata/runtime.h>
-#include <fata/sched.h>
-#include <fata/time.h>
+#include <stdio.h>
 
 #include "platform.h"
 #include "platform_spt.h"
@@ -40,7 +38,7 @@ static uint64_t clock_ns(long id)
 	struct kernel_timespec ts = { 0, 0 };
 
 	spt_syscall3(SYS_clock_gettime, id, (long)&ts, 0);
-	return (uint64_t)ts.tv_sec * FATA_NS_PER_SEC + (uint64_t)ts.tv_nsec;
+	return (uint64_t)ts.tv_sec * PLAT_NS_PER_SEC + (uint64_t)ts.tv_nsec;
 }
 
 uint64_t plat_monotonic_ns(void)
@@ -56,31 +54,34 @@ uint64_t plat_wall_ns(void)
 int plat_utc_offset_min(uint64_t wall_ns)
 {
 	(void)wall_ns;
-	return FATA_UTC_UNKNOWN;
+	return PLAT_UTC_UNKNOWN;
 }
 
-void plat_wait(uint64_t deadline, struct plat_io_wait *waits, size_t n)
+int plat_wait(uint64_t deadline, struct plat_io_wait *waits, size_t n, char *why, size_t whylen)
 {
 	struct kernel_itimerspec it = { { 0, 0 }, { 0, 0 } };
 	struct epoll_event ev[16];
-	long timeout = -1, got;
+	long timeout = -1, got, err;
 
 	if (deadline == 0) {
 		timeout = 0;
-	} else if (deadline != FATA_NEVER) {
-		it.value.tv_sec = (int64_t)(deadline / FATA_NS_PER_SEC);
-		it.value.tv_nsec = (int64_t)(deadline % FATA_NS_PER_SEC);
+	} else if (deadline != PLAT_NEVER) {
+		it.value.tv_sec = (int64_t)(deadline / PLAT_NS_PER_SEC);
+		it.value.tv_nsec = (int64_t)(deadline % PLAT_NS_PER_SEC);
 		if (it.value.tv_sec == 0 && it.value.tv_nsec == 0)
 			it.value.tv_nsec = 1;	/* all zero would disarm the timer */
 	}
 	if (timeout != 0 &&
-	    spt_syscall6(SYS_timerfd_settime, timerfd, TFD_TIMER_ABSTIME, (long)&it, 0, 0, 0) < 0)
-		fata_panic("spt: timerfd_settime failed");
+	    (err = spt_syscall6(SYS_timerfd_settime, timerfd, TFD_TIMER_ABSTIME, (long)&it, 0, 0, 0)) < 0) {
+		snprintf(why, whylen, "spt: timerfd_settime failed");
+		return (int)err;
+	}
 	got = spt_syscall6(SYS_epoll_pwait, epollfd, (long)ev, 16, timeout, 0, 8);
 	for (long i = 0; i < got; i++) {
 		for (size_t j = 0; j < n; j++) {
 			if ((uint64_t)waits[j].source == ev[i].data && (ev[i].events & EPOLLIN))
-				waits[j].revents = (short)(waits[j].events & FATA_IO_READ);
+				waits[j].revents = (short)(waits[j].events & PLAT_IO_READ);
 		}
 	}
+	return 0;
 }
