@@ -45,7 +45,7 @@ uint64_t plat_wall_ns(void);
 /* Local offset from UTC in minutes at `wall_ns`, or PLAT_UTC_UNKNOWN. */
 int plat_utc_offset_min(uint64_t wall_ns);
 
-/* One I/O source a blocked fiber waits on (see fata_wait_io()). */
+/* One I/O source a blocked fiber waits on. */
 struct plat_io_wait {
 	int source;	/* fd on unix, Solo5 handle on hvt/spt */
 	short events;	/* PLAT_IO_READ | PLAT_IO_WRITE */
@@ -89,7 +89,7 @@ struct plat_net_info {
 /*
  * Opens network interface `name` (hvt/spt: the manifest entry; unix: the tap device `ifname`).
  * Returns a handle >= 0 and fills `info`, or a negative errno with a reason in `why`. The handle
- * is also the I/O source to pass to fata_wait_io() for readability.
+ * is also the I/O source (struct plat_io_wait) that becomes readable when a frame waits.
  */
 int plat_net_open(const char *name, const char *ifname, struct plat_net_info *info, char *why,
 		  size_t whylen);
