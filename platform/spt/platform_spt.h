@@ -1,4 +1,4 @@
-/* What the files of the spt platform share: the manifest's host descriptors and the clocks' set-up. */
+/* What the files of the spt platform share: the manifest's host descriptors, the clocks' set-up. */
 #ifndef FATA_PLATFORM_SPT_H
 #define FATA_PLATFORM_SPT_H
 

@@ -71,10 +71,12 @@ int plat_wait(uint64_t deadline, struct plat_io_wait *waits, size_t n, char *why
 		if (it.value.tv_sec == 0 && it.value.tv_nsec == 0)
 			it.value.tv_nsec = 1;	/* all zero would disarm the timer */
 	}
-	if (timeout != 0 &&
-	    (err = spt_syscall6(SYS_timerfd_settime, timerfd, TFD_TIMER_ABSTIME, (long)&it, 0, 0, 0)) < 0) {
-		snprintf(why, whylen, "spt: timerfd_settime failed");
-		return (int)err;
+	if (timeout != 0) {
+		err = spt_syscall6(SYS_timerfd_settime, timerfd, TFD_TIMER_ABSTIME, (long)&it, 0, 0, 0);
+		if (err < 0) {
+			snprintf(why, whylen, "spt: timerfd_settime failed");
+			return (int)err;
+		}
 	}
 	got = spt_syscall6(SYS_epoll_pwait, epollfd, (long)ev, 16, timeout, 0, 8);
 	for (long i = 0; i < got; i++) {
