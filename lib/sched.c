@@ -3,11 +3,17 @@
 #include <fata/sched.h>
 #include <fata/time.h>
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "platform.h"
+
+/* Deadlines and I/O flags go to the platform as they are. */
+_Static_assert(FATA_NEVER == PLAT_NEVER, "FATA_NEVER is the platform's PLAT_NEVER");
+_Static_assert(FATA_IO_READ == PLAT_IO_READ && FATA_IO_WRITE == PLAT_IO_WRITE,
+	       "FATA_IO_* are the platform's PLAT_IO_*");
 
 #define DEFAULT_STACK (64 * 1024)
 #define NO_INDEX ((size_t)-1)
@@ -219,12 +225,14 @@ static void expire_timers(void)
 static void poll_platform(bool block)
 {
 	uint64_t deadline = block ? (heap_len ? heap[0]->deadline : FATA_NEVER) : 0;
+	char why[128];
 
 	if (block && heap_len == 0 && io_len == 0)
 		fata_panic("deadlock: every fiber is blocked and nothing can wake one");
 	for (size_t i = 0; i < io_len; i++)
 		io_waits[i].revents = 0;
-	plat_wait(deadline, io_waits, io_len);
+	if (plat_wait(deadline, io_waits, io_len, why, sizeof(why)) < 0)
+		fata_panic("%s", why);
 	for (size_t i = 0; i < io_len;) {
 		struct fata_fiber *f = io_fibers[i];
 
@@ -266,10 +274,19 @@ __attribute__((noinline)) static void stack_check(const struct fata_fiber *f)
 			   "(give fata_spawn() a larger stack_size)", f->stack_size);
 }
 
+/* Gives a fiber's stack back to the platform; failing to is fatal. */
+static void stack_free(struct fata_fiber *f)
+{
+	char why[128];
+
+	if (plat_stack_free(f->stack, f->stack_size, why, sizeof(why)) < 0)
+		fata_panic("%s", why);
+}
+
 static void reap(void)
 {
 	if (zombie && zombie != current) {
-		plat_stack_free(zombie->stack, zombie->stack_size);
+		stack_free(zombie);
 		free(zombie);
 		zombie = NULL;
 	}
@@ -335,6 +352,8 @@ struct fata_fiber *fata_spawn(int (*fn)(void *arg), void *arg, size_t stack_size
 {
 	struct fata_fiber *f;
 	uint64_t *sp;
+	char why[128];
+	int err;
 
 	if (stack_size == 0)
 		stack_size = DEFAULT_STACK;
@@ -342,11 +361,13 @@ struct fata_fiber *fata_spawn(int (*fn)(void *arg), void *arg, size_t stack_size
 	f = calloc(1, sizeof(*f));
 	if (!f)
 		return NULL;
-	f->stack = plat_stack_alloc(stack_size);
-	if (!f->stack) {
+	err = plat_stack_alloc(stack_size, &f->stack, why, sizeof(why));
+	if (err == -ENOMEM) {
 		free(f);
 		return NULL;
 	}
+	if (err < 0)
+		fata_panic("%s", why);
 	f->stack_size = stack_size;
 	stack_mark(f);
 	f->fn = fn;
@@ -376,7 +397,7 @@ int fata_join(struct fata_fiber *f)
 		block_current(FATA_NEVER);
 	}
 	result = f->result;
-	plat_stack_free(f->stack, f->stack_size);
+	stack_free(f);
 	free(f);
 	return result;
 }
@@ -384,7 +405,7 @@ int fata_join(struct fata_fiber *f)
 void fata_detach(struct fata_fiber *f)
 {
 	if (f->state == DONE) {
-		plat_stack_free(f->stack, f->stack_size);
+		stack_free(f);
 		free(f);
 		return;
 	}

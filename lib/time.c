@@ -3,6 +3,10 @@
 
 #include "platform.h"
 
+/* The platform's clocks and offsets pass through unchanged. */
+_Static_assert(FATA_NS_PER_SEC == PLAT_NS_PER_SEC, "both count time in nanoseconds");
+_Static_assert(FATA_UTC_UNKNOWN == PLAT_UTC_UNKNOWN, "the same mark for an unknown offset");
+
 struct fata_time {
 	int unused;
 };

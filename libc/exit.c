@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include <fata_ssp.h>
+#include "fata_ssp.h"
 #include "platform.h"
 
 /* A fixed value until the platform stores a random one. The low byte is 0 so that a string

@@ -4,6 +4,12 @@
 LIBC_SRCS += libc/ctype.c libc/errno.c libc/exit.c libc/malloc.c libc/setjmp_x86_64.S \
 	libc/stdio.c libc/stdlib.c libc/string.c
 
+# libc/internal/ holds what only the libc, the platforms that boot it (see platform/*/platform.mk)
+# and its tests see: the heap's set-up (fata_heap.h) and the stack protector's guard (fata_ssp.h).
+# Unikernels and the library OS find only libc/include/, which is all `make install` copies.
+LIBC_INTERNAL_CFLAGS := -Ilibc/internal
+build/hvt/libc/%.o build/spt/libc/%.o: GUEST_CFLAGS += $(LIBC_INTERNAL_CFLAGS)
+
 # The libc's names clash with the host's, so its unit test is a static freestanding Linux
 # program: the libc and the test compiled as guest code, a _start and a platform layer made of
 # raw system calls. It is built twice, plainly and with UBSan (in trap mode: no runtime needed).
@@ -15,10 +21,10 @@ LIBC_TEST_UBSAN := -fsanitize=undefined -fsanitize-undefined-trap-on-error
 define libc_test
 build/$(1)/%.o: %.c
 	$$(call msg,CC-TEST,$$<)
-	$$(Q)mkdir -p $$(@D) && $$(CC) $$(GUEST_CFLAGS) $(2) -c $$< -o $$@
+	$$(Q)mkdir -p $$(@D) && $$(CC) $$(GUEST_CFLAGS) $$(LIBC_INTERNAL_CFLAGS) $(2) -c $$< -o $$@
 build/$(1)/%.o: %.S
 	$$(call msg,AS-TEST,$$<)
-	$$(Q)mkdir -p $$(@D) && $$(CC) $$(GUEST_CFLAGS) $(2) -c $$< -o $$@
+	$$(Q)mkdir -p $$(@D) && $$(CC) $$(GUEST_CFLAGS) $$(LIBC_INTERNAL_CFLAGS) $(2) -c $$< -o $$@
 $(3): $(call objs,$(1),$(LIBC_TEST_SRCS))
 	$$(call msg,LD,$$@)
 	$$(Q)mkdir -p $$(@D) && $$(CC) -nostdlib -static -no-pie -Wl,--build-id=none -o $$@ $$^

@@ -1,6 +1,6 @@
 /* The heap: malloc and friends over one region given at boot (fata_heap.h, stdlib.h). */
 #include <errno.h>
-#include <fata_heap.h>
+#include "fata_heap.h"
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,13 +1,34 @@
 /*
  * The platform layer: the only thing the library OS knows about the machine it runs on. One
  * implementation per target (platform/unix, platform/hvt, platform/spt); the rest of lib/ calls
- * nothing else that is target-specific.
+ * nothing else that is target-specific. The platform sits below the library OS: it includes
+ * this header and no header of lib/ or include/fata/, and it reports failures as negative errno
+ * values with a reason, leaving it to the library OS whether to stop the unikernel.
  */
 #ifndef FATA_PLATFORM_H
 #define FATA_PLATFORM_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+/*
+ * Units and flags of this interface. The library OS's public headers define the same values under
+ * their own names (FATA_NS_PER_SEC, FATA_UTC_UNKNOWN, FATA_NEVER, FATA_IO_READ, FATA_IO_WRITE) and
+ * check with _Static_assert that they are equal, so they pass through unchanged.
+ */
+#define PLAT_NS_PER_SEC 1000000000ULL	/* every time here is in nanoseconds */
+#define PLAT_UTC_UNKNOWN (-100000)	/* plat_utc_offset_min(): the offset is not known */
+#define PLAT_NEVER UINT64_MAX		/* plat_wait(): no deadline */
+#define PLAT_IO_READ 0x1		/* struct plat_io_wait: readable */
+#define PLAT_IO_WRITE 0x4		/* struct plat_io_wait: writable */
+
+/*
+ * Implemented by the library OS, called once by the platform's entry point when the machine is
+ * ready (heap, stack guard, arguments): the unikernel's main. `argv[0]` is the program name, or
+ * NULL where the platform has none (hvt, spt); argv[argc] is NULL. Returns the exit status, which
+ * the platform passes to plat_exit().
+ */
+int fata_runtime_main(int argc, char **argv);
 
 /* Writes `len` bytes to the console. Never fails visibly. */
 void plat_console_write(const char *buf, size_t len);
@@ -21,21 +42,22 @@ uint64_t plat_monotonic_ns(void);
 /* Wall clock: nanoseconds since the Unix epoch, UTC. */
 uint64_t plat_wall_ns(void);
 
-/* Local offset from UTC in minutes at `wall_ns`, or FATA_UTC_UNKNOWN (see fata/time.h). */
+/* Local offset from UTC in minutes at `wall_ns`, or PLAT_UTC_UNKNOWN. */
 int plat_utc_offset_min(uint64_t wall_ns);
 
-/* One I/O source a blocked fiber waits on (see fata_wait_io()). */
+/* One I/O source a blocked fiber waits on. */
 struct plat_io_wait {
 	int source;	/* fd on unix, Solo5 handle on hvt/spt */
-	short events;	/* FATA_IO_READ | FATA_IO_WRITE */
+	short events;	/* PLAT_IO_READ | PLAT_IO_WRITE */
 	short revents;	/* set by plat_wait() */
 };
 
 /*
- * Sleeps until the monotonic clock reaches `deadline` (FATA_NEVER: no timer) or until at least
+ * Sleeps until the monotonic clock reaches `deadline` (PLAT_NEVER: no timer) or until at least
  * one of `waits[0..n)` is ready, and sets each wait's `revents`. May return early (spuriously).
+ * Returns 0, or a negative errno with a reason in `why` when it could not wait at all.
  */
-void plat_wait(uint64_t deadline, struct plat_io_wait *waits, size_t n);
+int plat_wait(uint64_t deadline, struct plat_io_wait *waits, size_t n, char *why, size_t whylen);
 
 /* A block device as the platform sees it. */
 struct plat_block_info {
@@ -67,7 +89,7 @@ struct plat_net_info {
 /*
  * Opens network interface `name` (hvt/spt: the manifest entry; unix: the tap device `ifname`).
  * Returns a handle >= 0 and fills `info`, or a negative errno with a reason in `why`. The handle
- * is also the I/O source to pass to fata_wait_io() for readability.
+ * is also the I/O source (struct plat_io_wait) that becomes readable when a frame waits.
  */
 int plat_net_open(const char *name, const char *ifname, struct plat_net_info *info, char *why,
 		  size_t whylen);
@@ -82,8 +104,18 @@ int plat_net_write(int handle, const void *buf, size_t len);
 /* Ends the unikernel with `status` (0-254; 255 is an abort). */
 _Noreturn void plat_exit(int status);
 
-/* Memory for fiber stacks and the heap: `len` bytes aligned to 16, or NULL. */
-void *plat_stack_alloc(size_t len);
-void plat_stack_free(void *p, size_t len);
+/*
+ * Memory for a fiber stack: `len` bytes (a multiple of 4096) aligned to 16, with a guard page
+ * below them where the target can make one. Stores the stack in `*stack` and returns 0; returns
+ * -ENOMEM when memory runs out, or another negative errno with a reason in `why` when the guard
+ * page could not be set up (nothing is then allocated).
+ */
+int plat_stack_alloc(size_t len, void **stack, char *why, size_t whylen);
+
+/*
+ * Gives back a stack from plat_stack_alloc() of the same `len` (NULL: nothing to do). Returns 0,
+ * or a negative errno with a reason in `why` when its guard page could not be lifted.
+ */
+int plat_stack_free(void *p, size_t len, char *why, size_t whylen);
 
 #endif

@@ -3,7 +3,8 @@
 # (build/tests/san/NAME.t). Other fragments may add their own tests to CHECK_TESTS.
 UNIT_TESTS := keys log sched block
 LIBOS_HOST := lib/sched.c lib/arch/x86_64/switch.S lib/log.c lib/keys.c lib/time.c lib/console.c \
-	lib/runtime.c lib/block.c platform/unix/platform_unix.c
+	lib/runtime.c lib/block.c platform/unix/platform_unix.c platform/unix/console_unix.c \
+	platform/unix/time_unix.c platform/unix/block_unix.c
 UNIT_DEPS_keys := lib/keys.c
 UNIT_DEPS_log := $(LIBOS_HOST)
 UNIT_DEPS_sched := $(LIBOS_HOST)

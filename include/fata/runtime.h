@@ -24,7 +24,8 @@ extern const struct fata_unikernel fata_unikernel;
 /*
  * Parses the command line against the unikernel's keys and the generic ones (-l/--logs, --help),
  * runs the unikernel in the main fiber and returns its exit status. Called by each platform's
- * entry point. `argv[0]` is the program name.
+ * entry point (declared for it in platform/platform.h). `argv[0]` is the program name, or NULL
+ * on hvt and spt; usage messages name the unikernel (fata_unikernel.name) either way.
  */
 int fata_runtime_main(int argc, char **argv);
 

@@ -51,6 +51,7 @@ KV_TEST_DATA := $(addprefix $(KV_TEST)/,tree.tar tree.img tree32.img small.tar s
 # What the kv tests link: the library OS on the unix platform.
 KV_TEST_LIBOS := lib/sched.c lib/arch/x86_64/switch.S lib/log.c lib/keys.c lib/time.c \
 	lib/console.c lib/runtime.c lib/block.c $(KV_SRCS) platform/unix/platform_unix.c \
+	platform/unix/console_unix.c platform/unix/time_unix.c platform/unix/block_unix.c \
 	platform/unix/kv_direct.c
 KV_UNIT_TESTS := kv_same kv_corrupt
 KV_EXTRA_kv_same := $(KV_TEST)/static_tree.c tests/unit/kv_tree.c

@@ -8,7 +8,8 @@ LIB_SRCS += $(NET_SRCS)
 
 # What a host test links: the core of the library OS and the stack, on the unix platform.
 NET_TEST_LIBOS := lib/sched.c lib/arch/x86_64/switch.S lib/log.c lib/keys.c lib/time.c \
-	lib/console.c lib/runtime.c $(NET_SRCS) platform/unix/platform_unix.c platform/unix/net_unix.c
+	lib/console.c lib/runtime.c $(NET_SRCS) platform/unix/platform_unix.c platform/unix/net_unix.c \
+	platform/unix/console_unix.c platform/unix/time_unix.c
 
 # --- unit tests: tests/unit/net_NAME.c with the fake interface tests/unit/net_fake.c -------------
 NET_UNIT_TESTS := net_wire net_netif net_arp net_ipv4 net_icmp net_udp net_dhcp net_dns

@@ -8,6 +8,7 @@
  * 2 MiB that hold the guard page, 2 MiB pages elsewhere; hvt_page_guard() splits a 2 MiB page into
  * 4 KiB ones when a fiber stack's guard page falls inside it.
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 
 #include "hvt_abi.h"
 #include "platform.h"
+#include "platform_hvt.h"
 #include "solo5.h"
 
 #define PTE_P (1ull << 0)
@@ -133,26 +135,31 @@ static int hvt_page_guard(void *page, bool guard)
  * page boundary, the guard page, the stack (len, a multiple of 4 KiB), then the pointer malloc
  * returned. Without memory for a page table the stack has no guard (the scheduler still checks).
  */
-void *plat_stack_alloc(size_t len)
+int plat_stack_alloc(size_t len, void **stack, char *why, size_t whylen)
 {
-	char *raw = malloc(len + 2 * PAGE + sizeof(char *)), *guard, *stack;
+	char *raw = malloc(len + 2 * PAGE + sizeof(char *)), *guard;
 
+	(void)why;
+	(void)whylen;
 	if (!raw)
-		return NULL;
+		return -ENOMEM;
 	guard = (char *)(((uintptr_t)raw + PAGE - 1) & ~(uintptr_t)(PAGE - 1));
-	stack = guard + PAGE;
-	memcpy(stack + len, &raw, sizeof(raw));
+	memcpy(guard + PAGE + len, &raw, sizeof(raw));
 	hvt_page_guard(guard, true);
-	return stack;
+	*stack = guard + PAGE;
+	return 0;
 }
 
-void plat_stack_free(void *p, size_t len)
+int plat_stack_free(void *p, size_t len, char *why, size_t whylen)
 {
 	char *raw;
 
+	(void)why;
+	(void)whylen;
 	if (!p)
-		return;
+		return 0;
 	memcpy(&raw, (char *)p + len, sizeof(raw));
 	hvt_page_guard((char *)p - PAGE, false);
 	free(raw);
+	return 0;
 }

@@ -4,6 +4,7 @@
 
 #include "hvt_abi.h"
 #include "platform.h"
+#include "platform_hvt.h"
 
 struct hvt_trap_frame {
 	uint64_t r15, r14, r13, r12, r11, r10, r9, r8, rbp, rdi, rsi, rdx, rcx, rbx, rax;
@@ -17,8 +18,6 @@ struct idt_entry {
 	uint16_t off_mid;
 	uint32_t off_hi, zero;
 } __attribute__((packed));
-
-_Noreturn void hvt_halt(int status, void *cookie);
 
 #define NTRAPS 21
 #define DECL(n) void hvt_trap_##n(void);

@@ -1,7 +1,6 @@
 /* Boot steps shared by hvt and spt: stack guard, heap, arguments, then the runtime's main. */
-#include <fata/runtime.h>
-#include <fata_heap.h>
-#include <fata_ssp.h>
+#include "fata_heap.h"
+#include "fata_ssp.h"
 #include <stdint.h>
 
 #include "platform.h"
@@ -44,7 +43,7 @@ _Noreturn void solo5_boot(uint64_t seed, uint64_t kernel_end, uint64_t mem_size,
 	if (heap_end == 0)
 		heap_end = kernel_end;	/* no room: an empty heap */
 	fata_heap_init((void *)(uintptr_t)kernel_end, (size_t)(heap_end - kernel_end));
-	argv[0] = (char *)fata_unikernel.name;
+	argv[0] = NULL;		/* the tender gives no program name */
 	for (i = 0; cmdline && cmdline[i] && i < sizeof(line) - 1; i++)
 		line[i] = cmdline[i];
 	line[i] = '\0';

@@ -4,6 +4,7 @@
 
 #include "mft_abi.h"
 #include "platform.h"
+#include "platform_spt.h"
 #include "solo5.h"
 #include "syscall_x86_64.h"
 

@@ -39,7 +39,4 @@ static inline long spt_syscall6(long n, long a, long b, long c, long d, long e, 
 	return ret;
 }
 
-/* The host descriptor the tender put in manifest entry `handle` (a block file or a tap). */
-int spt_hostfd(int handle);
-
 #endif

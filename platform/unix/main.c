@@ -1,5 +1,5 @@
 /* The unix entry point: the command line is the process's own. */
-#include <fata/runtime.h>
+#include "platform.h"
 
 int main(int argc, char **argv)
 {

@@ -2,8 +2,8 @@
 #include <assert.h>
 #include <ctype.h>
 #include <errno.h>
-#include <fata_heap.h>
-#include <fata_ssp.h>
+#include "fata_heap.h"
+#include "fata_ssp.h"
 #include <inttypes.h>
 #include <limits.h>
 #include <setjmp.h>
