@@ -1,8 +1,8 @@
 /*
- * The seccomp filter: the rules both tenders share, and installing it. libseccomp's seccomp_load() frees its BPF program after the
- * filter is active, and free() may call brk or munmap, which the filter forbids. So the program
- * is exported into a memfd, read into a static buffer, and installed with the raw system call
- * after libseccomp is done with its memory.
+ * The seccomp filter: the rules both tenders share, and installing it. libseccomp's
+ * seccomp_load() frees its BPF program after the filter is active, and free() may call brk or
+ * munmap, which the filter forbids. So the program is exported into a memfd, read into a static
+ * buffer, and installed with the raw system call after libseccomp is done with its memory.
  */
 #define _GNU_SOURCE
 #include <errno.h>

@@ -98,7 +98,7 @@ void *hvt_guest_range_w(const struct hvt *h, unsigned nr, const char *what, uint
 void hvt_arg_in(const struct hvt *h, unsigned nr, uint64_t gpa, void *arg, size_t size);
 void hvt_arg_out(const struct hvt *h, unsigned nr, uint64_t gpa, const void *arg, size_t size);
 
-/* hvt_hypercall.c: the device for `handle` if it is attached and of `type` (MFT_DEV_*), else NULL. */
+/* hvt_hypercall.c: the device for `handle` if attached and of `type` (MFT_DEV_*), else NULL. */
 const struct tender_device *hvt_device(const struct hvt *h, uint64_t handle, uint32_t type);
 
 /*
