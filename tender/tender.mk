@@ -2,14 +2,15 @@
 # options (plain and ASan+UBSan), the ELF fuzz harness replayed over its corpus, the test guests
 # in tests/tender/ and the end-to-end tests tests/e2e/tender_*.t.
 
-TENDER_COMMON_SRCS := $(addprefix tender/common/,util.c elf_load.c mft.c opts.c devices.c start.c \
-	sandbox.c dumpcore.c)
+# Each device kind is a module of its own: tender/common/KIND.c (options, opening, manifest,
+# seccomp rules) and tender/hvt/hvt_KIND.c (its hypercalls); see docs/architecture.md.
+TENDER_COMMON_SRCS := $(addprefix tender/common/,util.c elf_load.c mft.c opts.c devices.c \
+	block.c net.c start.c sandbox.c dumpcore.c)
+TENDER_HVT_HYPERCALL_SRCS := $(addprefix tender/hvt/,hvt_hypercall.c hvt_block.c hvt_net.c)
 TENDER_HVT_SRCS := $(addprefix tender/hvt/,hvt_main.c hvt_kvm.c hvt_kvm_x86_64.c hvt_cpu_x86_64.c \
-	hvt_hypercall.c hvt_dumpcore_x86_64.c hvt_gdb.c) tender/common/gdb_proto.c
+	hvt_dumpcore_x86_64.c hvt_gdb.c) $(TENDER_HVT_HYPERCALL_SRCS) tender/common/gdb_proto.c
 TENDER_SPT_SRCS := tender/spt/spt_main.c tender/spt/spt_fault.c tender/spt/spt_dumpcore.c \
 	tender/spt/spt_launch_x86_64.S
-# What the unit tests and the fuzz harness link: the common code without the seccomp part.
-TENDER_TESTED_SRCS := $(filter-out tender/common/sandbox.c,$(TENDER_COMMON_SRCS))
 TENDER_LDFLAGS := -pie -Wl,-z,relro,-z,now,-z,noexecstack
 TENDER_LIBS := -lseccomp
 
@@ -34,12 +35,15 @@ build/host/tender/spt/%.o: tender/spt/%.S
 # tender_hvt serves hypercalls against fake guest memory: fata-hvt's logic without KVM.
 # tender_gdb drives the gdb protocol against a fake target.
 TENDER_UNIT_TESTS := tender_elf tender_opts tender_hvt tender_gdb
-TENDER_UNIT_SRCS_tender_elf := $(TENDER_TESTED_SRCS)
-TENDER_UNIT_SRCS_tender_opts := $(TENDER_TESTED_SRCS)
-TENDER_UNIT_SRCS_tender_hvt := $(TENDER_COMMON_SRCS) tender/hvt/hvt_hypercall.c \
+# The common code holds each device kind's seccomp rules, hence -lseccomp.
+TENDER_UNIT_SRCS_tender_elf := $(TENDER_COMMON_SRCS)
+TENDER_UNIT_LIBS_tender_elf := $(TENDER_LIBS)
+TENDER_UNIT_SRCS_tender_opts := $(TENDER_COMMON_SRCS)
+TENDER_UNIT_LIBS_tender_opts := $(TENDER_LIBS)
+TENDER_UNIT_SRCS_tender_hvt := $(TENDER_COMMON_SRCS) $(TENDER_HVT_HYPERCALL_SRCS) \
 	tender/hvt/hvt_cpu_x86_64.c tender/hvt/hvt_kvm.c tender/hvt/hvt_dumpcore_x86_64.c \
 	tender/hvt/hvt_gdb.c tender/common/gdb_proto.c
-TENDER_UNIT_LIBS_tender_hvt := -lseccomp
+TENDER_UNIT_LIBS_tender_hvt := $(TENDER_LIBS)
 TENDER_UNIT_SRCS_tender_gdb := tender/common/gdb_proto.c
 
 define tender_unit_test
@@ -61,17 +65,17 @@ $(foreach t,$(TENDER_UNIT_TESTS),$(eval $(call tender_unit_test,$(t))))
 # first directory:  mkdir -p build/fuzz/elf.new &&
 #   build/fuzz/elf -max_total_time=60 build/fuzz/elf.new tests/fuzz/corpus/elf
 build/tests/san/fuzz_elf.t: build/san/tests/fuzz/elf.o build/san/tests/fuzz/replay.o \
-		$(call tender_objs,san,$(TENDER_TESTED_SRCS))
+		$(call tender_objs,san,$(TENDER_COMMON_SRCS))
 	$(call msg,LD-SAN,$@)
-	$(Q)mkdir -p $(@D) && $(CC) -fsanitize=address,undefined -o $@ $^
+	$(Q)mkdir -p $(@D) && $(CC) -fsanitize=address,undefined -o $@ $^ $(TENDER_LIBS)
 CHECK_TESTS += build/tests/san/fuzz_elf.t
 CHECK_DEPS += build/tests/san/fuzz_elf.t
 
 FUZZ_CC ?= clang
-build/fuzz/elf: tests/fuzz/elf.c $(TENDER_TESTED_SRCS)
+build/fuzz/elf: tests/fuzz/elf.c $(TENDER_COMMON_SRCS)
 	$(call msg,FUZZ-LD,$@)
 	$(Q)mkdir -p $(@D) && $(FUZZ_CC) -std=gnu11 -g -O1 -Iabi \
-		-fsanitize=fuzzer,address,undefined -o $@ $^
+		-fsanitize=fuzzer,address,undefined -o $@ $^ $(TENDER_LIBS)
 FUZZ_BINS += build/fuzz/elf
 
 # --- test guests: tests/tender/NAME.c built as NAME.spt and/or NAME.hvt -----------------------

@@ -1,6 +1,7 @@
 /*
- * Devices: matching the --block:/--net: options against the manifest, opening block files and
- * tap devices, and the manifest copy the guest gets with the devices' properties filled in.
+ * Devices, the part every kind shares: matching the --block:/--net: options against the
+ * manifest, opening what they name through the kind's module (block.h, net.h), the manifest copy
+ * the guest gets with the devices' properties filled in, the banner lines and the seccomp rules.
  */
 #ifndef FATA_TENDER_DEVICES_H
 #define FATA_TENDER_DEVICES_H
@@ -9,19 +10,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "block.h"
 #include "mft_abi.h"
+#include "net.h"
 #include "opts.h"
+#include "sandbox.h"
 #include "tender.h"
-
-/*
- * A net device's MTU is its tap's (SIOCGIFMTU), as with Solo5; the guest accepts and sends frames
- * of up to MTU + 14 bytes. TENDER_NET_MTU is what the guest is told when the tap's MTU cannot be
- * read (a tap handed over as a descriptor from another network namespace). The largest MTU keeps
- * such a frame's length within 16 bits; the smallest is IPv4's (RFC 791), also Linux's for a tap.
- */
-#define TENDER_NET_MTU 1500u
-#define TENDER_NET_MTU_MIN 68u
-#define TENDER_NET_MTU_MAX (65535u - 14)
 
 /* One manifest entry's attachment; the index is the handle. */
 struct tender_device {
@@ -45,21 +39,23 @@ struct tender_devices {
 };
 
 /*
- * Multi-block requests (HVT_FEATURE_BLOCK_MULTI, SPT_FEATURE_BLOCK_MULTI): block_size << j bytes,
- * at most TENDER_BLOCK_MULTI_MAX. The sandbox checks every such size as a rule of its own (about
- * 75 BPF instructions per device), so the tenders offer them only up to
- * TENDER_BLOCK_MULTI_DEVICES block devices; BPF programs hold at most 4096 instructions.
+ * What a device kind's module (block.c, net.c) gives devices.c; one per manifest type. Each
+ * function gets the device of one manifest entry, whose options tender_devices_resolve() set.
  */
-#define TENDER_BLOCK_MULTI_MAX (256u * 1024)
-#define TENDER_BLOCK_MULTI_DEVICES 32
-
-/*
- * Whether the tender serves a request of `len` bytes at `offset` on `d`: len is block_size << j
- * and at most `max` (one block when max is 0), offset is block-aligned, and the request ends
- * within the capacity (overflow-safe).
- */
-bool tender_block_request_ok(const struct tender_device *d, uint32_t max, uint64_t offset,
-			     uint64_t len);
+struct tender_devkind {
+	uint32_t type;		/* MFT_DEV_* */
+	const char *opt;	/* "block": --block:NAME=VALUE attaches it */
+	const char *value;	/* what VALUE is, for messages: "PATH" */
+	/* Opens the host side of entry `name` into d->fd, sets d->attached. 0, or -1 and `err`. */
+	int (*open)(const char *name, struct tender_device *d, struct tender_err *err);
+	/* Writes the device's properties into the guest's copy of its manifest entry. */
+	void (*fill)(struct mft_entry *e, const struct tender_device *d);
+	/* Prints the banner line of entry `name` on stderr. */
+	void (*banner)(const char *name, const struct tender_device *d);
+	/* Allows the system calls on d->fd that the guest's I/O needs (hvt and spt alike). */
+	void (*sandbox)(scmp_filter_ctx ctx, const struct tender_device *d,
+			const struct tender_devices *devs);
+};
 
 /*
  * Matches the device options in `o` against `mft` (from the binary `kernel`, for messages): each
@@ -70,12 +66,12 @@ int tender_devices_resolve(const struct tender_opts *o, const struct mft *mft, c
 			   struct tender_devices *devs, struct tender_err *err);
 
 /*
- * Opens what tender_devices_resolve() matched: block files (read-write, else read-only; the size
- * must be a non-zero multiple of the sector size) and tap devices (an existing tap interface
- * through /dev/net/tun, or an open descriptor; made non-blocking), reads each tap's MTU (falling
- * back to TENDER_NET_MTU with a message in the device's `note` when it cannot, and clamping it to
- * TENDER_NET_MTU_MAX, also with a note), picks MAC addresses, and sets `block_max`. Returns 0, or
- * -1 with a message in `err`.
+ * Opens what tender_devices_resolve() matched, each through its kind's `open`: block files
+ * (read-write, else read-only; the size must be a non-zero multiple of the sector size) and tap
+ * devices (an existing tap interface through /dev/net/tun, or an open descriptor; made
+ * non-blocking), reading each tap's MTU (falling back to TENDER_NET_MTU with a message in the
+ * device's `note` when it cannot, and clamping it to TENDER_NET_MTU_MAX, also with a note) and
+ * picking MAC addresses; sets `block_max`. Returns 0, or -1 with a message in `err`.
  */
 int tender_devices_open(const struct mft *mft, struct tender_devices *devs,
 			struct tender_err *err);
@@ -96,5 +92,12 @@ struct tender_image;
 void tender_print_banner(const char *target, const char *kernel, const struct tender_image *img,
 			 uint64_t mem_size, const struct mft *mft,
 			 const struct tender_devices *devs);
+
+/*
+ * Adds to `ctx` the system calls on every device's host descriptor that the guest's I/O needs
+ * (each kind's `sandbox`). Dies on failure.
+ */
+void tender_devices_sandbox(scmp_filter_ctx ctx, const struct mft *mft,
+			    const struct tender_devices *devs);
 
 #endif

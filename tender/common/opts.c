@@ -2,20 +2,24 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "block.h"
+#include "net.h"
 #include "opts.h"
 
-static const struct {
+/* The device options: the device's manifest type, and the kind's check of the value (or NULL). */
+static const struct devopt_syntax {
 	const char *prefix;
 	enum tender_devopt_kind kind;
+	uint32_t type;
+	int (*check)(struct tender_devopt *d, struct tender_err *err);
 } devopts[] = {
-	{ "--block:", TENDER_OPT_BLOCK },
-	{ "--block-sector-size:", TENDER_OPT_SECTOR },
-	{ "--net:", TENDER_OPT_NET },
-	{ "--net-mac:", TENDER_OPT_MAC },
+	{ "--block:", TENDER_OPT_BLOCK, MFT_DEV_BLOCK_BASIC, NULL },
+	{ "--block-sector-size:", TENDER_OPT_SECTOR, MFT_DEV_BLOCK_BASIC, tender_block_check_sector },
+	{ "--net:", TENDER_OPT_NET, MFT_DEV_NET_BASIC, tender_net_check_iface },
+	{ "--net-mac:", TENDER_OPT_MAC, MFT_DEV_NET_BASIC, tender_net_check_mac },
 };
 
-/* Parses a decimal number of at most `max`: digits only, no sign, no spaces. */
-static int parse_number(const char *s, uint64_t max, uint64_t *out)
+int tender_parse_number(const char *s, uint64_t max, uint64_t *out)
 {
 	uint64_t v = 0;
 
@@ -32,32 +36,6 @@ static int parse_number(const char *s, uint64_t max, uint64_t *out)
 	return 0;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-int tender_parse_mac(const char *s, uint8_t mac[6])
-{
-	for (int i = 0; i < 6; i++) {
-		int hi = hexval(s[0]), lo = hi < 0 ? -1 : hexval(s[1]);
-
-		if (hi < 0 || lo < 0)
-			return -1;
-		mac[i] = (uint8_t)(hi << 4 | lo);
-		s += 2;
-		if (i < 5 && *s++ != ':')
-			return -1;
-	}
-	return *s == 0 ? 0 : -1;
-}
-
 static bool valid_name(const char *s, size_t len)
 {
 	if (len < 1 || len > MFT_NAME_MAX)
@@ -72,7 +50,7 @@ static bool valid_name(const char *s, size_t len)
 }
 
 /* Parses one --block:/--block-sector-size:/--net:/--net-mac: option after its prefix. */
-static int parse_devopt(const char *arg, const char *rest, enum tender_devopt_kind kind,
+static int parse_devopt(const char *arg, const char *rest, const struct devopt_syntax *syn,
 			struct tender_opts *o, struct tender_err *err)
 {
 	const char *eq = strchr(rest, '=');
@@ -87,42 +65,18 @@ static int parse_devopt(const char *arg, const char *rest, enum tender_devopt_ki
 		return tender_fail(err, "%s: too many device options", arg);
 	d = &o->dev[o->ndev];
 	memset(d, 0, sizeof *d);
-	d->kind = kind;
+	d->kind = syn->kind;
+	d->type = syn->type;
 	d->arg = arg;
 	memcpy(d->name, rest, (size_t)(eq - rest));
 	d->value = eq + 1;
 	for (unsigned i = 0; i < o->ndev; i++) {
-		if (o->dev[i].kind == kind && strcmp(o->dev[i].name, d->name) == 0)
+		if (o->dev[i].kind == d->kind && strcmp(o->dev[i].name, d->name) == 0)
 			return tender_fail(err, "%s: device '%s' already has this option (%s)", arg,
 					   d->name, o->dev[i].arg);
 	}
-	switch (kind) {
-	case TENDER_OPT_BLOCK:
-		break;
-	case TENDER_OPT_SECTOR:
-		if (parse_number(d->value, UINT64_MAX, &d->number) < 0 ||
-		    d->number < TENDER_MIN_SECTOR || d->number > TENDER_MAX_SECTOR ||
-		    (d->number & (d->number - 1)))
-			return tender_fail(err, "%s: the sector size must be a power of two from %u to "
-					   "%u", arg, TENDER_MIN_SECTOR, TENDER_MAX_SECTOR);
-		break;
-	case TENDER_OPT_NET:
-		if (d->value[0] == '@') {
-			if (parse_number(d->value + 1, INT32_MAX, &d->number) < 0)
-				return tender_fail(err, "%s: expected a file descriptor number after "
-						   "'@'", arg);
-			d->is_fd = true;
-		}
-		break;
-	case TENDER_OPT_MAC:
-		if (tender_parse_mac(d->value, d->mac) < 0)
-			return tender_fail(err, "%s: expected a MAC address like 02:00:00:00:00:01",
-					   arg);
-		if (d->mac[0] & 1)
-			return tender_fail(err, "%s: a multicast MAC address cannot be a device's "
-					   "address", arg);
-		break;
-	}
+	if (syn->check && syn->check(d, err) < 0)
+		return -1;
 	o->ndev++;
 	return 0;
 }
@@ -130,7 +84,7 @@ static int parse_devopt(const char *arg, const char *rest, enum tender_devopt_ki
 static int parse_option(const char *arg, struct tender_opts *o, struct tender_err *err)
 {
 	if (strncmp(arg, "--mem=", 6) == 0) {
-		if (parse_number(arg + 6, UINT64_MAX, &o->mem_mb) < 0)
+		if (tender_parse_number(arg + 6, UINT64_MAX, &o->mem_mb) < 0)
 			return tender_fail(err, "%s: expected a number of megabytes", arg);
 		if (o->mem_mb < 2 || o->mem_mb > TENDER_MAX_MEM_MB)
 			return tender_fail(err, "%s: guest memory must be 2 to %u MB", arg,
@@ -159,7 +113,7 @@ static int parse_option(const char *arg, struct tender_opts *o, struct tender_er
 	if (strncmp(arg, "--gdb-port=", 11) == 0) {
 		uint64_t port;
 
-		if (parse_number(arg + 11, UINT64_MAX, &port) < 0 || port < 1 || port > 65535)
+		if (tender_parse_number(arg + 11, UINT64_MAX, &port) < 0 || port < 1 || port > 65535)
 			return tender_fail(err, "%s: expected a TCP port from 1 to 65535", arg);
 		o->gdb_port = (unsigned)port;
 		o->gdb_port_given = true;
@@ -169,7 +123,7 @@ static int parse_option(const char *arg, struct tender_opts *o, struct tender_er
 		size_t n = strlen(devopts[i].prefix);
 
 		if (strncmp(arg, devopts[i].prefix, n) == 0)
-			return parse_devopt(arg, arg + n, devopts[i].kind, o, err);
+			return parse_devopt(arg, arg + n, &devopts[i], o, err);
 	}
 	return tender_fail(err, "unknown option '%s' (see --help)", arg);
 }

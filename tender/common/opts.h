@@ -19,8 +19,6 @@
 #define TENDER_DEFAULT_MEM_MB 512u
 #define TENDER_MAX_MEM_MB 4096u
 #define TENDER_MAX_DEVOPTS (4 * MFT_MAX_ENTRIES)
-#define TENDER_MIN_SECTOR 512u
-#define TENDER_MAX_SECTOR 32768u	/* block_size is a uint16_t in the manifest */
 #define TENDER_CMDLINE_MAX 8191u	/* characters, without the NUL */
 #define TENDER_DEFAULT_GDB_PORT 1234u	/* Solo5's */
 
@@ -34,6 +32,7 @@ enum tender_devopt_kind {
 /* One device option as given; `arg` is the whole argument, for messages. */
 struct tender_devopt {
 	enum tender_devopt_kind kind;
+	uint32_t type;		/* the manifest type of the device it is for: MFT_DEV_* */
 	const char *arg;
 	char name[MFT_NAME_SIZE];
 	const char *value;	/* after the '=', not empty */
@@ -63,9 +62,11 @@ struct tender_opts {
 /*
  * Parses argv[1..argc) (argv[0] is the program). Options come before KERNEL; `--` ends them;
  * everything after KERNEL belongs to the guest. Checks the syntax of every option (names of 1..67
- * letters and digits, numbers, sector sizes, MACs, the same option not given twice for a name,
- * --gdb-port only with --gdb) but not what the manifest says, nor whether the tender has --gdb. Stops at --help or --version (setting o->help or o->version).
- * Returns 0, or -1 with a message in `err`. Strings point into argv.
+ * letters and digits, numbers, the same option not given twice for a name, --gdb-port only with
+ * --gdb; a device option's value through its kind's module: sector sizes in block.c, @FD and MACs
+ * in net.c) but not what the manifest says, nor whether the tender has --gdb. Stops at --help or
+ * --version (setting o->help or o->version). Returns 0, or -1 with a message in `err`. Strings
+ * point into argv.
  */
 int tender_opts_parse(int argc, char **argv, struct tender_opts *o, struct tender_err *err);
 
@@ -82,7 +83,7 @@ void tender_usage(FILE *f, const char *target);
 int tender_cmdline_join(int argc, char *const *argv, char *out, size_t size,
 			struct tender_err *err);
 
-/* Parses "xx:xx:xx:xx:xx:xx" (hex digits, either case). 0 or -1. */
-int tender_parse_mac(const char *s, uint8_t mac[6]);
+/* Parses a decimal number of at most `max` into *out: digits only, no sign, no spaces. 0 or -1. */
+int tender_parse_number(const char *s, uint64_t max, uint64_t *out);
 
 #endif

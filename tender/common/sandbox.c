@@ -1,8 +1,8 @@
 /*
- * Installing the seccomp filter. libseccomp's seccomp_load() frees its BPF program after the
- * filter is active, and free() may call brk or munmap, which the filter forbids. So the program
- * is exported into a memfd, read into a static buffer, and installed with the raw system call
- * after libseccomp is done with its memory.
+ * The seccomp filter: the rules both tenders share, and installing it. libseccomp's
+ * seccomp_load() frees its BPF program after the filter is active, and free() may call brk or
+ * munmap, which the filter forbids. So the program is exported into a memfd, read into a static
+ * buffer, and installed with the raw system call after libseccomp is done with its memory.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -13,9 +13,9 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
-#include "devices.h"
 #include "sandbox.h"
 #include "tender.h"
 
@@ -40,22 +40,23 @@ void tender_sandbox_allow(scmp_filter_ctx ctx, const char *what, int syscall, un
 		tender_die("seccomp rule for %s: %s", what, strerror(-rc));
 }
 
-void tender_sandbox_allow_block(scmp_filter_ctx ctx, const struct tender_device *d, uint32_t max)
+#define A0(v) tender_arg(0, SCMP_CMP_EQ, (scmp_datum_t)(v))
+
+void tender_sandbox_base(scmp_filter_ctx ctx, int epoll_fd, int timer_fd)
 {
-	uint64_t top = max > d->block_size ? max : d->block_size;
+	struct scmp_arg_cmp c;
 
-	if (top > d->capacity)
-		top = d->capacity;	/* a multiple of block_size, so one block always fits */
-	for (uint64_t n = d->block_size; n <= top; n *= 2) {
-		struct scmp_arg_cmp c[3] = {
-			tender_arg(0, SCMP_CMP_EQ, (scmp_datum_t)d->fd),
-			tender_arg(2, SCMP_CMP_EQ, n),
-			tender_arg(3, SCMP_CMP_LE, d->capacity - n),
-		};
-
-		tender_sandbox_allow(ctx, "pread64(block)", SCMP_SYS(pread64), 3, c);
-		tender_sandbox_allow(ctx, "pwrite64(block)", SCMP_SYS(pwrite64), 3, c);
-	}
+	c = A0(1);
+	tender_sandbox_allow(ctx, "write(stdout)", SCMP_SYS(write), 1, &c);
+	c = A0(2);
+	tender_sandbox_allow(ctx, "write(stderr)", SCMP_SYS(write), 1, &c);
+	tender_sandbox_allow(ctx, "exit_group", SCMP_SYS(exit_group), 0, NULL);
+	c = A0(epoll_fd);
+	tender_sandbox_allow(ctx, "epoll_pwait", SCMP_SYS(epoll_pwait), 1, &c);
+	c = A0(timer_fd);
+	tender_sandbox_allow(ctx, "timerfd_settime", SCMP_SYS(timerfd_settime), 1, &c);
+	c = A0(CLOCK_REALTIME);
+	tender_sandbox_allow(ctx, "clock_gettime(CLOCK_REALTIME)", SCMP_SYS(clock_gettime), 1, &c);
 }
 
 void tender_sandbox_install(scmp_filter_ctx ctx)

@@ -1,5 +1,6 @@
 /*
- * The seccomp allow-list both tenders drop into: built with libseccomp, then installed with one
+ * The seccomp allow-list both tenders drop into: built with libseccomp from the shared base
+ * rules, each device kind's rules (block.c, net.c) and each tender's own, then installed with one
  * system call, so that nothing allocates or frees memory once the filter is active.
  */
 #ifndef FATA_TENDER_SANDBOX_H
@@ -27,13 +28,13 @@ void tender_sandbox_allow(scmp_filter_ctx ctx, const char *what, int syscall, un
 			  const struct scmp_arg_cmp *cmp);
 
 /*
- * Allows pread64 and pwrite64 on block device `d`: block_size << j bytes per call up to `max`
- * (one block when 0), each size with offset <= capacity - size, so no call reaches past the
- * capacity (a regular file would grow). A read-only file was opened O_RDONLY: its writes fail
- * with EBADF.
+ * The rules both tenders need whatever the guest does: write on 1 (the console) and 2 (the
+ * tender's own messages), exit_group, epoll_pwait on `epoll_fd` and timerfd_settime on
+ * `timer_fd` (the guest's poll and its timeout), and clock_gettime(CLOCK_REALTIME) (the wall
+ * clock, which the vDSO answers but may fall back on). Each device's rules come from
+ * tender_devices_sandbox() (devices.h).
  */
-struct tender_device;
-void tender_sandbox_allow_block(scmp_filter_ctx ctx, const struct tender_device *d, uint32_t max);
+void tender_sandbox_base(scmp_filter_ctx ctx, int epoll_fd, int timer_fd);
 
 /*
  * Compiles the filter to BPF, releases `ctx`, sets no_new_privs and installs the program with

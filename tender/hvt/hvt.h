@@ -1,6 +1,6 @@
 /*
  * fata-hvt's internals: the KVM backend (hvt_kvm.c, hvt_kvm_x86_64.c) and the hypercalls
- * (hvt_hypercall.c) share this state.
+ * (hvt_hypercall.c, with the device ones in hvt_block.c and hvt_net.c) share this state.
  */
 #ifndef FATA_TENDER_HVT_H
 #define FATA_TENDER_HVT_H
@@ -71,8 +71,50 @@ _Noreturn void hvt_arch_run(struct hvt *h);
 /* hvt_hypercall.c: the epoll set (tap fds, handle in data.u64) and timerfd for POLL. */
 void hvt_hypercall_init(struct hvt *h);
 
-/* hvt_hypercall.c: the system calls the hypercalls make, with their descriptors. */
+/*
+ * hvt_hypercall.c: the system calls the hypercalls make, with their descriptors: the shared base
+ * (tender_sandbox_base()) and each device's rules (tender_devices_sandbox()).
+ */
 void hvt_hypercall_sandbox(const struct hvt *h, scmp_filter_ctx ctx);
+
+/*
+ * hvt_hypercall.c, for the hypercall handlers (`nr` names the hypercall in messages): the host
+ * address of guest range [gpa, gpa + len), or the guest dies; `what` names the field.
+ */
+void *hvt_guest_range(const struct hvt *h, unsigned nr, const char *what, uint64_t gpa,
+		      uint64_t len);
+
+/*
+ * hvt_hypercall.c: as hvt_guest_range(), for a range the tender writes into: it must not touch a
+ * read-only segment (text, rodata), which the host maps read-only too.
+ */
+void *hvt_guest_range_w(const struct hvt *h, unsigned nr, const char *what, uint64_t gpa,
+			uint64_t len);
+
+/*
+ * hvt_hypercall.c: copies the argument struct of `size` bytes at `gpa` in (the guest is stopped,
+ * so it cannot change under us), and back out; the guest dies when it is out of range.
+ */
+void hvt_arg_in(const struct hvt *h, unsigned nr, uint64_t gpa, void *arg, size_t size);
+void hvt_arg_out(const struct hvt *h, unsigned nr, uint64_t gpa, const void *arg, size_t size);
+
+/* hvt_hypercall.c: the device for `handle` if attached and of `type` (MFT_DEV_*), else NULL. */
+const struct tender_device *hvt_device(const struct hvt *h, uint64_t handle, uint32_t type);
+
+/*
+ * hvt_block.c: BLOCK_WRITE and BLOCK_READ with their argument at `gpa`. A request that
+ * tender_block_request_ok() refuses, a bad handle or a write to a read-only file gets
+ * SOLO5_R_EINVAL; a short transfer SOLO5_R_EUNSPEC.
+ */
+void hvt_block_write(struct hvt *h, unsigned nr, uint64_t gpa);
+void hvt_block_read(struct hvt *h, unsigned nr, uint64_t gpa);
+
+/*
+ * hvt_net.c: NET_WRITE (a frame of at most MTU + 14 bytes; a full tap queue drops it, as a busy
+ * wire would) and NET_READ (SOLO5_R_AGAIN when no frame waits) with their argument at `gpa`.
+ */
+void hvt_net_write(struct hvt *h, unsigned nr, uint64_t gpa);
+void hvt_net_read(struct hvt *h, unsigned nr, uint64_t gpa);
 
 /*
  * hvt_hypercall.c: serves hypercall `nr` (1..HVT_HYPERCALL_MAX-1) with its argument at

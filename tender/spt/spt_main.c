@@ -121,13 +121,7 @@ static void setup_events(struct spt *spt, const struct mft *mft,
 	ev.data.u64 = SPT_INTERNAL_TIMERFD;
 	if (epoll_ctl(spt->epollfd, EPOLL_CTL_ADD, spt->timerfd, &ev) < 0)
 		tender_die_errno("epoll_ctl on the timerfd");
-	for (unsigned i = 1; i < mft->entries; i++) {
-		if (mft->e[i].type != MFT_DEV_NET_BASIC)
-			continue;
-		ev.data.u64 = i;	/* the handle, as the guest expects it back */
-		if (epoll_ctl(spt->epollfd, EPOLL_CTL_ADD, devs->d[i].fd, &ev) < 0)
-			tender_die_errno("epoll_ctl on the tap of '%s'", mft->e[i].name);
-	}
+	tender_net_watch(spt->epollfd, mft, devs);
 }
 
 #define A0(v) tender_arg(0, SCMP_CMP_EQ, (scmp_datum_t)(v))
@@ -141,19 +135,10 @@ static scmp_filter_ctx build_filter(const struct spt *spt, const struct mft *mft
 	scmp_filter_ctx ctx = tender_sandbox_new();
 	struct scmp_arg_cmp c[1];
 
-	c[0] = A0(1);
-	tender_sandbox_allow(ctx, "write(1)", SCMP_SYS(write), 1, c);
-	c[0] = A0(2);
-	tender_sandbox_allow(ctx, "write(2), for the fault report", SCMP_SYS(write), 1, c);
-	tender_sandbox_allow(ctx, "exit_group", SCMP_SYS(exit_group), 0, NULL);
-	c[0] = A0(spt->epollfd);
-	tender_sandbox_allow(ctx, "epoll_pwait", SCMP_SYS(epoll_pwait), 1, c);
-	c[0] = A0(spt->timerfd);
-	tender_sandbox_allow(ctx, "timerfd_settime", SCMP_SYS(timerfd_settime), 1, c);
+	/* write(2) also serves the fault report (spt_fault.c). */
+	tender_sandbox_base(ctx, spt->epollfd, spt->timerfd);
 	c[0] = A0(CLOCK_MONOTONIC);
-	tender_sandbox_allow(ctx, "clock_gettime", SCMP_SYS(clock_gettime), 1, c);
-	c[0] = A0(CLOCK_REALTIME);
-	tender_sandbox_allow(ctx, "clock_gettime", SCMP_SYS(clock_gettime), 1, c);
+	tender_sandbox_allow(ctx, "clock_gettime(CLOCK_MONOTONIC)", SCMP_SYS(clock_gettime), 1, c);
 	c[0] = A0(ARCH_SET_FS);
 	tender_sandbox_allow(ctx, "arch_prctl", SCMP_SYS(arch_prctl), 1, c);
 	if (spt->extensions) {
@@ -169,18 +154,7 @@ static scmp_filter_ctx build_filter(const struct spt *spt, const struct mft *mft
 		tender_sandbox_allow(ctx, "mprotect(guard page)", SCMP_SYS(mprotect), 3, m);
 	}
 	spt_fault_sandbox(ctx);
-
-	for (unsigned i = 1; i < mft->entries; i++) {
-		const struct tender_device *d = &devs->d[i];
-
-		c[0] = A0(d->fd);
-		if (mft->e[i].type == MFT_DEV_NET_BASIC) {
-			tender_sandbox_allow(ctx, "read(tap)", SCMP_SYS(read), 1, c);
-			tender_sandbox_allow(ctx, "write(tap)", SCMP_SYS(write), 1, c);
-			continue;
-		}
-		tender_sandbox_allow_block(ctx, d, devs->block_max);
-	}
+	tender_devices_sandbox(ctx, mft, devs);
 	return ctx;
 }
 

@@ -1,7 +1,8 @@
 /*
  * Unit tests of the tenders' command line (tender/common/opts.c) and devices
- * (tender/common/devices.c): option syntax, the guest command line and its quoting, matching
- * options against a manifest, attaching block files, the manifest copy for the guest.
+ * (tender/common/devices.c, block.c, net.c): option syntax, the guest command line and its
+ * quoting, matching options against a manifest, attaching block files, the manifest copy for the
+ * guest.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
