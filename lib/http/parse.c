@@ -215,7 +215,7 @@ static int parse_content_length(const char *v, int64_t *out)
 		while (is_ows((unsigned char)*v))
 			v++;
 		while (*v >= '0' && *v <= '9') {
-			if (n > (INT64_MAX - 9) / 10)
+			if (n > (INT64_MAX - (*v - '0')) / 10)
 				return -400;
 			n = n * 10 + (*v++ - '0');
 			digits++;
@@ -542,7 +542,7 @@ static bool parse_pos(const char **s, uint64_t *out)
 	if (!isdigit((unsigned char)*p))
 		return false;
 	while (isdigit((unsigned char)*p)) {
-		if (n > (UINT64_MAX - 9) / 10)
+		if (n > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
 			return false;
 		n = n * 10 + (uint64_t)(*p++ - '0');
 	}
