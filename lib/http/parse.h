@@ -76,4 +76,7 @@ int http_range(const char *value, uint64_t size, uint64_t *first, uint64_t *last
  */
 bool http_etag_match(const char *list, const char *etag, bool weak);
 
+/* The monotonic clock the server's deadlines are computed with; tests replace it. */
+extern uint64_t (*http_clock)(void);
+
 #endif

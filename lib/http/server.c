@@ -100,9 +100,11 @@ int fata_http_add_header(struct fata_http_response *resp, const char *name, cons
 	return 0;
 }
 
+uint64_t (*http_clock)(void) = fata_monotonic_ns;
+
 static uint64_t after(uint64_t ns)
 {
-	return fata_monotonic_ns() + ns;
+	return http_clock() + ns;
 }
 
 static int flush(struct conn *c)
