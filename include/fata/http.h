@@ -102,7 +102,7 @@ const char *fata_http_header(const struct fata_http_request *req, const char *na
  * which happens after the handler returns: static data, or data freed by `body_free`.
  */
 struct fata_http_response {
-	int status;			/* 100..999 is not checked beyond 200..599 being sent as is */
+	int status;			/* 100..999; anything else is sent as 500 */
 	const char *content_type;	/* NULL: no Content-Type */
 	/* The body: either a buffer... */
 	const void *body;
