@@ -1,69 +1,40 @@
-/* http-hello: reads one request head, answers 200 with --body (405 for methods but GET/HEAD). */
+/* http-hello: answers every GET and HEAD with --body, on the HTTP/1.1 library (fata/http.h). */
 #include <stdio.h>
 #include <string.h>
 
+#include <fata/http.h>
+
 #include "fata/unikernel.h"
 
-#define REQUEST_MAX 8192
-#define TIMEOUT FATA_SEC(10)
+static char page[1024];
 
-static void respond(struct fata_tcp *conn, const char *status, const char *body, int head_only)
+static int hello(const struct fata_http_request *req, struct fata_http_response *resp, void *arg)
 {
-	char buf[1024];
-	int n = snprintf(buf, sizeof(buf),
-			 "HTTP/1.1 %s\r\nContent-Type: text/plain\r\nContent-Length: %zu\r\n"
-			 "Connection: close\r\nServer: fata\r\n\r\n%s",
-			 status, strlen(body) + 1, head_only ? "" : body);
-
-	if (n > 0 && n < (int)sizeof(buf) - 1) {
-		if (!head_only)
-			buf[n++] = '\n';
-		fata_tcp_write(conn, buf, (size_t)n, fata_monotonic_ns() + TIMEOUT);
-	}
-}
-
-static int on_connection(struct fata_tcp *conn, void *arg)
-{
-	char local[REQUEST_MAX + 1];
-	size_t len = 0;
-	uint64_t deadline = fata_monotonic_ns() + TIMEOUT;
-
 	(void)arg;
-	while (len < REQUEST_MAX) {
-		long n = fata_tcp_read(conn, local + len, REQUEST_MAX - len, deadline);
-
-		if (n <= 0)
-			goto out;
-		len += (size_t)n;
-		local[len] = '\0';
-		if (strstr(local, "\r\n\r\n"))
-			break;
-	}
-	if (len >= REQUEST_MAX) {
-		respond(conn, "431 Request Header Fields Too Large", "request head too large", 0);
-	} else if (strncmp(local, "GET ", 4) == 0) {
-		fata_debug("%.*s", (int)(strchr(local, '\r') - local), local);
-		respond(conn, "200 OK", fata_key_body(), 0);
-	} else if (strncmp(local, "HEAD ", 5) == 0) {
-		respond(conn, "200 OK", fata_key_body(), 1);
-	} else {
-		respond(conn, "405 Method Not Allowed", "only GET and HEAD", 0);
-	}
-out:
-	fata_tcp_close(conn);
+	fata_debug("%s %s", fata_http_method_name(req->method), req->path);
+	fata_http_set_body(resp, "text/plain", page, strlen(page));
 	return 0;
 }
 
 int start(struct fata_stack *stack)
 {
 	int64_t port = fata_key_port();
+	int64_t head_timeout = fata_key_head_timeout();
+	struct fata_http_config cfg = { 0 };
 	int err;
 
 	if (port < 1 || port > 65535) {
 		fata_err("--port=%lld: expected a port number from 1 to 65535", (long long)port);
 		return 1;
 	}
-	err = fata_tcp_listen(stack, (uint16_t)port, on_connection, NULL);
+	if (head_timeout < 1 || head_timeout > 3600) {
+		fata_err("--head-timeout=%lld: expected seconds from 1 to 3600",
+			 (long long)head_timeout);
+		return 1;
+	}
+	snprintf(page, sizeof(page), "%s\n", fata_key_body());
+	cfg.head_ns = FATA_SEC(head_timeout);
+	err = fata_http_serve(stack, (uint16_t)port, hello, NULL, &cfg);
 	if (err < 0) {
 		fata_err("cannot listen on port %lld: %s", (long long)port, strerror(-err));
 		return 1;
