@@ -6,7 +6,8 @@ HTTP_SRCS := $(HTTP_CORE) lib/http/tcp.c
 LIB_SRCS += $(HTTP_SRCS)
 
 HTTP_TEST_LIBOS := lib/sched.c lib/arch/x86_64/switch.S lib/log.c lib/keys.c lib/time.c \
-	lib/console.c lib/runtime.c platform/unix/platform_unix.c $(HTTP_CORE)
+	lib/console.c lib/runtime.c platform/unix/platform_unix.c platform/unix/console_unix.c \
+	platform/unix/time_unix.c $(HTTP_CORE)
 HTTP_UNIT_TESTS := http_parse http_server
 
 define http_unit_test
