@@ -1,5 +1,6 @@
 # The fata command (host) and its tests.
-CLI_SRCS := cli/main.c cli/config.c cli/devices.c cli/gen.c cli/project.c cli/buf.c cli/inspect.c
+CLI_SRCS := cli/main.c cli/help.c cli/crunch.c cli/config.c cli/devices.c cli/gen.c cli/project.c \
+	cli/buf.c cli/inspect.c
 # fata inspect checks binaries with the tenders' own ELF and manifest checks.
 CLI_TENDER_SRCS := tender/common/util.c tender/common/elf_load.c tender/common/mft.c
 # What the unit tests link: everything but main.
