@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "mft_abi.h"
 
 enum section_kind { SEC_NONE, SEC_UNIKERNEL, SEC_DEVICE, SEC_KEY, SEC_FILE };
 
@@ -721,7 +722,7 @@ bool mft_name_valid(const char *name)
 {
 	size_t n = strlen(name);
 
-	if (n == 0 || n > 67)
+	if (n == 0 || n > MFT_NAME_MAX)
 		return false;
 	for (; *name; name++) {
 		if (!isalnum((unsigned char)*name))
@@ -799,7 +800,8 @@ static int finish(struct parse *p)
 				       "name; expected another name", d->name);
 		if (d->cls->name_is_mft && !mft_name_valid(d->name))
 			return fail_at(p, d->line, "device name \"%s\" cannot name a Solo5 manifest "
-				       "entry; expected letters and digits only (at most 67)", d->name);
+				       "entry; expected letters and digits only (at most %d)", d->name,
+				       MFT_NAME_MAX);
 		if (add_generic_names(p, d) < 0)
 			return -1;
 	}

@@ -3,10 +3,7 @@
  * fata/; `build`, `clean`, `describe`, `query` and `help` work from what it wrote; `inspect`
  * reads a built binary. Every error is one line on stderr and exit status 1.
  */
-#include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -331,73 +328,77 @@ static void generate(const struct plan *plan, enum out which, struct buf *b)
 
 /* --- commands --------------------------------------------------------------------------------- */
 
+/* Checks that configure may write into the folder: no foreign Makefile, a fata/ folder. */
+static int prepare_folder(const struct project *pr)
+{
+	char *makefile = project_path(pr, "Makefile");
+	char *fatadir = project_path(pr, "fata");
+	struct stat st;
+	int r = 1;
+
+	if (makefile_state(makefile) == MAKEFILE_FOREIGN)
+		fprintf(stderr, "fata: %s exists and was not written by fata configure; expected no "
+			"Makefile (move yours away first)\n", makefile);
+	else if (stat(fatadir, &st) == 0 && !S_ISDIR(st.st_mode))
+		fprintf(stderr, "fata: %s exists and is not a folder; expected the folder fata "
+			"configure writes into\n", fatadir);
+	else if (mkdir(fatadir, 0777) < 0 && errno != EEXIST)
+		fprintf(stderr, "fata: cannot create %s: %s\n", fatadir, strerror(errno));
+	else
+		r = 0;
+	free(makefile);
+	free(fatadir);
+	return r;
+}
+
+/* Writes each output in turn, the Makefile last; removes a manifest the target does not use. */
+static int write_outputs(const struct setup *s, const struct buf out[NOUT])
+{
+	char err[ERR_MAX];
+
+	for (int i = 0; i < NOUT; i++) {
+		char *path = project_path(&s->pr, outputs[i].path);
+		int r;
+
+		if (i == OUT_MANIFEST && !has_manifest(&s->plan))
+			r = remove_path(path, err, sizeof(err));	/* left by hvt or spt */
+		else
+			r = write_atomic(path, buf_str(&out[i]), out[i].len, err, sizeof(err));
+		free(path);
+		if (r < 0)
+			return say_error(err);
+	}
+	return 0;
+}
+
 static int cmd_configure(int argc, char **argv)
 {
 	struct setup s;
 	struct buf out[NOUT] = { BUF_INIT };
 	char err[ERR_MAX];
-	char *makefile = NULL, *fatadir = NULL, *path;
-	struct stat st;
+	struct options o;
 	int status = 1;
 
-	{
-		struct options o;
+	if (options_parse("configure", argc, argv, NULL, OPT_CONFIGURE, &o, err, sizeof(err)) < 0)
+		return say_error(err);
+	if (o.help) {
+		const char *file = o.file;
 
-		if (options_parse("configure", argc, argv, NULL, OPT_CONFIGURE, &o, err, sizeof(err)) < 0)
-			return say_error(err);
-		if (o.help) {
-			const char *file = o.file;
-
-			options_free(&o);
-			return help_show("configure", file);
-		}
 		options_free(&o);
+		return help_show("configure", file);
 	}
-	if (setup(&s, "configure", argc, argv, OPT_CONFIGURE, false))
-		goto out;
-	/* Everything is generated and checked before the first write. */
-	for (int i = 0; i < NOUT; i++) {
-		if (i != OUT_MANIFEST || has_manifest(&s.plan))
-			generate(&s.plan, (enum out)i, &out[i]);
-	}
-	makefile = project_path(&s.pr, "Makefile");
-	if (makefile_state(makefile) == MAKEFILE_FOREIGN) {
-		fprintf(stderr, "fata: %s exists and was not written by fata configure; expected no "
-			"Makefile (move yours away first)\n", makefile);
-		goto out;
-	}
-	fatadir = project_path(&s.pr, "fata");
-	if (stat(fatadir, &st) == 0 && !S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "fata: %s exists and is not a folder; expected the folder fata "
-			"configure writes into\n", fatadir);
-		goto out;
-	}
-	if (mkdir(fatadir, 0777) < 0 && errno != EEXIST) {
-		fprintf(stderr, "fata: cannot create %s: %s\n", fatadir, strerror(errno));
-		goto out;
-	}
-	for (int i = 0; i < NOUT; i++) {
-		path = project_path(&s.pr, outputs[i].path);
-		if (i == OUT_MANIFEST && !has_manifest(&s.plan)) {
-			/* A manifest left by an earlier hvt or spt configuration. */
-			if (remove_path(path, err, sizeof(err)) < 0) {
-				free(path);
-				say_error(err);
-				goto out;
-			}
-		} else if (write_atomic(path, buf_str(&out[i]), out[i].len, err, sizeof(err)) < 0) {
-			free(path);
-			say_error(err);
-			goto out;
+	options_free(&o);
+	if (setup(&s, "configure", argc, argv, OPT_CONFIGURE, false) == 0) {
+		/* Everything is generated and checked before the first write. */
+		for (int i = 0; i < NOUT; i++) {
+			if (i != OUT_MANIFEST || has_manifest(&s.plan))
+				generate(&s.plan, (enum out)i, &out[i]);
 		}
-		free(path);
+		if (prepare_folder(&s.pr) == 0)
+			status = write_outputs(&s, out);
 	}
-	status = 0;
-out:
 	for (int i = 0; i < NOUT; i++)
 		buf_free(&out[i]);
-	free(makefile);
-	free(fatadir);
 	setup_free(&s);
 	return status;
 }
@@ -660,17 +661,72 @@ static int cmd_build(int argc, char **argv)
 	return 1;
 }
 
+static void add_file(char ***files, size_t *nfiles, const char *name)
+{
+	*files = xrealloc(*files, (*nfiles + 1) * sizeof(**files));
+	(*files)[(*nfiles)++] = xstrdup(name);
+}
+
+/*
+ * The files fata clean removes besides its folders: the EXTRA_FILES of the Makefile fata wrote
+ * (`makefile`) and, if the config parses, its [file] outputs and the images of every
+ * implementation of its devices, also those of earlier configurations.
+ */
+static void clean_files(const struct project *pr, const char *makefile, char ***files,
+			size_t *nfiles)
+{
+	struct config cfg;
+	char err[ERR_MAX];
+
+	if (makefile_state(makefile) == MAKEFILE_OURS)
+		makefile_extra_files(makefile, files, nfiles);
+	if (config_load(pr->config_path, &cfg, err, sizeof(err)) < 0) {
+		if (access(pr->config_path, F_OK) == 0)
+			fprintf(stderr, "%s\nfata: cleaning what the generated files name\n", err);
+		return;
+	}
+	for (size_t i = 0; i < cfg.nfiles; i++)
+		add_file(files, nfiles, cfg.files[i].name);
+	for (size_t i = 0; i < cfg.ndevices; i++) {
+		for (const struct device_impl *im = cfg.devices[i].cls->impls; im->connect; im++) {
+			struct buf name = BUF_INIT;
+
+			if (!im->image)
+				continue;
+			gen_expand(&name, im->image, &cfg.devices[i]);
+			if (config_file_name_valid(buf_str(&name)))
+				add_file(files, nfiles, buf_str(&name));
+			buf_free(&name);
+		}
+	}
+	config_free(&cfg);
+}
+
+/* Removes `name` in the unikernel's folder: 0, or 1 after a message. */
+static int clean_path(const struct project *pr, const char *name)
+{
+	char *p = project_path(pr, name);
+	char err[ERR_MAX];
+	int status = 0;
+
+	if (remove_path(p, err, sizeof(err)) < 0) {
+		say_error(err);
+		status = 1;
+	}
+	free(p);
+	return status;
+}
+
 static int cmd_clean(int argc, char **argv)
 {
+	static const char *const dirs[] = { "fata", "dist", "_build" };
 	struct options o;
 	struct project pr;
-	struct config cfg;
 	char err[ERR_MAX];
 	char **files = NULL;
 	size_t nfiles = 0;
 	int status = 0;
 	char *makefile;
-	static const char *const dirs[] = { "fata", "dist", "_build" };
 
 	if (options_parse("clean", argc, argv, NULL, 0, &o, err, sizeof(err)) < 0)
 		return say_error(err);
@@ -680,56 +736,15 @@ static int cmd_clean(int argc, char **argv)
 	}
 	project_open(o.file, &pr);
 	options_free(&o);
-
-	/* The [file] outputs: from the Makefile fata wrote, and from the config if it parses. */
 	makefile = project_path(&pr, "Makefile");
-	if (makefile_state(makefile) == MAKEFILE_OURS)
-		makefile_extra_files(makefile, &files, &nfiles);
-	if (config_load(pr.config_path, &cfg, err, sizeof(err)) == 0) {
-		for (size_t i = 0; i < cfg.nfiles; i++) {
-			files = xrealloc(files, (nfiles + 1) * sizeof(*files));
-			files[nfiles++] = xstrdup(cfg.files[i].name);
-		}
-		/* The images of every implementation, also those of earlier configurations. */
-		for (size_t i = 0; i < cfg.ndevices; i++) {
-			for (const struct device_impl *im = cfg.devices[i].cls->impls; im->connect; im++) {
-				struct buf name = BUF_INIT;
-
-				if (!im->image)
-					continue;
-				gen_expand(&name, im->image, &cfg.devices[i]);
-				if (config_file_name_valid(buf_str(&name))) {
-					files = xrealloc(files, (nfiles + 1) * sizeof(*files));
-					files[nfiles++] = xstrdup(buf_str(&name));
-				}
-				buf_free(&name);
-			}
-		}
-		config_free(&cfg);
-	} else if (access(pr.config_path, F_OK) == 0) {
-		fprintf(stderr, "%s\nfata: cleaning what the generated files name\n", err);
-	}
-
+	clean_files(&pr, makefile, &files, &nfiles);
 	for (size_t i = 0; i < nfiles; i++) {
-		char *p = project_path(&pr, files[i]);
-
-		if (remove_path(p, err, sizeof(err)) < 0) {
-			say_error(err);
-			status = 1;
-		}
-		free(p);
+		status |= clean_path(&pr, files[i]);
 		free(files[i]);
 	}
 	free(files);
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		char *p = project_path(&pr, dirs[i]);
-
-		if (remove_path(p, err, sizeof(err)) < 0) {
-			say_error(err);
-			status = 1;
-		}
-		free(p);
-	}
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		status |= clean_path(&pr, dirs[i]);
 	/* Last, so that an interrupted clean can run again from the same Makefile. */
 	if (makefile_state(makefile) == MAKEFILE_OURS && unlink(makefile) < 0) {
 		fprintf(stderr, "fata: cannot remove %s: %s\n", makefile, strerror(errno));
