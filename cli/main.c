@@ -1,7 +1,8 @@
 /*
  * fata: the command. `fata configure -t TARGET` checks config.ini and writes the Makefile and
- * fata/; `build`, `clean`, `describe`, `query` and `help` work from what it wrote; `inspect`
- * reads a built binary. Every error is one line on stderr and exit status 1.
+ * fata/; `build`, `clean`, `describe` and `query` work from what it wrote; `inspect` reads a
+ * built binary; `help` (cli/help.c) and `crunch` (cli/crunch.c) have files of their own. Every
+ * error is one line on stderr and exit status 1.
  */
 #include <errno.h>
 #include <stdio.h>
