@@ -132,6 +132,11 @@ const char *buf_str(const struct buf *b)
 	return b->s ? b->s : "";
 }
 
+void buf_write(const struct buf *b, FILE *f)
+{
+	fwrite(buf_str(b), 1, b->len, f);
+}
+
 void buf_free(struct buf *b)
 {
 	free(b->s);

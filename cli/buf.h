@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 
 struct buf {
 	char *s;		/* always NUL-terminated once anything was added; NULL when empty */
@@ -25,6 +26,9 @@ void buf_c_string(struct buf *b, const char *s);
 
 /* The text so far ("" when empty); valid until the next append. */
 const char *buf_str(const struct buf *b);
+
+/* Writes the text to `f` (errors show in ferror(f)). */
+void buf_write(const struct buf *b, FILE *f);
 
 /* Frees the text and empties the buffer. */
 void buf_free(struct buf *b);

@@ -1,8 +1,9 @@
 # The fata command (host) and its tests.
-CLI_SRCS := cli/main.c cli/config.c cli/devices.c cli/gen.c cli/project.c cli/buf.c cli/inspect.c
+CLI_SRCS := cli/main.c cli/help.c cli/crunch.c cli/config.c cli/devices.c cli/gen.c cli/project.c \
+	cli/buf.c cli/inspect.c
 # fata inspect checks binaries with the tenders' own ELF and manifest checks.
 CLI_TENDER_SRCS := tender/common/util.c tender/common/elf_load.c tender/common/mft.c
-# What the unit tests link: everything but main.
+# What the unit tests link: the parser and the generators (not the commands, help or crunch).
 CLI_LIB_SRCS := cli/config.c cli/devices.c cli/gen.c cli/buf.c lib/keys.c
 CLI_LIBS := -linih
 

@@ -1,8 +1,7 @@
 /*
- * The config.ini parser. libinih splits lines into sections and name = value pairs; everything
- * else happens here. The reader we give inih counts lines, refuses lines longer than inih's
- * buffer (inih would silently split them) and tracks [section] lines itself, so that sections
- * without fields and long section names are seen too. Parsing stops at the first error.
+ * The config.ini parser. libinih splits lines into sections and name = value pairs and finds
+ * syntax errors; everything else happens here. The reader we give inih adds only what inih
+ * cannot do (see "the reader" below). Parsing stops at the first error.
  */
 #include "config.h"
 
@@ -15,6 +14,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "mft_abi.h"
 
 enum section_kind { SEC_NONE, SEC_UNIKERNEL, SEC_DEVICE, SEC_KEY, SEC_FILE };
 
@@ -38,6 +38,7 @@ struct parse {
 	const char *text;
 	size_t len, pos;
 	int line;			/* of the line inih is processing */
+	const char *line_start;		/* that line, in text */
 	bool failed;
 	char *err;
 	size_t errlen;
@@ -631,34 +632,53 @@ static int handler(void *user, const char *section, const char *name, const char
 /* --- the reader ------------------------------------------------------------------------------- */
 
 /*
- * Where an inline comment starts in `s` (";" after whitespace, as inih has it), or the end of the
- * string. Stops early at any character of `chars`.
+ * libinih parses every line; the reader we give it adds only what Debian's build cannot do:
+ * - count lines: the handler has no line number (ini.h declares it without one);
+ * - refuse lines longer than inih's buffer and lines with a NUL byte, which inih would silently
+ *   split or cut short;
+ * - see [section] lines: inih calls the handler only for name = value pairs (so a section
+ *   without fields goes unseen), cuts section names at 50 bytes and ignores text after the ].
+ * A "[" line without its "]" is inih's own syntax error; config_parse() only words it.
  */
-static const char *find_chars_or_comment(const char *s, const char *chars)
+
+/*
+ * Where the closing `c` of a section line is, as inih finds it: the first `c` before an inline
+ * comment (";" after whitespace). NULL when there is none.
+ */
+static const char *find_before_comment(const char *s, char c)
 {
 	bool was_space = false;
 
-	while (*s && (!chars || !strchr(chars, *s)) && !(was_space && *s == ';')) {
+	for (; *s && !(was_space && *s == ';'); s++) {
+		if (*s == c)
+			return s;
 		was_space = isspace((unsigned char)*s);
-		s++;
 	}
-	return s;
+	return NULL;
 }
 
-/* Looks at a line as inih will, to follow [section] lines; `line` has no newline. */
-static int scan_line(struct parse *p, const char *line)
+/* The "[" of a section line (after inih's BOM and leading whitespace), or NULL. */
+static const char *section_start(const struct parse *p, const char *line)
 {
-	const char *s = line, *end;
+	const char *s = line;
 
 	if (p->line == 1 && strncmp(s, "\xEF\xBB\xBF", 3) == 0)
 		s += 3;
 	while (isspace((unsigned char)*s))
 		s++;
-	if (*s != '[')
+	return *s == '[' ? s : NULL;
+}
+
+/* Follows a [section] line as inih will see it; `line` is the whole line. */
+static int scan_line(struct parse *p, const char *line)
+{
+	const char *s = section_start(p, line), *end;
+
+	if (!s)
 		return 0;
-	end = find_chars_or_comment(s + 1, "]");
-	if (*end != ']')
-		return fail(p, "section line has no closing ]; expected [SECTION]");
+	end = find_before_comment(s + 1, ']');
+	if (!end)
+		return 0;	/* inih reports it */
 	for (const char *t = end + 1; *t; t++) {
 		if (*t == ';' || *t == '#')
 			break;
@@ -689,6 +709,7 @@ static char *reader(char *str, int num, void *stream)
 	len = nl ? (size_t)(nl - start) + 1 : p->len - p->pos;
 	p->pos += len;
 	p->line++;
+	p->line_start = start;
 	content = len;
 	if (content > 0 && start[content - 1] == '\n')
 		content--;
@@ -704,13 +725,7 @@ static char *reader(char *str, int num, void *stream)
 	}
 	memcpy(str, start, len);
 	str[len] = '\0';
-	{
-		char *copy = xstrndup(start, content);
-
-		scan_line(p, copy);
-		free(copy);
-	}
-	if (p->failed)
+	if (scan_line(p, str) < 0)
 		return NULL;
 	return str;
 }
@@ -721,7 +736,7 @@ bool mft_name_valid(const char *name)
 {
 	size_t n = strlen(name);
 
-	if (n == 0 || n > 67)
+	if (n == 0 || n > MFT_NAME_MAX)
 		return false;
 	for (; *name; name++) {
 		if (!isalnum((unsigned char)*name))
@@ -799,7 +814,8 @@ static int finish(struct parse *p)
 				       "name; expected another name", d->name);
 		if (d->cls->name_is_mft && !mft_name_valid(d->name))
 			return fail_at(p, d->line, "device name \"%s\" cannot name a Solo5 manifest "
-				       "entry; expected letters and digits only (at most 67)", d->name);
+				       "entry; expected letters and digits only (at most %d)", d->name,
+				       MFT_NAME_MAX);
 		if (add_generic_names(p, d) < 0)
 			return -1;
 	}
@@ -834,7 +850,9 @@ int config_parse(const char *path, const char *text, size_t len, struct config *
 	ini_stop_on_first_error = true;
 	ini_allow_no_value = false;
 	r = ini_parse_stream(reader, &p, handler, &p);
-	if (!p.failed && r > 0)
+	if (!p.failed && r > 0 && r == p.line && section_start(&p, p.line_start))
+		fail_at(&p, r, "section line has no closing ]; expected [SECTION]");
+	else if (!p.failed && r > 0)
 		fail_at(&p, r, "expected NAME = VALUE, [SECTION], a comment or an empty line");
 	else if (!p.failed && r < 0)
 		fail_at(&p, 0, "cannot parse (libinih error %d)", r);

@@ -110,7 +110,7 @@ const char *config_stage_name(enum fata_key_stage stage);
  */
 bool config_file_name_valid(const char *name);
 
-/* A Solo5 manifest entry name: 1-67 letters and digits. */
+/* A Solo5 manifest entry name: 1 to MFT_NAME_MAX (abi/mft_abi.h) letters and digits. */
 bool mft_name_valid(const char *name);
 
 #endif

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "mft_abi.h"
+
 /* --- time, console, block ----------------------------------------------------------------------- */
 
 static const struct device_impl time_impls[] = {
@@ -27,7 +29,7 @@ static const struct device_impl block_impls[] = {
 		.when = "",
 		.targets = TARGET_ALL,
 		.connect = "fata_block_connect(${name}, ${field:file})",
-		.mft_type = 1,		/* MFT_DEV_BLOCK_BASIC */
+		.mft_type = MFT_DEV_BLOCK_BASIC,
 	},
 	{ .connect = NULL },
 };
@@ -85,7 +87,7 @@ static const struct device_impl kv_ro_impls[] = {
 			"\t$(call msg,TAR,$@)\n"
 			"\t$(Q)$(call fata_kv_archive,${raw:directory},$@)\n"
 			"depends: fata-kv-depends\n",
-		.mft_type = 1,
+		.mft_type = MFT_DEV_BLOCK_BASIC,
 		.summary = "archive: image ${id}.tar",
 	},
 	{
@@ -97,7 +99,7 @@ static const struct device_impl kv_ro_impls[] = {
 			"\t$(call msg,MKFS.FAT,$@)\n"
 			"\t$(Q)$(call fata_kv_fat,${raw:directory},$@)\n"
 			"depends: fata-kv-depends\n",
-		.mft_type = 1,
+		.mft_type = MFT_DEV_BLOCK_BASIC,
 		.summary = "fat: image ${id}.img",
 	},
 	{ .connect = NULL },
@@ -189,7 +191,7 @@ static const struct device_impl stackv4_impls[] = {
 		.targets = TARGET_SOLO5,
 		.prelude = STACK_CFG_OPEN ".netif = ${field:netif},\n" STACK_STATIC,
 		.connect = "fata_stack_connect(&${id}_cfg)",
-		.mft_type = 2,		/* MFT_DEV_NET_BASIC */
+		.mft_type = MFT_DEV_NET_BASIC,
 		.mft_name = "${raw:netif}",
 		.summary = "direct: static address, network interface ${raw:netif}",
 	},
@@ -198,7 +200,7 @@ static const struct device_impl stackv4_impls[] = {
 		.targets = TARGET_SOLO5,
 		.prelude = STACK_CFG_OPEN ".netif = ${field:netif},\n" STACK_DHCP,
 		.connect = "fata_stack_connect(&${id}_cfg)",
-		.mft_type = 2,
+		.mft_type = MFT_DEV_NET_BASIC,
 		.mft_name = "${raw:netif}",
 		.summary = "direct: DHCP, network interface ${raw:netif}",
 	},

@@ -74,7 +74,7 @@ struct device_impl {
 	const char *source;	/* a C file make generates and compiles in, or NULL */
 	const char *image;	/* a file make creates beside config.ini (clean removes it), or NULL */
 	const char *make;	/* Makefile text (after the include of unikernel.mk), or NULL */
-	unsigned mft_type;	/* hvt/spt: Solo5 manifest entry type (1 block, 2 net), 0: none */
+	unsigned mft_type;	/* hvt/spt: Solo5 manifest entry type (MFT_DEV_*), 0: none */
 	const char *mft_name;	/* its name (template, as written); NULL: "${id}" */
 	const char *summary;	/* for fata describe: "image kv.tar" (template), or NULL */
 };
