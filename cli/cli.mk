@@ -1,7 +1,7 @@
 # The fata command (host) and its tests.
 CLI_SRCS := cli/main.c cli/config.c cli/devices.c cli/gen.c cli/project.c cli/buf.c cli/inspect.c
 # fata inspect checks binaries with the tenders' own ELF and manifest checks.
-CLI_TENDER_SRCS := tender/common/util.c tender/common/elf_load.c tender/common/mft.c
+CLI_TENDER_SRCS := tender/common/tender.c tender/common/elf_load.c tender/common/mft.c
 # What the unit tests link: everything but main.
 CLI_LIB_SRCS := cli/config.c cli/devices.c cli/gen.c cli/buf.c lib/keys.c
 CLI_LIBS := -linih
