@@ -32,7 +32,11 @@ PLATFORM_spt_SRCS :=
 # Object files of sources $(2) built for $(1) (unix, hvt, spt, host or san).
 objs = $(addprefix build/$(1)/,$(addsuffix .o,$(basename $(2))))
 
-include $(sort $(filter-out mk/%,$(wildcard */*.mk lib/*/*.mk tender/*/*.mk platform/*/*.mk)))
+include mk/unit.mk
+# The library OS's and the platforms' source lists first: the other fragments' tests link them.
+SRC_FRAGMENTS := lib/lib.mk $(sort $(wildcard platform/*/*.mk))
+include $(SRC_FRAGMENTS)
+include $(sort $(filter-out mk/% $(SRC_FRAGMENTS),$(wildcard */*.mk lib/*/*.mk tender/*/*.mk)))
 
 # --- object rules -----------------------------------------------------------------------------
 build/unix/%.o: %.c

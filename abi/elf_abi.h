@@ -3,7 +3,7 @@
  *
  * Shared by guest code (freestanding) and the tenders (host), so it uses only fixed-width types
  * and asserts every layout that crosses the boundary. The names follow Solo5's, because they are
- * the vocabulary of the contract (see docs/solo5-abi.md beside DESIGN.md).
+ * the vocabulary of the contract (see docs/solo5-abi.md).
  */
 #ifndef FATA_ABI_ELF_H
 #define FATA_ABI_ELF_H

@@ -1,6 +1,6 @@
 /*
  * The Solo5 ABI as Fata implements it: this header includes the others and adds what both
- * targets share (result codes, handles). See docs/solo5-abi.md beside DESIGN.md.
+ * targets share (result codes, handles). See docs/solo5-abi.md.
  *
  *   elf_abi.h  the ABI1 note: target and ABI version of a binary
  *   mft_abi.h  the MFT1 note: the manifest of devices

@@ -2,7 +2,7 @@
 CLI_SRCS := cli/main.c cli/help.c cli/crunch.c cli/config.c cli/devices.c cli/gen.c cli/project.c \
 	cli/buf.c cli/inspect.c
 # fata inspect checks binaries with the tenders' own ELF and manifest checks.
-CLI_TENDER_SRCS := tender/common/util.c tender/common/elf_load.c tender/common/mft.c
+CLI_TENDER_SRCS := tender/common/tender.c tender/common/elf_load.c tender/common/mft.c
 # What the unit tests link: the parser and the generators (not the commands, help or crunch).
 CLI_LIB_SRCS := cli/config.c cli/devices.c cli/gen.c cli/buf.c lib/keys.c
 CLI_LIBS := -linih
@@ -14,23 +14,13 @@ ALL += bin/fata
 
 # Unit tests of the config parser and the generators, plain and with ASan+UBSan.
 CLI_UNIT_TESTS := cli_config
-define cli_unit_test
-build/tests/$(1).t: build/host/tests/unit/$(1).o $(call objs,host,$(CLI_LIB_SRCS))
-	$$(call msg,LD,$$@)
-	$$(Q)mkdir -p $$(@D) && $$(CC) -o $$@ $$^ $(CLI_LIBS)
-build/tests/san/$(1).t: build/san/tests/unit/$(1).o $(call objs,san,$(CLI_LIB_SRCS))
-	$$(call msg,LD-SAN,$$@)
-	$$(Q)mkdir -p $$(@D) && $$(CC) -fsanitize=address,undefined -o $$@ $$^ $(CLI_LIBS)
-CHECK_TESTS += build/tests/$(1).t build/tests/san/$(1).t
-CHECK_DEPS += build/tests/$(1).t build/tests/san/$(1).t
-endef
-$(foreach t,$(CLI_UNIT_TESTS),$(eval $(call cli_unit_test,$(t))))
+$(foreach t,$(CLI_UNIT_TESTS),$(eval $(call unit_test,$(t),$(CLI_LIB_SRCS),,$(CLI_LIBS))))
 
 # End-to-end tests of the command (golden outputs in tests/e2e/golden/, fixtures in tests/cli/).
 CHECK_TESTS += $(sort $(wildcard tests/e2e/cli_*.t))
 CHECK_DEPS += bin/fata
 
 .PHONY: cli-check
-cli-check: bin/fata $(foreach t,$(CLI_UNIT_TESTS),build/tests/$(t).t build/tests/san/$(t).t)
-	$(Q)prove --exec '' $(foreach t,$(CLI_UNIT_TESTS),build/tests/$(t).t build/tests/san/$(t).t) \
+cli-check: bin/fata $(call unit_test_bins,$(CLI_UNIT_TESTS))
+	$(Q)prove --exec '' $(call unit_test_bins,$(CLI_UNIT_TESTS)) \
 		$(sort $(wildcard tests/e2e/cli_*.t))

@@ -4,7 +4,7 @@
 
 # Each device kind is a module of its own: tender/common/KIND.c (options, opening, manifest,
 # seccomp rules) and tender/hvt/hvt_KIND.c (its hypercalls); see docs/architecture.md.
-TENDER_COMMON_SRCS := $(addprefix tender/common/,util.c elf_load.c mft.c opts.c devices.c \
+TENDER_COMMON_SRCS := $(addprefix tender/common/,tender.c elf_load.c mft.c opts.c devices.c \
 	block.c net.c start.c sandbox.c dumpcore.c)
 TENDER_HVT_HYPERCALL_SRCS := $(addprefix tender/hvt/,hvt_hypercall.c hvt_block.c hvt_net.c)
 TENDER_HVT_SRCS := $(addprefix tender/hvt/,hvt_main.c hvt_kvm.c hvt_kvm_x86_64.c hvt_cpu_x86_64.c \
@@ -31,7 +31,7 @@ build/host/tender/spt/%.o: tender/spt/%.S
 	$(call msg,AS,$<)
 	$(Q)mkdir -p $(@D) && $(CC) $(HOST_CFLAGS) -c $< -o $@
 
-# --- unit tests: tests/unit/tender_NAME.c, plain and sanitized ---------------------------------
+# --- unit tests: tests/unit/tender_NAME.c, plain and sanitized (mk/unit.mk's unit_test) ---------
 # tender_hvt serves hypercalls against fake guest memory: fata-hvt's logic without KVM.
 # tender_gdb drives the gdb protocol against a fake target.
 TENDER_UNIT_TESTS := tender_elf tender_opts tender_hvt tender_gdb
@@ -46,37 +46,14 @@ TENDER_UNIT_SRCS_tender_hvt := $(TENDER_COMMON_SRCS) $(TENDER_HVT_HYPERCALL_SRCS
 TENDER_UNIT_LIBS_tender_hvt := $(TENDER_LIBS)
 TENDER_UNIT_SRCS_tender_gdb := tender/common/gdb_proto.c
 
-define tender_unit_test
-build/tests/$(1).t: build/host/tests/unit/$(1).o $(call tender_objs,host,$(TENDER_UNIT_SRCS_$(1)))
-	$$(call msg,LD,$$@)
-	$$(Q)mkdir -p $$(@D) && $$(CC) -o $$@ $$^ $(TENDER_UNIT_LIBS_$(1))
-build/tests/san/$(1).t: build/san/tests/unit/$(1).o $(call tender_objs,san,$(TENDER_UNIT_SRCS_$(1)))
-	$$(call msg,LD-SAN,$$@)
-	$$(Q)mkdir -p $$(@D) && $$(CC) -fsanitize=address,undefined -o $$@ $$^ \
-		$(TENDER_UNIT_LIBS_$(1))
-CHECK_TESTS += build/tests/$(1).t build/tests/san/$(1).t
-CHECK_DEPS += build/tests/$(1).t build/tests/san/$(1).t
-endef
-$(foreach t,$(TENDER_UNIT_TESTS),$(eval $(call tender_unit_test,$(t))))
+$(foreach t,$(TENDER_UNIT_TESTS),$(eval $(call unit_test,$(t),$(TENDER_UNIT_SRCS_$(t)),,\
+	$(TENDER_UNIT_LIBS_$(t)))))
 
 # --- fuzzing: tests/fuzz/elf.c -------------------------------------------------------------------
-# make check replays tests/fuzz/corpus/elf/ through the harness (replay.c finds the corpus from
-# its own name, fuzz_elf.t). build/fuzz/elf is the libFuzzer binary (clang); new inputs go to the
-# first directory:  mkdir -p build/fuzz/elf.new &&
-#   build/fuzz/elf -max_total_time=60 build/fuzz/elf.new tests/fuzz/corpus/elf
-build/tests/san/fuzz_elf.t: build/san/tests/fuzz/elf.o build/san/tests/fuzz/replay.o \
-		$(call tender_objs,san,$(TENDER_COMMON_SRCS))
-	$(call msg,LD-SAN,$@)
-	$(Q)mkdir -p $(@D) && $(CC) -fsanitize=address,undefined -o $@ $^ $(TENDER_LIBS)
-CHECK_TESTS += build/tests/san/fuzz_elf.t
-CHECK_DEPS += build/tests/san/fuzz_elf.t
-
-FUZZ_CC ?= clang
-build/fuzz/elf: tests/fuzz/elf.c $(TENDER_COMMON_SRCS)
-	$(call msg,FUZZ-LD,$@)
-	$(Q)mkdir -p $(@D) && $(FUZZ_CC) -std=gnu11 -g -O1 -Iabi \
-		-fsanitize=fuzzer,address,undefined -o $@ $^ $(TENDER_LIBS)
-FUZZ_BINS += build/fuzz/elf
+# make check replays tests/fuzz/corpus/elf/ through the harness (mk/unit.mk's fuzz_test).
+# build/fuzz/elf is the libFuzzer binary (clang); new inputs go to the first directory:
+#   mkdir -p build/fuzz/elf.new && build/fuzz/elf -max_total_time=60 build/fuzz/elf.new tests/fuzz/corpus/elf
+$(eval $(call fuzz_test,elf,$(TENDER_COMMON_SRCS),$(TENDER_LIBS)))
 
 # --- test guests: tests/tender/NAME.c built as NAME.spt and/or NAME.hvt -----------------------
 TENDER_GUEST_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -ffreestanding -nostdinc \
@@ -102,9 +79,6 @@ CHECK_TESTS += $(sort $(wildcard tests/e2e/tender_*.t))
 CHECK_DEPS += bin/fata-hvt bin/fata-spt $(TENDER_GUESTS)
 
 # Builds and runs only the tender tests: make tender-check
-tender-check: bin/fata-hvt bin/fata-spt $(TENDER_GUESTS) \
-		$(foreach t,$(TENDER_UNIT_TESTS),build/tests/$(t).t build/tests/san/$(t).t) \
-		build/tests/san/fuzz_elf.t
-	$(Q)prove --exec '' $(foreach t,$(TENDER_UNIT_TESTS),build/tests/$(t).t \
-		build/tests/san/$(t).t) build/tests/san/fuzz_elf.t \
-		$(sort $(wildcard tests/e2e/tender_*.t))
+TENDER_CHECK := $(call unit_test_bins,$(TENDER_UNIT_TESTS)) $(call fuzz_test_bins,elf)
+tender-check: bin/fata-hvt bin/fata-spt $(TENDER_GUESTS) $(TENDER_CHECK)
+	$(Q)prove --exec '' $(TENDER_CHECK) $(sort $(wildcard tests/e2e/tender_*.t))

@@ -49,55 +49,28 @@ KV_TEST_DATA := $(addprefix $(KV_TEST)/,tree.tar tree.img tree32.img small.tar s
 	small16.img small32.img)
 
 # What the kv tests link: the library OS on the unix platform.
-KV_TEST_LIBOS := lib/sched.c lib/arch/x86_64/switch.S lib/log.c lib/keys.c lib/time.c \
-	lib/console.c lib/runtime.c lib/block.c $(KV_SRCS) platform/unix/platform_unix.c \
-	platform/unix/console_unix.c platform/unix/time_unix.c platform/unix/block_unix.c \
-	platform/unix/kv_direct.c
+KV_TEST_LIBOS := $(LIB_CORE_SRCS) $(LIB_BLOCK_SRCS) $(KV_SRCS) $(PLATFORM_unix_CORE_SRCS) \
+	platform/unix/block_unix.c platform/unix/kv_direct.c
 KV_UNIT_TESTS := kv_same kv_corrupt
 KV_EXTRA_kv_same := $(KV_TEST)/static_tree.c tests/unit/kv_tree.c
 KV_EXTRA_kv_corrupt :=
-
-define kv_unit_test
-build/tests/$(1).t: build/host/tests/unit/$(1).o $(call objs,host,$(KV_EXTRA_$(1))) \
-		$(call objs,unix,$(KV_TEST_LIBOS)) | $(KV_TEST_DATA)
-	$$(call msg,LD,$$@)
-	$$(Q)mkdir -p $$(@D) && $$(CC) -o $$@ $$(filter %.o,$$^)
-build/tests/san/$(1).t: build/san/tests/unit/$(1).o $(call objs,san,$(KV_EXTRA_$(1))) \
-		$(call objs,san,$(KV_TEST_LIBOS)) | $(KV_TEST_DATA)
-	$$(call msg,LD-SAN,$$@)
-	$$(Q)mkdir -p $$(@D) && $$(CC) -fsanitize=address,undefined -o $$@ $$(filter %.o,$$^)
-CHECK_TESTS += build/tests/$(1).t build/tests/san/$(1).t
-CHECK_DEPS += build/tests/$(1).t build/tests/san/$(1).t
-endef
-$(foreach t,$(KV_UNIT_TESTS),$(eval $(call kv_unit_test,$(t))))
+$(foreach t,$(KV_UNIT_TESTS),$(eval $(call unit_test,$(t),$(KV_EXTRA_$(t)),$(KV_TEST_LIBOS),,\
+	$(KV_TEST_DATA))))
 
 # --- fuzzing: tests/fuzz/kv_tar.c, kv_fat.c ----------------------------------------------------------
-# make check replays tests/fuzz/corpus/kv_tar/ and kv_fat/ (tests/fuzz/replay.c); make fuzz runs
-# libFuzzer (clang): build/fuzz/kv_tar -max_total_time=60 tests/fuzz/corpus/kv_tar
-KV_FUZZ_LIBOS := lib/log.c lib/block.c lib/kv/kv.c lib/kv/index.c lib/kv/blk.c lib/kv/sha256.c \
-	lib/kv/tar.c lib/kv/fat.c tests/fuzz/kv_plat.c
-define kv_fuzz
-build/tests/san/fuzz_$(1).t: build/san/tests/fuzz/$(1).o build/san/tests/fuzz/replay.o \
-		$(call objs,san,$(KV_FUZZ_LIBOS))
-	$$(call msg,LD-SAN,$$@)
-	$$(Q)mkdir -p $$(@D) && $$(CC) -fsanitize=address,undefined -o $$@ $$^
-CHECK_TESTS += build/tests/san/fuzz_$(1).t
-CHECK_DEPS += build/tests/san/fuzz_$(1).t
-build/fuzz/$(1): tests/fuzz/$(1).c $(KV_FUZZ_LIBOS)
-	$$(call msg,FUZZ-LD,$$@)
-	$$(Q)mkdir -p $$(@D) && $$(FUZZ_CC) -std=gnu11 -g -O1 -Iinclude -Iplatform \
-		-fsanitize=fuzzer,address,undefined -o $$@ $$^
-FUZZ_BINS += build/fuzz/$(1)
-endef
-$(foreach f,kv_tar kv_fat,$(eval $(call kv_fuzz,$(f))))
+# make check replays tests/fuzz/corpus/kv_tar/ and kv_fat/ (mk/unit.mk's fuzz_test); make fuzz
+# runs libFuzzer (clang): build/fuzz/kv_tar -max_total_time=60 tests/fuzz/corpus/kv_tar
+# The harnesses read images from memory and need no platform but tests/fuzz/kv_plat.c.
+KV_FUZZERS := kv_tar kv_fat
+KV_FUZZ_LIBOS := lib/log.c $(LIB_BLOCK_SRCS) $(filter-out lib/kv/crunch.c,$(KV_SRCS)) \
+	tests/fuzz/kv_plat.c
+$(foreach f,$(KV_FUZZERS),$(eval $(call fuzz_test,$(f),$(KV_FUZZ_LIBOS))))
+KV_CHECK := $(call unit_test_bins,$(KV_UNIT_TESTS)) $(call fuzz_test_bins,$(KV_FUZZERS))
 
 # --- end-to-end: the kv_ro example on every target and implementation --------------------------
 CHECK_TESTS += $(sort $(wildcard tests/e2e/kv_*.t))
 
 .PHONY: kv-check
 kv-check: bin/fata bin/fata-spt build/unix/libfata.a build/spt/libfata.a build/hvt/libfata.a \
-		$(foreach t,$(KV_UNIT_TESTS),build/tests/$(t).t build/tests/san/$(t).t) \
-		build/tests/san/fuzz_kv_tar.t build/tests/san/fuzz_kv_fat.t
-	$(Q)prove --exec '' $(foreach t,$(KV_UNIT_TESTS),build/tests/$(t).t build/tests/san/$(t).t) \
-		build/tests/san/fuzz_kv_tar.t build/tests/san/fuzz_kv_fat.t \
-		$(sort $(wildcard tests/e2e/kv_*.t))
+		$(KV_CHECK)
+	$(Q)prove --exec '' $(KV_CHECK) $(sort $(wildcard tests/e2e/kv_*.t))

@@ -1,4 +1,4 @@
-/* The Internet checksum (RFC 1071) and scatter lists: shared by IPv4, ICMP, UDP and later TCP. */
+/* The Internet checksum (RFC 1071) and scatter lists: shared by IPv4, ICMP, UDP and TCP. */
 #include <string.h>
 
 #include "wire.h"

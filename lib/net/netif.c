@@ -21,44 +21,44 @@ struct fata_netif {
 	struct fata_netif_stats stats;
 };
 
-/* --- the platform's interface --------------------------------------------------------------- */
+/* --- the implementation over the platform's network device ------------------------------------ */
 
-struct plat_netif {
+struct netif_device {
 	int handle;
 };
 
-static long plat_read(void *priv, void *buf, size_t len)
+static long device_read(void *priv, void *buf, size_t len)
 {
-	return plat_net_read(((struct plat_netif *)priv)->handle, buf, len);
+	return plat_net_read(((struct netif_device *)priv)->handle, buf, len);
 }
 
-static int plat_write(void *priv, const void *buf, size_t len)
+static int device_write(void *priv, const void *buf, size_t len)
 {
-	return plat_net_write(((struct plat_netif *)priv)->handle, buf, len);
+	return plat_net_write(((struct netif_device *)priv)->handle, buf, len);
 }
 
-static int plat_wait_frame(void *priv, uint64_t deadline)
+static int device_wait_frame(void *priv, uint64_t deadline)
 {
-	return fata_wait_io(((struct plat_netif *)priv)->handle, FATA_IO_READ, deadline) != 0;
+	return fata_wait_io(((struct netif_device *)priv)->handle, FATA_IO_READ, deadline) != 0;
 }
 
-static void plat_close(void *priv)
+static void device_close(void *priv)
 {
 	/* Solo5 devices and the tap stay open for the unikernel's life; only the memory goes. */
 	free(priv);
 }
 
-static const struct fata_netif_ops plat_ops = {
-	.read = plat_read,
-	.write = plat_write,
-	.wait = plat_wait_frame,
-	.close = plat_close,
+static const struct fata_netif_ops device_ops = {
+	.read = device_read,
+	.write = device_write,
+	.wait = device_wait_frame,
+	.close = device_close,
 };
 
 struct fata_netif *fata_netif_connect(const char *name, const char *ifname)
 {
 	struct plat_net_info info;
-	struct plat_netif *p = malloc(sizeof(*p));
+	struct netif_device *p = malloc(sizeof(*p));
 	struct fata_netif *n;
 	char why[160] = "", mac[FATA_MAC_STRLEN];
 	int h;
@@ -76,7 +76,7 @@ struct fata_netif *fata_netif_connect(const char *name, const char *ifname)
 		return NULL;
 	}
 	p->handle = h;
-	n = fata_netif_create(ifname && *ifname ? ifname : name, &plat_ops, p, info.mac, info.mtu);
+	n = fata_netif_create(ifname && *ifname ? ifname : name, &device_ops, p, info.mac, info.mtu);
 	if (!n) {
 		fata_log(&log_netif, FATA_LOG_ERROR, "%s: unusable interface (mtu %u)", name,
 			 (unsigned)info.mtu);

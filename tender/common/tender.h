@@ -1,7 +1,9 @@
 /*
- * What fata-hvt and fata-spt share: their name for messages, error reporting, and the
- * command-line options (see opts.h), the ELF loader (elf.h), the manifest (mft.h) and devices
- * (devices.h).
+ * The base of fata-hvt and fata-spt (tender.c): their name for messages, error reporting and
+ * overflow-safe arithmetic. The rest of what they share has one header per source: the options
+ * (opts.h), the ELF loader (elf_load.h), the manifest (mft.h), the devices (devices.h, block.h,
+ * net.h), the sandbox (sandbox.h), the start-up (start.h), core files (dumpcore.h) and the gdb
+ * protocol (gdb_proto.h).
  */
 #ifndef FATA_TENDER_H
 #define FATA_TENDER_H

@@ -1,4 +1,5 @@
-# Network namespaces for end-to-end network tests (DESIGN.md decision 11). Source after tap.sh.
+# Network namespaces for end-to-end network tests: every test network lives in namespaces the test
+# creates (tap inside, addresses from 198.18.0.0/15), never in the root one. Source after tap.sh.
 #
 # Each test makes its own namespace fata-TAG-PID with a tap device tap0 inside, host side
 # 198.18.0.1/24, runs the unikernel inside it and drives it with real tools run inside it too.

@@ -1,4 +1,4 @@
-/* Messages and small helpers shared by both tenders. */
+/* Messages and small helpers shared by both tenders (tender.h). */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
