@@ -1,6 +1,6 @@
 # The key-value stores (include/fata/kv.h) and their tests. The direct store is unix-only and
 # lives in platform/unix/kv_direct.c.
-KV_SRCS := lib/kv/kv.c lib/kv/index.c lib/kv/blk.c lib/kv/sha256.c lib/kv/crunch.c \
+KV_SRCS := lib/kv/kv.c lib/kv/index.c lib/kv/blk.c lib/kv/crunch.c \
 	lib/kv/tar.c lib/kv/fat.c
 LIB_SRCS += $(KV_SRCS)
 
@@ -49,7 +49,7 @@ KV_TEST_DATA := $(addprefix $(KV_TEST)/,tree.tar tree.img tree32.img small.tar s
 	small16.img small32.img)
 
 # What the kv tests link: the library OS on the unix platform.
-KV_TEST_LIBOS := lib/sched.c lib/arch/x86_64/switch.S lib/log.c lib/keys.c lib/time.c \
+KV_TEST_LIBOS := $(CRYPTO_SRCS) lib/sched.c lib/arch/x86_64/switch.S lib/log.c lib/keys.c lib/time.c \
 	lib/console.c lib/runtime.c lib/block.c $(KV_SRCS) platform/unix/platform_unix.c \
 	platform/unix/console_unix.c platform/unix/time_unix.c platform/unix/block_unix.c \
 	platform/unix/kv_direct.c
@@ -74,7 +74,7 @@ $(foreach t,$(KV_UNIT_TESTS),$(eval $(call kv_unit_test,$(t))))
 # --- fuzzing: tests/fuzz/kv_tar.c, kv_fat.c ----------------------------------------------------------
 # make check replays tests/fuzz/corpus/kv_tar/ and kv_fat/ (tests/fuzz/replay.c); make fuzz runs
 # libFuzzer (clang): build/fuzz/kv_tar -max_total_time=60 tests/fuzz/corpus/kv_tar
-KV_FUZZ_LIBOS := lib/log.c lib/block.c lib/kv/kv.c lib/kv/index.c lib/kv/blk.c lib/kv/sha256.c \
+KV_FUZZ_LIBOS := lib/log.c lib/block.c lib/kv/kv.c lib/kv/index.c lib/kv/blk.c lib/crypto/sha256.c \
 	lib/kv/tar.c lib/kv/fat.c tests/fuzz/kv_plat.c
 define kv_fuzz
 build/tests/san/fuzz_$(1).t: build/san/tests/fuzz/$(1).o build/san/tests/fuzz/replay.o \

@@ -7,7 +7,7 @@ NET_SRCS := lib/net/netif.c lib/net/checksum.c lib/net/stack.c lib/net/ethernet.
 LIB_SRCS += $(NET_SRCS)
 
 # What a host test links: the core of the library OS and the stack, on the unix platform.
-NET_TEST_LIBOS := lib/sched.c lib/arch/x86_64/switch.S lib/log.c lib/keys.c lib/time.c \
+NET_TEST_LIBOS := lib/random.c $(CRYPTO_SRCS) platform/unix/random_unix.c lib/sched.c lib/arch/x86_64/switch.S lib/log.c lib/keys.c lib/time.c \
 	lib/console.c lib/runtime.c $(NET_SRCS) platform/unix/platform_unix.c platform/unix/net_unix.c \
 	platform/unix/console_unix.c platform/unix/time_unix.c
 

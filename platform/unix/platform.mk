@@ -1,6 +1,7 @@
 # The unix platform: a Linux process on the host libc.
 PLATFORM_unix_SRCS := platform/unix/platform_unix.c platform/unix/main.c \
-	platform/unix/console_unix.c platform/unix/time_unix.c platform/unix/block_unix.c
+	platform/unix/console_unix.c platform/unix/time_unix.c platform/unix/block_unix.c \
+	platform/unix/random_unix.c
 PLATFORM_unix_SRCS += platform/unix/net_unix.c
 PLATFORM_unix_SRCS += platform/unix/kv_direct.c
 

@@ -100,6 +100,11 @@ static int parse_option(const char *arg, struct tender_opts *o, struct tender_er
 		o->no_extensions = true;
 		return 0;
 	}
+	/* For tests of a guest without any entropy source; deliberately not in --help. */
+	if (strcmp(arg, "--x-hide-cpu-rng") == 0) {
+		o->hide_cpu_rng = true;
+		return 0;
+	}
 	if (strncmp(arg, "--dumpcore=", 11) == 0) {
 		if (arg[11] == 0)
 			return tender_fail(err, "%s: expected a directory", arg);
@@ -183,7 +188,8 @@ void tender_usage(FILE *f, const char *target)
 		"                               locally administered)\n"
 		"  -q, --quiet                  print neither the banner nor the memory map\n"
 		"  --no-extensions              offer none of Fata's ABI extensions (multi-block\n"
-		"                               I/O), as a stock Solo5 tender would not\n"
+		"                               I/O, entropy seed...), as a stock Solo5 tender\n"
+		"                               would not\n"
 		"  --dumpcore=DIR               when the guest faults or aborts, write an ELF core\n"
 		"                               file of it into the existing directory DIR\n"
 		"%s"
