@@ -42,6 +42,7 @@ struct fata_random {
 };
 
 static struct fata_random the_generator;
+static bool without_cpu;	/* fata_random_without_cpu() */
 
 FATA_LOG_SOURCE(log_random, "random");
 
@@ -71,7 +72,7 @@ static unsigned mix_sources(struct fata_random *r, const char *label, char *why,
 		crypto_sha256_update(&h, host, (size_t)n);
 		got |= FATA_RANDOM_HOST;
 	}
-	for (int i = 0; i < RANDOM_CPU_WORDS; i++) {
+	for (int i = 0; i < RANDOM_CPU_WORDS && !without_cpu; i++) {
 		int c = plat_random_cpu(&word);
 
 		if (c < 0)
@@ -229,6 +230,11 @@ struct fata_random *fata_random_connect(const char *name)
 		fata_log(&log_random, FATA_LOG_DEBUG, "%s: connected (%s)", name,
 			 fata_random_describe(r, names, sizeof(names)));
 	return r;
+}
+
+void fata_random_without_cpu(void)
+{
+	without_cpu = true;
 }
 
 void fata_random_fix(struct fata_random *r, const void *seed, size_t len)

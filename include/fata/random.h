@@ -59,6 +59,14 @@ struct fata_random *fata_random_connect(const char *name);
 struct fata_random *fata_random_default(void);
 
 /*
+ * For tests only: the generator ignores the CPU's RDSEED and RDRAND, as on a CPU without them.
+ * The runtime calls it for the hidden option --x-random-without-cpu, so that a test can show the
+ * refusal to start where no source exists (with a tender that hands over no seed). It can only
+ * take a source away, never make the generator weaker without refusing.
+ */
+void fata_random_without_cpu(void);
+
+/*
  * For tests only: makes `r` deterministic, seeded from `seed` alone and never reseeded from the
  * platform, so the same seed gives the same output. `r` may be fata_random_default()'s, before or
  * after its first use.

@@ -100,11 +100,6 @@ static int parse_option(const char *arg, struct tender_opts *o, struct tender_er
 		o->no_extensions = true;
 		return 0;
 	}
-	/* For tests of a guest without any entropy source; deliberately not in --help. */
-	if (strcmp(arg, "--x-hide-cpu-rng") == 0) {
-		o->hide_cpu_rng = true;
-		return 0;
-	}
 	if (strncmp(arg, "--dumpcore=", 11) == 0) {
 		if (arg[11] == 0)
 			return tender_fail(err, "%s: expected a directory", arg);

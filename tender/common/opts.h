@@ -46,7 +46,6 @@ struct tender_opts {
 	bool mem_given;
 	bool quiet;
 	bool no_extensions;	/* --no-extensions: offer only the base Solo5 ABI */
-	bool hide_cpu_rng;	/* --x-hide-cpu-rng (fata-hvt, tests only): CPUID without RDRAND/RDSEED */
 	const char *dumpcore;	/* --dumpcore=DIR: the directory for guest core files, or NULL */
 	bool help;		/* --help was given: print tender_usage() and exit 0 */
 	bool version;		/* --version was given */

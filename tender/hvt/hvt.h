@@ -30,7 +30,6 @@ struct hvt {
 	const struct tender_devices *devs;
 	int epoll_fd, timer_fd;	/* for POLL */
 	bool quiet;
-	bool hide_cpu_rng;	/* --x-hide-cpu-rng: CPUID denies RDRAND and RDSEED (tests) */
 };
 
 /*

@@ -21,8 +21,6 @@
 #define CPUID1_ECX_HYPERVISOR (1u << 31)
 #define CPUID80000001_ECX_SVM (1u << 2)
 #define CPUID80000001_EDX_NX (1u << 20)
-#define CPUID1_ECX_RDRAND (1u << 30)
-#define CPUID7_EBX_RDSEED (1u << 18)
 
 static struct kvm_segment kvm_seg(const struct x86_seg *s)
 {
@@ -38,8 +36,7 @@ static struct kvm_segment kvm_seg(const struct x86_seg *s)
 /*
  * Gives the guest what KVM supports, minus what would tell it that it runs under a hypervisor:
  * the hypervisor bit, the KVM signature and feature leaves (0x40000000-0x4fffffff), and the
- * VMX/SVM bits. --x-hide-cpu-rng (tests) also clears RDRAND and RDSEED, the guest's CPU sources
- * of entropy: the instructions still work, but a guest that asks CPUID first will not use them.
+ * VMX/SVM bits.
  */
 static void setup_cpuid(struct hvt *h)
 {
@@ -64,10 +61,6 @@ static void setup_cpuid(struct hvt *h)
 			continue;
 		if (e.function == 1)
 			e.ecx &= ~(CPUID1_ECX_HYPERVISOR | CPUID1_ECX_VMX);
-		if (h->hide_cpu_rng && e.function == 1)
-			e.ecx &= ~CPUID1_ECX_RDRAND;
-		if (h->hide_cpu_rng && e.function == 7 && e.index == 0)
-			e.ebx &= ~CPUID7_EBX_RDSEED;
 		if (e.function == 0x80000001) {
 			e.ecx &= ~CPUID80000001_ECX_SVM;
 			if (e.edx & CPUID80000001_EDX_NX)

@@ -57,7 +57,6 @@ int main(int argc, char **argv)
 		     &st);
 	memset(&h, 0, sizeof h);
 	h.quiet = st.opts.quiet;
-	h.hide_cpu_rng = st.opts.hide_cpu_rng;
 	h.mem_size = st.mem_size;
 	h.mft = st.img.mft;	/* kept: the hypercalls look devices up in it */
 	h.devs = &st.devs;
