@@ -1,7 +1,7 @@
 # Host unit tests of the library OS: each tests/unit/NAME.c is linked with the sources in
 # UNIT_DEPS_NAME and built twice, plain (build/tests/NAME.t) and with ASan+UBSan
 # (build/tests/san/NAME.t). Other fragments may add their own tests to CHECK_TESTS.
-UNIT_TESTS := keys log sched block
+UNIT_TESTS := keys log sched block random
 LIBOS_HOST := lib/sched.c lib/arch/x86_64/switch.S lib/log.c lib/keys.c lib/time.c lib/console.c \
 	lib/runtime.c lib/block.c platform/unix/platform_unix.c platform/unix/console_unix.c \
 	platform/unix/time_unix.c platform/unix/block_unix.c
@@ -9,6 +9,7 @@ UNIT_DEPS_keys := lib/keys.c
 UNIT_DEPS_log := $(LIBOS_HOST)
 UNIT_DEPS_sched := $(LIBOS_HOST)
 UNIT_DEPS_block := $(LIBOS_HOST)
+UNIT_DEPS_random := $(LIBOS_HOST) lib/random.c $(CRYPTO_SRCS) platform/unix/random_unix.c
 
 define unit_test
 build/tests/$(1).t: build/host/tests/unit/$(1).o $(call objs,unix,$(UNIT_DEPS_$(1)))
@@ -23,4 +24,4 @@ endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_test,$(t))))
 
 # End-to-end tests: shell scripts that build and run real unikernels.
-CHECK_TESTS += $(sort $(wildcard tests/e2e/unix_*.t tests/e2e/solo5_*.t))
+CHECK_TESTS += $(sort $(wildcard tests/e2e/unix_*.t tests/e2e/solo5_*.t tests/e2e/random_*.t))
