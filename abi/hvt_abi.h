@@ -46,10 +46,12 @@
 
 /*
  * The boot info, at HVT_BOOT_INFO_BASE; RDI holds its address at entry. The first five fields
- * are Solo5's (40 bytes). The last three are Fata extensions: a stock solo5-hvt puts the
- * manifest right after the first 40 bytes, so a guest must only read them when
- * mft >= HVT_BOOT_INFO_BASE + sizeof(struct hvt_boot_info), and must treat them as zero
- * otherwise. fata-hvt places the manifest copy after the whole struct, then the command line.
+ * are Solo5's (40 bytes). The rest are Fata extensions: a stock solo5-hvt puts the manifest
+ * right after the first 40 bytes, so a guest must only read host_features, guest_features and
+ * net_ring when mft >= HVT_BOOT_INFO_BASE + HVT_BOOT_INFO_EXT_SIZE, and `entropy` only when
+ * HVT_FEATURE_ENTROPY is set and mft >= HVT_BOOT_INFO_BASE + sizeof(struct hvt_boot_info)
+ * (an older fata-hvt wrote a 56-byte struct), and must treat them as zero otherwise. fata-hvt
+ * places the manifest copy after the whole struct, then the command line.
  */
 struct hvt_boot_info {
 	uint64_t mem_size;		/* bytes of guest memory */
@@ -60,9 +62,14 @@ struct hvt_boot_info {
 	uint32_t host_features;		/* feature bits the tender offers (Fata extension) */
 	uint32_t guest_features;	/* reserved, zero (Fata extension) */
 	uint64_t net_ring;		/* reserved, zero (Fata extension) */
+	uint8_t entropy[64];		/* HVT_FEATURE_ENTROPY: the seed (Fata extension) */
 };
 #define HVT_BOOT_INFO_BASE_SIZE 40u	/* Solo5's part */
-_Static_assert(sizeof(struct hvt_boot_info) == 56, "hvt_boot_info is 56 bytes");
+#define HVT_BOOT_INFO_EXT_SIZE 56u	/* up to net_ring: what every Fata tender writes */
+#define HVT_ENTROPY_SIZE 64u
+_Static_assert(sizeof(struct hvt_boot_info) == 120, "hvt_boot_info is 120 bytes");
+_Static_assert(offsetof(struct hvt_boot_info, entropy) == HVT_BOOT_INFO_EXT_SIZE, "entropy at 56");
+_Static_assert(sizeof(((struct hvt_boot_info *)0)->entropy) == HVT_ENTROPY_SIZE, "entropy size");
 _Static_assert(offsetof(struct hvt_boot_info, cpu_cycle_freq) == 16, "cpu_cycle_freq at 16");
 _Static_assert(offsetof(struct hvt_boot_info, cmdline) == 24, "cmdline at 24");
 _Static_assert(offsetof(struct hvt_boot_info, mft) == 32, "mft at 32");
@@ -82,6 +89,13 @@ _Static_assert(offsetof(struct hvt_boot_info, net_ring) == 48, "net_ring at 48")
  */
 #define HVT_FEATURE_BLOCK_MULTI (1u << 16)
 #define HVT_BLOCK_MULTI_MAX (256u * 1024)
+
+/*
+ * HVT_FEATURE_ENTROPY: boot_info.entropy holds HVT_ENTROPY_SIZE secret bytes that the tender read
+ * from the host's getrandom(2) before its sandbox, to seed the guest's random generator. Bit 17
+ * is spt's stack guard; hvt leaves it unused so that one bit means one thing on both targets.
+ */
+#define HVT_FEATURE_ENTROPY (1u << 18)
 
 /* Hypercall argument structs. IN: set by the guest; OUT: set by the tender. */
 

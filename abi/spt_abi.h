@@ -35,9 +35,11 @@
 
 /*
  * The boot info; RDI holds its address at entry, RSP is mem_size - 8. The first six fields are
- * Solo5's (40 bytes); host_features is a Fata extension. A stock solo5-spt puts the manifest
- * right after the 40 bytes, so a guest reads host_features only when
- * mft >= SPT_BOOT_INFO_BASE + sizeof(struct spt_boot_info), and takes it as 0 otherwise.
+ * Solo5's (40 bytes); the rest are Fata extensions. A stock solo5-spt puts the manifest right
+ * after the 40 bytes, so a guest reads host_features only when
+ * mft >= SPT_BOOT_INFO_BASE + SPT_BOOT_INFO_EXT_SIZE, and takes it as 0 otherwise; it reads
+ * `entropy` only when SPT_FEATURE_ENTROPY is set and mft >= SPT_BOOT_INFO_BASE +
+ * sizeof(struct spt_boot_info) (an older fata-spt wrote a 48-byte struct).
  */
 struct spt_boot_info {
 	uint64_t mem_size;	/* bytes; guest memory ends at this address */
@@ -48,9 +50,14 @@ struct spt_boot_info {
 	int32_t timerfd;	/* CLOCK_MONOTONIC timerfd for yield deadlines */
 	uint32_t host_features;	/* SPT_FEATURE_* the tender offers (Fata extension) */
 	uint32_t reserved;	/* zero */
+	uint8_t entropy[64];	/* SPT_FEATURE_ENTROPY: the seed (Fata extension) */
 };
 #define SPT_BOOT_INFO_BASE_SIZE 40u	/* Solo5's part */
-_Static_assert(sizeof(struct spt_boot_info) == 48, "spt_boot_info is 48 bytes");
+#define SPT_BOOT_INFO_EXT_SIZE 48u	/* up to reserved: what every Fata tender writes */
+#define SPT_ENTROPY_SIZE 64u
+_Static_assert(sizeof(struct spt_boot_info) == 112, "spt_boot_info is 112 bytes");
+_Static_assert(offsetof(struct spt_boot_info, entropy) == SPT_BOOT_INFO_EXT_SIZE, "entropy at 48");
+_Static_assert(sizeof(((struct spt_boot_info *)0)->entropy) == SPT_ENTROPY_SIZE, "entropy size");
 _Static_assert(offsetof(struct spt_boot_info, host_features) == SPT_BOOT_INFO_BASE_SIZE,
 	       "the extension starts after Solo5's part");
 _Static_assert(offsetof(struct spt_boot_info, cmdline) == 16, "cmdline at 16");
@@ -76,5 +83,11 @@ _Static_assert(offsetof(struct spt_boot_info, timerfd) == 36, "timerfd at 36");
  */
 #define SPT_FEATURE_STACK_GUARD (1u << 17)
 #define SPT_GUARD_SIZE 4096u
+
+/*
+ * SPT_FEATURE_ENTROPY: boot_info.entropy holds SPT_ENTROPY_SIZE secret bytes that the tender read
+ * from the host's getrandom(2) before its sandbox, to seed the guest's random generator.
+ */
+#define SPT_FEATURE_ENTROPY (1u << 18)
 
 #endif

@@ -34,6 +34,13 @@ static const struct device_impl block_impls[] = {
 	{ .connect = NULL },
 };
 
+/* --- random: the library's CSPRNG (include/fata/random.h) -------------------------------------- */
+
+static const struct device_impl random_impls[] = {
+	{ .when = "", .targets = TARGET_ALL, .connect = "fata_random_connect(${name})" },
+	{ .connect = NULL },
+};
+
 /* --- kv_ro: generic_kv_ro ------------------------------------------------------------------------ */
 
 static const struct device_field kv_ro_fields[] = {
@@ -251,6 +258,13 @@ static const struct device_class classes[] = {
 		.impl_keys = stackv4_impl_keys,
 		.keys = stackv4_keys,
 		.impls = stackv4_impls,
+	},
+	{
+		.name = "random",
+		.c_type = "struct fata_random",
+		.header = "fata/random.h",
+		.targets = TARGET_ALL,
+		.impls = random_impls,
 	},
 };
 

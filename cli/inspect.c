@@ -22,6 +22,8 @@ static const struct {
 	{ SOLO5_ABI_TARGET_HVT, HVT_FEATURE_BLOCK_MULTI, "block-multi" },
 	{ SOLO5_ABI_TARGET_SPT, SPT_FEATURE_BLOCK_MULTI, "block-multi" },
 	{ SOLO5_ABI_TARGET_SPT, SPT_FEATURE_STACK_GUARD, "stack-guard" },
+	{ SOLO5_ABI_TARGET_HVT, HVT_FEATURE_ENTROPY, "entropy" },
+	{ SOLO5_ABI_TARGET_SPT, SPT_FEATURE_ENTROPY, "entropy" },
 };
 
 static const char *mft_type_name(uint32_t type)

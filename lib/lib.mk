@@ -4,4 +4,8 @@
 LIB_CORE_SRCS := lib/sched.c lib/arch/x86_64/switch.S lib/log.c lib/keys.c lib/time.c \
 	lib/console.c lib/runtime.c
 LIB_BLOCK_SRCS := lib/block.c
-LIB_SRCS += $(LIB_CORE_SRCS) $(LIB_BLOCK_SRCS)
+# The library's own cryptographic primitives (SHA-256: kv digests and the random generator's
+# mixing; ChaCha20: the generator's output) and the random generator itself.
+CRYPTO_SRCS := lib/crypto/sha256.c lib/crypto/chacha20.c
+LIB_RANDOM_SRCS := lib/random.c $(CRYPTO_SRCS)
+LIB_SRCS += $(LIB_CORE_SRCS) $(LIB_BLOCK_SRCS) $(LIB_RANDOM_SRCS)

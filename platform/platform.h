@@ -101,6 +101,31 @@ long plat_net_read(int handle, void *buf, size_t len);
 /* Sends one frame without blocking; 0, or a negative errno (the frame may be dropped). */
 int plat_net_write(int handle, const void *buf, size_t len);
 
+/*
+ * Entropy for the library OS's random generator (lib/random.c). The platform only says what it
+ * has; the library OS decides whether the unikernel may run without it.
+ */
+#define PLAT_RANDOM_HOST_MAX 64		/* plat_random_host(): at most this many bytes per call */
+#define PLAT_RANDOM_RDSEED 1		/* plat_random_cpu(): the value came from RDSEED */
+#define PLAT_RANDOM_RDRAND 2		/* ... from RDRAND */
+
+/*
+ * Secret bytes from the host: fills `buf` with up to `len` bytes (at most PLAT_RANDOM_HOST_MAX)
+ * and returns how many. unix: getrandom(2), every time. hvt/spt: the seed the tender handed over
+ * in the boot info (HVT_FEATURE_ENTROPY, SPT_FEATURE_ENTROPY), once: the platform wipes its copy
+ * and later calls return 0, as do all calls under a tender without the extension. Returns a
+ * negative errno with a reason in `why` when the host failed.
+ */
+long plat_random_host(void *buf, size_t len, char *why, size_t whylen);
+
+/*
+ * One 64-bit value from the CPU's random number generator: RDSEED when CPUID offers it, else
+ * RDRAND, each retried a few times as Intel advises. Returns PLAT_RANDOM_RDSEED or
+ * PLAT_RANDOM_RDRAND, -ENODEV when CPUID offers neither (unix always says so: getrandom already
+ * mixes the CPU's generator in), or -EIO when the instructions kept failing.
+ */
+int plat_random_cpu(uint64_t *out);
+
 /* Ends the unikernel with `status` (0-254; 255 is an abort). */
 _Noreturn void plat_exit(int status);
 

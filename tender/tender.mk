@@ -5,7 +5,7 @@
 # Each device kind is a module of its own: tender/common/KIND.c (options, opening, manifest,
 # seccomp rules) and tender/hvt/hvt_KIND.c (its hypercalls); see docs/architecture.md.
 TENDER_COMMON_SRCS := $(addprefix tender/common/,tender.c elf_load.c mft.c opts.c devices.c \
-	block.c net.c start.c sandbox.c dumpcore.c)
+	block.c net.c start.c sandbox.c dumpcore.c entropy.c)
 TENDER_HVT_HYPERCALL_SRCS := $(addprefix tender/hvt/,hvt_hypercall.c hvt_block.c hvt_net.c)
 TENDER_HVT_SRCS := $(addprefix tender/hvt/,hvt_main.c hvt_kvm.c hvt_kvm_x86_64.c hvt_cpu_x86_64.c \
 	hvt_dumpcore_x86_64.c hvt_gdb.c) $(TENDER_HVT_HYPERCALL_SRCS) tender/common/gdb_proto.c

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "kv_impl.h"
+#include "../crypto/sha256.h"
 
 struct fata_log_src kv_log = { .name = "kv" };
 
@@ -266,7 +267,7 @@ int fata_kv_digest(struct fata_kv *kv, const char *key, uint8_t digest[FATA_KV_D
 {
 	char path[FATA_KV_KEY_MAX + 1];
 	struct kv_node node;
-	struct kv_sha256 sha;
+	struct crypto_sha256 sha;
 	uint64_t off = 0;
 	size_t chunk = 64 * 1024;
 	void *buf;
@@ -282,20 +283,20 @@ int fata_kv_digest(struct fata_kv *kv, const char *key, uint8_t digest[FATA_KV_D
 	buf = malloc(chunk);
 	if (!buf)
 		return -ENOMEM;
-	kv_sha256_init(&sha);
+	crypto_sha256_init(&sha);
 	while (off < node.size) {
 		size_t n = node.size - off < chunk ? (size_t)(node.size - off) : chunk;
 
 		r = kv->ops->read(kv, path, &node, off, buf, n);
 		if (r < 0)
 			break;
-		kv_sha256_update(&sha, buf, n);
+		crypto_sha256_update(&sha, buf, n);
 		off += n;
 	}
 	free(buf);
 	if (r < 0)
 		return r;
-	kv_sha256_final(&sha, digest);
+	crypto_sha256_final(&sha, digest);
 	return 0;
 }
 

@@ -1,6 +1,6 @@
 # The key-value stores (include/fata/kv.h) and their tests. The direct store is unix-only and
 # lives in platform/unix/kv_direct.c.
-KV_SRCS := lib/kv/kv.c lib/kv/index.c lib/kv/blk.c lib/kv/sha256.c lib/kv/crunch.c \
+KV_SRCS := lib/kv/kv.c lib/kv/index.c lib/kv/blk.c lib/kv/crunch.c \
 	lib/kv/tar.c lib/kv/fat.c
 LIB_SRCS += $(KV_SRCS)
 
@@ -49,7 +49,7 @@ KV_TEST_DATA := $(addprefix $(KV_TEST)/,tree.tar tree.img tree32.img small.tar s
 	small16.img small32.img)
 
 # What the kv tests link: the library OS on the unix platform.
-KV_TEST_LIBOS := $(LIB_CORE_SRCS) $(LIB_BLOCK_SRCS) $(KV_SRCS) $(PLATFORM_unix_CORE_SRCS) \
+KV_TEST_LIBOS := $(LIB_CORE_SRCS) $(LIB_BLOCK_SRCS) $(KV_SRCS) $(CRYPTO_SRCS) $(PLATFORM_unix_CORE_SRCS) \
 	platform/unix/block_unix.c platform/unix/kv_direct.c
 KV_UNIT_TESTS := kv_same kv_corrupt
 KV_EXTRA_kv_same := $(KV_TEST)/static_tree.c tests/unit/kv_tree.c
@@ -63,7 +63,7 @@ $(foreach t,$(KV_UNIT_TESTS),$(eval $(call unit_test,$(t),$(KV_EXTRA_$(t)),$(KV_
 # The harnesses read images from memory and need no platform but tests/fuzz/kv_plat.c.
 KV_FUZZERS := kv_tar kv_fat
 KV_FUZZ_LIBOS := lib/log.c $(LIB_BLOCK_SRCS) $(filter-out lib/kv/crunch.c,$(KV_SRCS)) \
-	tests/fuzz/kv_plat.c
+	lib/crypto/sha256.c tests/fuzz/kv_plat.c
 $(foreach f,$(KV_FUZZERS),$(eval $(call fuzz_test,$(f),$(KV_FUZZ_LIBOS))))
 KV_CHECK := $(call unit_test_bins,$(KV_UNIT_TESTS)) $(call fuzz_test_bins,$(KV_FUZZERS))
 

@@ -125,18 +125,6 @@ void kv_dev_from_memory(struct kv_dev *dev, const void *data, size_t len);
 struct fata_kv *kv_archive_open(const char *name, const struct kv_dev *dev);
 struct fata_kv *kv_fat_open(const char *name, const struct kv_dev *dev);
 
-/* --- SHA-256 (FIPS 180-4) --------------------------------------------------------------------- */
-
-struct kv_sha256 {
-	uint32_t h[8];
-	uint64_t bytes;
-	uint8_t buf[64];
-	size_t fill;
-};
-
-void kv_sha256_init(struct kv_sha256 *s);
-void kv_sha256_update(struct kv_sha256 *s, const void *data, size_t len);
-void kv_sha256_final(struct kv_sha256 *s, uint8_t out[32]);
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (month 1-12). */
 int64_t kv_days_from_civil(int64_t y, unsigned m, unsigned d);

@@ -523,7 +523,7 @@ static int dhcp_main(void *arg)
 }
 
 void dhcp_client_init(struct dhcp_client *c, struct udp_layer *udp, const struct net_tunables *tun,
-		      uint64_t *rng, NET_STATS(dhcp) *stats, dhcp_configure_fn configure,
+		      struct fata_random *rng, NET_STATS(dhcp) *stats, dhcp_configure_fn configure,
 		      void *configure_ctx)
 {
 	memset(c, 0, sizeof(*c));

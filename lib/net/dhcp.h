@@ -58,7 +58,7 @@ typedef void (*dhcp_configure_fn)(void *ctx, uint32_t addr, uint8_t prefix_len, 
 struct dhcp_client {
 	struct udp_layer *udp;		/* sends and binds; its ip holds the configuration */
 	const struct net_tunables *tun;
-	uint64_t *rng;			/* the stack's generator (net_random()) */
+	struct fata_random *rng;	/* the stack's generator (net_random()) */
 	NET_STATS(dhcp) *stats;		/* the stack's (they outlive a client) */
 	dhcp_configure_fn configure;
 	void *configure_ctx;
@@ -78,7 +78,7 @@ struct dhcp_client {
 
 /* Sets up a client (state DHCP_INIT, nothing started) on `udp`. */
 void dhcp_client_init(struct dhcp_client *c, struct udp_layer *udp, const struct net_tunables *tun,
-		      uint64_t *rng, NET_STATS(dhcp) *stats, dhcp_configure_fn configure,
+		      struct fata_random *rng, NET_STATS(dhcp) *stats, dhcp_configure_fn configure,
 		      void *configure_ctx);
 /* Binds port 68 and starts the client's fiber; returns 0 or a negative errno. */
 int dhcp_start(struct dhcp_client *c);

@@ -8,7 +8,8 @@ NET_SRCS := lib/net/netif.c lib/net/checksum.c lib/net/stack.c lib/net/ethernet.
 LIB_SRCS += $(NET_SRCS)
 
 # What a host test links: the core of the library OS and the stack, on the unix platform.
-NET_TEST_LIBOS := $(LIB_CORE_SRCS) $(NET_SRCS) $(PLATFORM_unix_CORE_SRCS) platform/unix/net_unix.c
+NET_TEST_LIBOS := $(LIB_CORE_SRCS) $(LIB_RANDOM_SRCS) $(NET_SRCS) $(PLATFORM_unix_CORE_SRCS) \
+	platform/unix/net_unix.c platform/unix/random_unix.c
 
 # --- unit tests: tests/unit/net_NAME.c with the fake interface tests/unit/net_fake.c -------------
 # (mk/unit.mk's unit_test: plain and ASan+UBSan). TCP's also link the scripted peer

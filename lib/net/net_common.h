@@ -7,6 +7,7 @@
 
 #include <fata/log.h>
 #include <fata/net.h>
+#include <fata/random.h>
 #include <fata/sched.h>
 
 #include <stdbool.h>
@@ -62,9 +63,9 @@ extern struct net_tunables net_tunables_default;
  */
 #define NET_STATS(layer) __typeof__(((struct fata_stack_stats *)0)->layer)
 
-/* A pseudo-random number (xorshift64*) from the stack's generator `*state` (never 0):
- * transaction ids, ports, IP ids. Not for secrets. */
-uint32_t net_random(uint64_t *state);
+/* A random number from the stack's generator (the library's CSPRNG, fata/random.h): transaction
+ * ids, ports, IP ids, DHCP timer jitter. */
+uint32_t net_random(struct fata_random *rng);
 
 /* Counts a drop and, at debug level, says why. */
 #define net_drop(src, counter, ...) \

@@ -71,15 +71,9 @@ void net_log_drop(struct fata_log_src *src, unsigned long long count, const char
 	fata_log(src, FATA_LOG_DEBUG, "dropped: %s (%llu so far)", msg, count);
 }
 
-uint32_t net_random(uint64_t *state)
+uint32_t net_random(struct fata_random *rng)
 {
-	uint64_t x = *state;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	*state = x;
-	return (uint32_t)((x * 0x2545f4914f6cdd1dull) >> 32);
+	return fata_random_u32(rng);
 }
 
 /* --- making and freeing ------------------------------------------------------------------------ */
@@ -91,6 +85,10 @@ struct fata_stack *stack_new(struct fata_netif *netif, const char *name)
 
 	if (!s)
 		goto fail;
+	/* ISNs, ports and ids come from the CSPRNG; without a source the stack does not start. */
+	s->rng = fata_random_default();
+	if (!s->rng)
+		goto fail_random;
 	s->name = name ? name : "stack";
 	s->tun = net_tunables_default;
 	if (eth_init(&s->eth, netif) < 0)
@@ -99,17 +97,12 @@ struct fata_stack *stack_new(struct fata_netif *netif, const char *name)
 	s->rx_buf = malloc(s->rx_cap);
 	if (!s->rx_buf)
 		goto fail;
-	s->rng = fata_monotonic_ns() ^ (fata_wall_ns() << 17) ^ 0x9e3779b97f4a7c15ull;
-	for (int i = 0; i < 6; i++)
-		s->rng ^= (uint64_t)s->eth.mac[i] << (8 * i + 3);
-	if (!s->rng)
-		s->rng = 1;
 	/* Bottom up: each layer registers its input with the one below. */
 	arp_init(&s->arp, &s->eth, &s->tun);
-	ipv4_init(&s->ip, &s->arp, &s->eth, &s->tun, (uint16_t)net_random(&s->rng));
+	ipv4_init(&s->ip, &s->arp, &s->eth, &s->tun, (uint16_t)net_random(s->rng));
 	icmp_init(&s->icmp, &s->ip, &s->tun);
-	udp_init(&s->udp, &s->ip, &s->icmp, &s->tun, net_random(&s->rng));
-	s->tcp = tcp_init(&s->ip, &s->tun, &s->rng);
+	udp_init(&s->udp, &s->ip, &s->icmp, &s->tun, net_random(s->rng));
+	s->tcp = tcp_init(&s->ip, &s->tun, s->rng);
 	if (!s->tcp)
 		goto fail;
 	fata_mac_format(s->eth.mac, mac);
@@ -118,6 +111,7 @@ struct fata_stack *stack_new(struct fata_netif *netif, const char *name)
 	return s;
 fail:
 	fata_log(&log_stack, FATA_LOG_ERROR, "%s: out of memory", name ? name : "stack");
+fail_random:
 	if (s) {
 		free(s->rx_buf);
 		eth_free(&s->eth);
@@ -227,7 +221,7 @@ static int dhcp_begin(struct fata_stack *s)
 
 	if (!c)
 		return -ENOMEM;
-	dhcp_client_init(c, &s->udp, &s->tun, &s->rng, &s->dhcp_stats, stack_dhcp_configure, s);
+	dhcp_client_init(c, &s->udp, &s->tun, s->rng, &s->dhcp_stats, stack_dhcp_configure, s);
 	r = dhcp_start(c);
 	if (r < 0) {
 		free(c);

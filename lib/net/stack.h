@@ -40,7 +40,7 @@
 struct fata_stack {
 	const char *name;
 	struct net_tunables tun;	/* every layer points at this copy */
-	uint64_t rng;			/* net_random()'s state */
+	struct fata_random *rng;	/* the library's generator (net_random()) */
 
 	struct eth_layer eth;
 	struct arp_layer arp;

@@ -369,32 +369,18 @@ void tcp_accept(struct fata_tcp *c)
 
 /* --- set-up and tear-down ---------------------------------------------------------------------- */
 
-struct tcp_stack *tcp_init(struct ipv4_layer *ip, const struct net_tunables *tun, uint64_t *rng)
+struct tcp_stack *tcp_init(struct ipv4_layer *ip, const struct net_tunables *tun,
+			   struct fata_random *rng)
 {
 	struct tcp_stack *t = calloc(1, sizeof(*t));
-	uint64_t seed[6], k[2] = { 0x0706050403020100ull, 0x0f0e0d0c0b0a0908ull };
 
 	if (!t)
 		return NULL;
 	t->ip = ip;
 	t->tun = tun;
 	t->rng = rng;
-	/*
-	 * The secret of RFC 6528 and RFC 6056. The platforms offer no entropy source, so this mixes
-	 * what differs from boot to boot: both clocks (read twice, the second time after work whose
-	 * duration varies), the stack's generator (itself seeded from the clocks and the MAC), and
-	 * addresses (randomised on unix).
-	 */
-	seed[0] = fata_monotonic_ns();
-	seed[1] = fata_wall_ns();
-	seed[2] = ((uint64_t)net_random(rng) << 32) | net_random(rng);
-	seed[3] = (uint64_t)(uintptr_t)t ^ ((uint64_t)(uintptr_t)&seed << 20);
-	seed[4] = (uint64_t)(uintptr_t)ip;
-	seed[5] = 0;
-	t->secret[0] = siphash(k, (const uint8_t *)seed, sizeof(seed));
-	seed[5] = fata_monotonic_ns() ^ (fata_wall_ns() << 7);
-	k[0] = t->secret[0];
-	t->secret[1] = siphash(k, (const uint8_t *)seed, sizeof(seed));
+	/* The secret key of RFC 6528 (ISNs) and RFC 6056 (ports), from the CSPRNG. */
+	fata_random_bytes(rng, t->secret, sizeof(t->secret));
 	t->port_next = net_random(rng);
 	t->timer_at = FATA_NEVER;
 	if (ipv4_register(ip, IPV4_PROTO_TCP, tcp_input, t) < 0) {

@@ -159,7 +159,7 @@ struct tcp_listener {
 struct tcp_stack {
 	struct ipv4_layer *ip;
 	const struct net_tunables *tun;
-	uint64_t *rng;			/* the stack's generator (net_random()) */
+	struct fata_random *rng;	/* the stack's generator (net_random()) */
 	NET_STATS(tcp) stats;
 	struct fata_tcp *hash[TCP_HASH];
 	struct fata_tcp *all;
@@ -201,7 +201,8 @@ static inline uint32_t tcp_seg_len(const struct tcp_seg *sg)
 
 /* Attaches TCP above `ip` (registering protocol 6), with the stack's tunables and generator.
  * Returns its state, or NULL when out of memory. */
-struct tcp_stack *tcp_init(struct ipv4_layer *ip, const struct net_tunables *tun, uint64_t *rng);
+struct tcp_stack *tcp_init(struct ipv4_layer *ip, const struct net_tunables *tun,
+			   struct fata_random *rng);
 /* Stops TCP's timer fiber and frees its state (from stack_free()). It leaves the connections the
  * application still holds allocated; every call on them then fails with -ENETDOWN. NULL is a
  * no-op. */

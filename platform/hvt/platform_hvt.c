@@ -8,7 +8,7 @@
 
 ABI1_NOTE_DECLARE(SOLO5_ABI_TARGET_HVT, HVT_ABI_VERSION);
 /* The extensions this platform uses when the tender offers them (fata inspect lists them). */
-FEX1_NOTE_DECLARE(HVT_FEATURE_BLOCK_MULTI);
+FEX1_NOTE_DECLARE(HVT_FEATURE_BLOCK_MULTI | HVT_FEATURE_ENTROPY);
 /* The kernel refuses to exec a file whose interpreter does not exist: run it with fata-hvt. */
 const char hvt_interp[] __attribute__((section(".interp"), used)) = "/nonexistent/fata/use/fata-hvt";
 
@@ -37,8 +37,13 @@ _Noreturn void _start(struct hvt_boot_info *bi)
 	hvt_hypercall(HVT_HYPERCALL_WALLTIME, &w);
 	hvt_time_init(bi->cpu_cycle_freq, tsc_boot, w.nsecs);
 	/* The feature fields exist only when the tender put the manifest after them. */
-	if (bi->mft >= HVT_BOOT_INFO_BASE + sizeof(*bi) && (bi->host_features & HVT_FEATURE_BLOCK_MULTI))
-		solo5_block_multi_max = HVT_BLOCK_MULTI_MAX;
+	if (bi->mft >= HVT_BOOT_INFO_BASE + HVT_BOOT_INFO_EXT_SIZE) {
+		if (bi->host_features & HVT_FEATURE_BLOCK_MULTI)
+			solo5_block_multi_max = HVT_BLOCK_MULTI_MAX;
+		if ((bi->host_features & HVT_FEATURE_ENTROPY) &&
+		    bi->mft >= HVT_BOOT_INFO_BASE + sizeof(*bi))
+			solo5_random_seed(bi->entropy, sizeof(bi->entropy));
+	}
 	solo5_boot(tsc_boot ^ w.nsecs, bi->kernel_end, bi->mem_size, (char *)(uintptr_t)bi->cmdline,
 		   (const void *)(uintptr_t)bi->mft);
 }

@@ -44,4 +44,11 @@ extern uint32_t solo5_block_multi_max;
  */
 size_t solo5_block_chunk(int handle, size_t left);
 
+/*
+ * Keeps the `len` bytes of the tender's entropy seed (at most PLAT_RANDOM_HOST_MAX) for
+ * plat_random_host() (random_solo5.c); each boot file calls it when the tender offers the
+ * extension.
+ */
+void solo5_random_seed(const void *p, size_t len);
+
 #endif

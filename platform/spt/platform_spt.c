@@ -15,7 +15,7 @@
 
 ABI1_NOTE_DECLARE(SOLO5_ABI_TARGET_SPT, SPT_ABI_VERSION);
 /* The extensions this platform uses when the tender offers them (fata inspect lists them). */
-FEX1_NOTE_DECLARE(SPT_FEATURE_BLOCK_MULTI | SPT_FEATURE_STACK_GUARD);
+FEX1_NOTE_DECLARE(SPT_FEATURE_BLOCK_MULTI | SPT_FEATURE_STACK_GUARD | SPT_FEATURE_ENTROPY);
 /* The kernel refuses to exec a file whose interpreter does not exist: run it with fata-spt. */
 const char spt_interp[] __attribute__((section(".interp"), used)) = "/nonexistent/fata/use/fata-spt";
 
@@ -96,10 +96,13 @@ _Noreturn void _start(struct spt_boot_info *bi)
 {
 	spt_time_init(bi->epollfd, bi->timerfd);
 	/* host_features exists only when the tender put the manifest after it. */
-	if (bi->mft >= SPT_BOOT_INFO_BASE + sizeof(*bi)) {
+	if (bi->mft >= SPT_BOOT_INFO_BASE + SPT_BOOT_INFO_EXT_SIZE) {
 		if (bi->host_features & SPT_FEATURE_BLOCK_MULTI)
 			solo5_block_multi_max = SPT_BLOCK_MULTI_MAX;
 		stack_guard = bi->host_features & SPT_FEATURE_STACK_GUARD;
+		if ((bi->host_features & SPT_FEATURE_ENTROPY) &&
+		    bi->mft >= SPT_BOOT_INFO_BASE + sizeof(*bi))
+			solo5_random_seed(bi->entropy, sizeof(bi->entropy));
 	}
 	solo5_boot(rdtsc() ^ plat_wall_ns(), bi->kernel_end, bi->mem_size,
 		   (char *)(uintptr_t)bi->cmdline, (const void *)(uintptr_t)bi->mft);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/entropy.h"
 #include "../common/sandbox.h"
 #include "../common/start.h"
 #include "../common/tender.h"
@@ -17,7 +18,8 @@
 #include "solo5_abi.h"
 
 /* Writes the boot info, then the manifest copy, then the command line, from 0x10000 up. */
-static void write_boot_info(struct hvt *h, const struct tender_image *img, const char *cmdline)
+static void write_boot_info(struct hvt *h, const struct tender_image *img, const char *cmdline,
+			    bool extensions)
 {
 	struct hvt_boot_info bi;
 	uint64_t mft_at = HVT_BOOT_INFO_BASE + sizeof bi;
@@ -33,7 +35,12 @@ static void write_boot_info(struct hvt *h, const struct tender_image *img, const
 	bi.cmdline = cmdline_at;
 	bi.mft = mft_at;
 	bi.host_features = h->devs->block_max ? HVT_FEATURE_BLOCK_MULTI : 0;
+	if (extensions) {
+		tender_entropy_read(bi.entropy, sizeof bi.entropy);
+		bi.host_features |= HVT_FEATURE_ENTROPY;
+	}
 	memcpy(h->mem + HVT_BOOT_INFO_BASE, &bi, sizeof bi);
+	explicit_bzero(&bi, sizeof bi);
 	tender_mft_fill(img->mft, img->mft_size, h->devs, false, h->mem + mft_at);
 	memcpy(h->mem + cmdline_at, cmdline, strlen(cmdline) + 1);
 }
@@ -63,7 +70,7 @@ int main(int argc, char **argv)
 	hvt_kvm_map(&h);
 	hvt_kvm_vcpu_init(&h);
 	hvt_arch_setup(&h, st.img.entry);
-	write_boot_info(&h, &st.img, st.cmdline);
+	write_boot_info(&h, &st.img, st.cmdline, !st.opts.no_extensions);
 	hvt_hypercall_init(&h);
 	if (!st.opts.quiet)
 		tender_print_banner("hvt", st.opts.kernel, &st.img, h.mem_size, st.img.mft, &st.devs);

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../common/entropy.h"
 #include "../common/sandbox.h"
 #include "../common/start.h"
 #include "../common/tender.h"
@@ -85,8 +86,10 @@ static void write_boot_info(const struct spt *spt, const struct tender_image *im
 	bi->epollfd = spt->epollfd;
 	bi->timerfd = spt->timerfd;
 	bi->host_features = (devs->block_max ? SPT_FEATURE_BLOCK_MULTI : 0) |
-			    (spt->extensions ? SPT_FEATURE_STACK_GUARD : 0);
+			    (spt->extensions ? SPT_FEATURE_STACK_GUARD | SPT_FEATURE_ENTROPY : 0);
 	bi->reserved = 0;
+	if (spt->extensions)
+		tender_entropy_read(bi->entropy, sizeof bi->entropy);
 	tender_mft_fill(img->mft, img->mft_size, devs, true, (void *)(uintptr_t)mft_at);
 	memcpy((void *)(uintptr_t)cmdline_at, cmdline, strlen(cmdline) + 1);
 }

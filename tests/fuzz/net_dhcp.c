@@ -28,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s = fuzz_stack();
 	if (!s)
 		return 0;
-	dhcp_client_init(&c, &s->udp, &s->tun, &s->rng, &s->dhcp_stats, stack_dhcp_configure, s);
+	dhcp_client_init(&c, &s->udp, &s->tun, s->rng, &s->dhcp_stats, stack_dhcp_configure, s);
 	c.state = states[sel & 3];
 	c.xid = 0x12345678;
 	c.offer_addr = 0x0a000032u;

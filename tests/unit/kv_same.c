@@ -16,6 +16,7 @@
 #include <fata/runtime.h>
 
 #include "../../lib/kv/kv_impl.h"
+#include "../../lib/crypto/sha256.h"
 #include "kv_tree.h"
 #include "tap.h"
 
@@ -99,11 +100,11 @@ static void check_values(struct fata_kv *kv)
 		   "%s: last_modified %s", impl, f->path);
 		{
 			uint8_t d1[32], d2[32];
-			struct kv_sha256 sha;
+			struct crypto_sha256 sha;
 
-			kv_sha256_init(&sha);
-			kv_sha256_update(&sha, want, f->size);
-			kv_sha256_final(&sha, d2);
+			crypto_sha256_init(&sha);
+			crypto_sha256_update(&sha, want, f->size);
+			crypto_sha256_final(&sha, d2);
 			ok(fata_kv_digest(kv, f->path, d1) == 0 && memcmp(d1, d2, 32) == 0,
 			   "%s: digest %s", impl, f->path);
 		}
@@ -296,17 +297,17 @@ int main(int argc, char **argv)
 			0x19, 0xdb, 0x06, 0xc1,
 		};
 		const char *msg = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
-		struct kv_sha256 s;
+		struct crypto_sha256 s;
 		uint8_t d[32];
 
-		kv_sha256_init(&s);
-		kv_sha256_update(&s, "abc", 3);
-		kv_sha256_final(&s, d);
+		crypto_sha256_init(&s);
+		crypto_sha256_update(&s, "abc", 3);
+		crypto_sha256_final(&s, d);
 		ok(memcmp(d, abc, 32) == 0, "SHA-256 of \"abc\"");
-		kv_sha256_init(&s);
+		crypto_sha256_init(&s);
 		for (const char *p = msg; *p; p++)
-			kv_sha256_update(&s, p, 1);	/* byte by byte: the buffering path */
-		kv_sha256_final(&s, d);
+			crypto_sha256_update(&s, p, 1);	/* byte by byte: the buffering path */
+		crypto_sha256_final(&s, d);
 		ok(memcmp(d, two_blocks, 32) == 0, "SHA-256 of the 56-byte message");
 	}
 	return tap_done();

@@ -122,6 +122,8 @@ struct fake_netif *fake_netif_new(const uint8_t mac[6], uint16_t mtu)
 
 	if (!f)
 		abort();
+	/* Same ISNs, ports, ids and DHCP jitter on every run: the stack's generator gets a fixed seed. */
+	fata_random_fix(fata_random_default(), "net_fake", 8);
 	f->netif = fata_netif_create("fake0", &fake_ops, f, mac, mtu);
 	if (!f->netif)
 		abort();

@@ -1,7 +1,7 @@
-/* SHA-256 as FIPS 180-4 specifies it: the digest fata_kv_digest() returns. */
+/* SHA-256 as FIPS 180-4 specifies it: kv digests (fata_kv_digest) and the random generator. */
 #include <string.h>
 
-#include "kv_impl.h"
+#include "sha256.h"
 
 static const uint32_t K[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -19,7 +19,7 @@ static uint32_t ror(uint32_t x, unsigned n)
 	return x >> n | x << (32 - n);
 }
 
-static void block(struct kv_sha256 *s, const uint8_t *p)
+static void block(struct crypto_sha256 *s, const uint8_t *p)
 {
 	uint32_t w[64], a, b, c, d, e, f, g, h;
 
@@ -45,7 +45,7 @@ static void block(struct kv_sha256 *s, const uint8_t *p)
 	s->h[4] += e, s->h[5] += f, s->h[6] += g, s->h[7] += h;
 }
 
-void kv_sha256_init(struct kv_sha256 *s)
+void crypto_sha256_init(struct crypto_sha256 *s)
 {
 	static const uint32_t h0[8] = {
 		0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
@@ -57,7 +57,7 @@ void kv_sha256_init(struct kv_sha256 *s)
 	s->fill = 0;
 }
 
-void kv_sha256_update(struct kv_sha256 *s, const void *data, size_t len)
+void crypto_sha256_update(struct crypto_sha256 *s, const void *data, size_t len)
 {
 	const uint8_t *p = data;
 
@@ -80,7 +80,7 @@ void kv_sha256_update(struct kv_sha256 *s, const void *data, size_t len)
 	s->fill = len;
 }
 
-void kv_sha256_final(struct kv_sha256 *s, uint8_t out[32])
+void crypto_sha256_final(struct crypto_sha256 *s, uint8_t out[32])
 {
 	uint64_t bits = s->bytes * 8;
 
