@@ -2,11 +2,3 @@
 PLATFORM_unix_SRCS := platform/unix/platform_unix.c platform/unix/main.c \
 	platform/unix/console_unix.c platform/unix/time_unix.c platform/unix/block_unix.c
 PLATFORM_unix_SRCS += platform/unix/net_unix.c
-PLATFORM_unix_SRCS += platform/unix/kv_direct.c
-
-# The socket stack: the stack interface over the host's sockets, linked before libfata.a by
-# unikernels configured with --net=socket.
-build/unix/libfata_socket.a: build/unix/platform/unix/stack_socket.o
-	$(call msg,AR,$@)
-	$(Q)rm -f $@ && ar rcs $@ $^
-ALL += build/unix/libfata_socket.a
