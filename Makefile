@@ -24,6 +24,7 @@ CHECK_TESTS :=    # *.t files prove runs in `make check`
 CHECK_DEPS :=     # what the tests need built first
 TARGETS := unix hvt spt
 LIB_SRCS :=
+LIB_unix_SRCS :=  # library OS pieces only the unix target has (they use the host's libc)
 LIBC_SRCS :=
 PLATFORM_unix_SRCS :=
 PLATFORM_hvt_SRCS :=
@@ -66,7 +67,7 @@ $(eval $(call guest_rules,hvt))
 $(eval $(call guest_rules,spt))
 
 # --- runtime archives: library OS + platform (+ libc for the freestanding targets) ---------------
-RUNTIME_SRCS_unix = $(LIB_SRCS) $(PLATFORM_unix_SRCS)
+RUNTIME_SRCS_unix = $(LIB_SRCS) $(LIB_unix_SRCS) $(PLATFORM_unix_SRCS)
 RUNTIME_SRCS_hvt = $(LIB_SRCS) $(PLATFORM_hvt_SRCS) $(LIBC_SRCS)
 RUNTIME_SRCS_spt = $(LIB_SRCS) $(PLATFORM_spt_SRCS) $(LIBC_SRCS)
 define runtime_archive

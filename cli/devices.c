@@ -172,11 +172,9 @@ static const struct device_impl stackv4_impls[] = {
 		.targets = TARGET_UNIX,
 		.prelude = "\tstruct fata_stack_config ${id}_cfg = {\n\t\t.name = ${name},\n"
 			   "\t\t.dhcp = false, .ipv4 = ${key:ipv4},\n\t};\n",
+		/* The connect call picks the implementation: the other calls dispatch on the
+		 * stack object (lib/net/stack_impl.h). */
 		.connect = "fata_stack_connect_socket(&${id}_cfg)",
-		/* The socket stack defines the whole stack interface; linked first, it stands in
-		 * for the direct stack in libfata.a (docs/architecture.md). */
-		.make = "RUNTIME_FIRST += $(FATA_HOME)/build/unix/libfata_socket.a\n"
-			"$(BINARY): $(FATA_HOME)/build/unix/libfata_socket.a\n",
 		.summary = "socket: the host's sockets",
 	},
 	{

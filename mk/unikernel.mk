@@ -37,7 +37,7 @@ build: $(BINARY) $(EXTRA_FILES)
 
 $(BINARY): $(OBJS) $(RUNTIME)
 	$(call msg,LD,$@)
-	$(Q)mkdir -p dist && $(CC) $(TARGET_LDFLAGS) -o $@ $(OBJS) $(RUNTIME_FIRST) $(RUNTIME) $(TARGET_LIBS)
+	$(Q)mkdir -p dist && $(CC) $(TARGET_LDFLAGS) -o $@ $(OBJS) $(RUNTIME) $(TARGET_LIBS)
 
 _build/%.o: %.c Makefile
 	$(call msg,CC,$<)

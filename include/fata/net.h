@@ -12,8 +12,10 @@
  * neighbour whose MAC address is not known blocks the sender while ARP resolves it (three
  * requests one second apart), and fails with -EHOSTUNREACH if nobody answers.
  *
- * The same interface is meant to be implemented over the host's sockets on unix
- * (`--net=socket`): code written against it does not see which stack it runs on.
+ * The same interface is implemented over the host's sockets on unix (`--net=socket`,
+ * fata_stack_connect_socket()): the connect call picks the implementation, every other call
+ * works on whichever stack its object came from, and code written against the interface does
+ * not see which one it runs on.
  */
 #ifndef FATA_NET_H
 #define FATA_NET_H

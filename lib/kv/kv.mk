@@ -1,8 +1,9 @@
-# The key-value stores (include/fata/kv.h) and their tests. The direct store is unix-only and
-# lives in platform/unix/kv_direct.c.
+# The key-value stores (include/fata/kv.h) and their tests. The direct store reads the host's
+# folder through its libc: unix only.
 KV_SRCS := lib/kv/kv.c lib/kv/index.c lib/kv/blk.c lib/kv/crunch.c \
 	lib/kv/tar.c lib/kv/fat.c
 LIB_SRCS += $(KV_SRCS)
+LIB_unix_SRCS += lib/kv/direct_unix.c
 
 # --- tests -----------------------------------------------------------------------------------------
 # The test folder (tests/unit/kv_tree.c writes it) and its crunch table and images, made with the
@@ -50,7 +51,7 @@ KV_TEST_DATA := $(addprefix $(KV_TEST)/,tree.tar tree.img tree32.img small.tar s
 
 # What the kv tests link: the library OS on the unix platform.
 KV_TEST_LIBOS := $(LIB_CORE_SRCS) $(LIB_BLOCK_SRCS) $(KV_SRCS) $(CRYPTO_SRCS) $(PLATFORM_unix_CORE_SRCS) \
-	platform/unix/block_unix.c platform/unix/kv_direct.c
+	platform/unix/block_unix.c lib/kv/direct_unix.c
 KV_UNIT_TESTS := kv_same kv_corrupt
 KV_EXTRA_kv_same := $(KV_TEST)/static_tree.c tests/unit/kv_tree.c
 KV_EXTRA_kv_corrupt :=

@@ -6,7 +6,7 @@ cd "${1:-.}" || exit 2
 rank() {
 	case "$1" in
 	prot/*|wire.h|checksum.c) echo 0 ;;
-	net_common.h) echo 1 ;;
+	net_common.h|stack_impl.h|net.c|socket_unix.c) echo 1 ;;
 	ethernet.h|ethernet.c) echo 2 ;;
 	arp.h|arp.c) echo 3 ;;
 	ipv4.h|ipv4.c|ipv4_reasm.c) echo 4 ;;

@@ -509,7 +509,7 @@ static int dhcp_main(void *arg)
 		dhcp_timer(c, fata_monotonic_ns());
 		if (c->stop)
 			break;
-		n = fata_udp_recv(c->sock, c->rx, sizeof(c->rx), &src, &sport, dhcp_deadline(c));
+		n = udp_recv(c->sock, c->rx, sizeof(c->rx), &src, &sport, dhcp_deadline(c));
 		if (n == -EBADF || c->stop)
 			break;
 		if (n >= 0) {
@@ -544,7 +544,7 @@ int dhcp_start(struct dhcp_client *c)
 		return -errno;
 	c->fiber = fata_spawn(dhcp_main, c, 0);
 	if (!c->fiber) {
-		fata_udp_close(c->sock);
+		udp_close(c->sock);
 		c->sock = NULL;
 		return -ENOMEM;
 	}
@@ -557,6 +557,6 @@ void dhcp_stop(struct dhcp_client *c)
 {
 	c->stop = true;
 	c->state = DHCP_STOPPED;
-	fata_udp_close(c->sock);
+	udp_close(c->sock);
 	fata_join(c->fiber);
 }

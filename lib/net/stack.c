@@ -1,6 +1,7 @@
 /*
  * The stack device: assembles Ethernet, ARP, IPv4, ICMP, UDP, TCP and the DHCP client on an
  * interface, runs the input fiber that hands each frame up the layers, and keeps the counters.
+ * Its calls that take the stack are the direct stack's ops table (stack_impl.h, net.c).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -13,6 +14,7 @@
 
 #include "prot/ethernet.h"
 #include "stack.h"
+#include "stack_impl.h"
 
 FATA_LOG_SOURCE(log_stack, "tcpip-stack-direct");
 FATA_LOG_SOURCE(log_ethif, "ethif");
@@ -78,6 +80,9 @@ uint32_t net_random(struct fata_random *rng)
 
 /* --- making and freeing ------------------------------------------------------------------------ */
 
+static const struct stack_ops direct_ops;
+static void direct_disconnect(struct fata_stack *s);
+
 struct fata_stack *stack_new(struct fata_netif *netif, const char *name)
 {
 	struct fata_stack *s = calloc(1, sizeof(*s));
@@ -85,6 +90,7 @@ struct fata_stack *stack_new(struct fata_netif *netif, const char *name)
 
 	if (!s)
 		goto fail;
+	s->ops = &direct_ops;
 	/* ISNs, ports and ids come from the CSPRNG; without a source the stack does not start. */
 	s->rng = fata_random_default();
 	if (!s->rng)
@@ -285,7 +291,7 @@ struct fata_stack *fata_stack_create(struct fata_netif *netif, const struct fata
 		if (r < 0) {
 			fata_log(&log_stack, FATA_LOG_ERROR, "%s: cannot start DHCP: %s", name,
 				 strerror(-r));
-			fata_stack_disconnect(s);
+			direct_disconnect(s);
 			return NULL;
 		}
 		while (!s->ip.addr)
@@ -312,12 +318,10 @@ struct fata_stack *fata_stack_connect(const struct fata_stack_config *cfg)
 	return fata_stack_create(n, cfg);
 }
 
-void fata_stack_disconnect(struct fata_stack *s)
+static void direct_disconnect(struct fata_stack *s)
 {
 	struct fata_fiber *f;
 
-	if (!s)
-		return;
 	dhcp_end(s);
 	f = s->input_fiber;
 	if (!f) {
@@ -338,7 +342,7 @@ void fata_stack_disconnect(struct fata_stack *s)
 
 /* --- state --------------------------------------------------------------------------------------- */
 
-struct fata_ipv4_config fata_stack_ipv4(struct fata_stack *s)
+static struct fata_ipv4_config direct_ipv4(struct fata_stack *s)
 {
 	struct fata_ipv4_config c;
 
@@ -351,17 +355,17 @@ struct fata_ipv4_config fata_stack_ipv4(struct fata_stack *s)
 	return c;
 }
 
-void fata_stack_mac(struct fata_stack *s, uint8_t mac[FATA_MAC_LEN])
+static void direct_mac(struct fata_stack *s, uint8_t mac[FATA_MAC_LEN])
 {
 	memcpy(mac, s->eth.mac, FATA_MAC_LEN);
 }
 
-struct fata_netif *fata_stack_netif(struct fata_stack *s)
+static struct fata_netif *direct_netif(struct fata_stack *s)
 {
 	return s->eth.netif;
 }
 
-void fata_stack_stats(struct fata_stack *s, struct fata_stack_stats *out)
+static void direct_stats(struct fata_stack *s, struct fata_stack_stats *out)
 {
 	out->eth = s->eth.stats;
 	out->arp = s->arp.stats;
@@ -377,23 +381,24 @@ void fata_stack_stats(struct fata_stack *s, struct fata_stack_stats *out)
 
 /* --- the calls of fata/net.h and fata/tcp.h that take the stack -------------------------------- */
 
-struct fata_udp *fata_udp_bind(struct fata_stack *s, uint16_t port)
+static struct fata_udp *direct_udp_bind(struct fata_stack *s, uint16_t port)
 {
 	return udp_bind(&s->udp, port);
 }
 
-int fata_tcp_listen(struct fata_stack *s, uint16_t port, fata_tcp_handler handler, void *arg)
+static int direct_tcp_listen(struct fata_stack *s, uint16_t port, fata_tcp_handler handler,
+			     void *arg)
 {
 	return tcp_listen(s->tcp, port, handler, arg);
 }
 
-int fata_tcp_unlisten(struct fata_stack *s, uint16_t port)
+static int direct_tcp_unlisten(struct fata_stack *s, uint16_t port)
 {
 	return tcp_unlisten(s->tcp, port);
 }
 
-struct fata_tcp *fata_tcp_connect(struct fata_stack *s, uint32_t ip, uint16_t port,
-				  uint64_t deadline, int *err)
+static struct fata_tcp *direct_tcp_connect(struct fata_stack *s, uint32_t ip, uint16_t port,
+					   uint64_t deadline, int *err)
 {
 	return tcp_connect(s->tcp, ip, port, deadline, err);
 }
@@ -467,12 +472,12 @@ static void log_layer(struct fata_log_src *src, const void *counters,
 		fata_log(src, FATA_LOG_DEBUG, "stats:%s", line);
 }
 
-void fata_stack_stats_log(struct fata_stack *s)
+static void direct_stats_log(struct fata_stack *s)
 {
 	struct fata_stack_stats stats;
 	const struct fata_stack_stats *st = &stats;
 
-	fata_stack_stats(s, &stats);
+	direct_stats(s, &stats);
 #define LOG_LAYER(src, layer, names) log_layer(src, &st->layer, names, sizeof(names) / sizeof(names[0]))
 	LOG_LAYER(&log_ethif, eth, eth_names);
 	LOG_LAYER(&log_arpv4, arp, arp_names);
@@ -483,3 +488,16 @@ void fata_stack_stats_log(struct fata_stack *s)
 	LOG_LAYER(&log_dhcp, dhcp, dhcp_names);
 #undef LOG_LAYER
 }
+
+static const struct stack_ops direct_ops = {
+	.disconnect = direct_disconnect,
+	.ipv4 = direct_ipv4,
+	.mac = direct_mac,
+	.netif = direct_netif,
+	.stats = direct_stats,
+	.stats_log = direct_stats_log,
+	.udp_bind = direct_udp_bind,
+	.tcp_listen = direct_tcp_listen,
+	.tcp_unlisten = direct_tcp_unlisten,
+	.tcp_connect = direct_tcp_connect,
+};

@@ -37,7 +37,11 @@
 #include "tcp.h"
 #include "udp.h"
 
+struct stack_ops;
+
+/* The direct stack's struct fata_stack. */
 struct fata_stack {
+	const struct stack_ops *ops;	/* first: the public calls dispatch on it (stack_impl.h) */
 	const char *name;
 	struct net_tunables tun;	/* every layer points at this copy */
 	struct fata_random *rng;	/* the library's generator (net_random()) */

@@ -1,8 +1,9 @@
 /*
- * TCP on the direct stack: the fata_tcp_* interface of fata/tcp.h, the connection table,
- * initial sequence numbers (RFC 6528) and ephemeral ports (RFC 6056), and the lifetime of a
- * connection block. Segment handling is in tcp_input.c, sending in tcp_output.c, timers in
- * tcp_timer.c, congestion control in tcp_cc.c (see tcp.h for the whole picture).
+ * TCP on the direct stack: the fata_tcp_* calls of fata/tcp.h (as its ops table, stack_impl.h),
+ * the connection table, initial sequence numbers (RFC 6528) and ephemeral ports (RFC 6056), and
+ * the lifetime of a connection block. Segment handling is in tcp_input.c, sending in
+ * tcp_output.c, timers in tcp_timer.c, congestion control in tcp_cc.c (see tcp.h for the whole
+ * picture).
  *
  * A connection block is held by up to four parties: the stack (while it is in the table, up to
  * CLOSED), the application (until fata_tcp_close()), a listener's handler fiber (until the
@@ -16,12 +17,16 @@
 #include <fata/time.h>
 
 #include "prot/ipv4.h"
+#include "stack_impl.h"
 #include "tcp.h"
 
 FATA_LOG_SOURCE(log_tcp, "tcp");
 
 #define EPHEMERAL_FIRST 49152u
 #define EPHEMERAL_COUNT (65536u - EPHEMERAL_FIRST)
+
+static const struct stack_tcp_ops tcp_ops;
+static void tcp_close(struct fata_tcp *c);
 
 /* --- SipHash-2-4: the keyed hash behind ISNs, ports and the table ------------------------------ */
 
@@ -173,6 +178,7 @@ struct fata_tcp *tcp_conn_new(struct tcp_stack *t, uint32_t raddr, uint16_t rpor
 		*err = -ENOMEM;
 		return NULL;
 	}
+	c->ops = &tcp_ops;
 	c->s = t;
 	c->laddr = t->ip->addr;
 	c->raddr = raddr;
@@ -344,7 +350,7 @@ static int handler_main(void *arg)
 	int r = c->handler(c, c->handler_arg);
 
 	if (c->app_open)
-		fata_tcp_close(c);
+		tcp_close(c);
 	c->handler_running = false;
 	tcp_maybe_free(c);
 	return r;
@@ -569,7 +575,7 @@ static void window_update(struct fata_tcp *c)
 	}
 }
 
-long fata_tcp_read(struct fata_tcp *c, void *buf, size_t len, uint64_t deadline)
+static long tcp_read(struct fata_tcp *c, void *buf, size_t len, uint64_t deadline)
 {
 	long r;
 
@@ -617,7 +623,7 @@ long fata_tcp_read(struct fata_tcp *c, void *buf, size_t len, uint64_t deadline)
 	return r;
 }
 
-long fata_tcp_write(struct fata_tcp *c, const void *buf, size_t len, uint64_t deadline)
+static long tcp_write(struct fata_tcp *c, const void *buf, size_t len, uint64_t deadline)
 {
 	const uint8_t *p = buf;
 	size_t done = 0;
@@ -667,7 +673,7 @@ long fata_tcp_write(struct fata_tcp *c, const void *buf, size_t len, uint64_t de
 	return r;
 }
 
-int fata_tcp_shutdown(struct fata_tcp *c)
+static int tcp_shutdown(struct fata_tcp *c)
 {
 	if (!c->app_open)
 		return -EBADF;
@@ -693,14 +699,14 @@ int fata_tcp_shutdown(struct fata_tcp *c)
 	return 0;
 }
 
-void fata_tcp_close(struct fata_tcp *c)
+static void tcp_close(struct fata_tcp *c)
 {
 	if (!c || !c->app_open)
 		return;
 	c->users++;	/* until the end here, whatever the calls below do */
 	if (c->s && c->in_table && !c->err) {
 		if (!c->fin_queued && (c->state == TCP_ESTABLISHED || c->state == TCP_CLOSE_WAIT))
-			fata_tcp_shutdown(c);
+			tcp_shutdown(c);
 	}
 	c->app_open = false;
 	/* Unread data goes; whatever arrives from now on is answered with RST (tcp_input). */
@@ -721,7 +727,7 @@ void fata_tcp_close(struct fata_tcp *c)
 	tcp_maybe_free(c);
 }
 
-void fata_tcp_peer(struct fata_tcp *c, uint32_t *ip, uint16_t *port)
+static void tcp_peer(struct fata_tcp *c, uint32_t *ip, uint16_t *port)
 {
 	if (ip)
 		*ip = c->raddr;
@@ -729,10 +735,19 @@ void fata_tcp_peer(struct fata_tcp *c, uint32_t *ip, uint16_t *port)
 		*port = c->rport;
 }
 
-int fata_tcp_set_nodelay(struct fata_tcp *c, bool on)
+static int tcp_set_nodelay(struct fata_tcp *c, bool on)
 {
 	c->nodelay = on;
 	if (on && c->s && c->in_table)
 		tcp_output(c);
 	return 0;
 }
+
+static const struct stack_tcp_ops tcp_ops = {
+	.read = tcp_read,
+	.write = tcp_write,
+	.shutdown = tcp_shutdown,
+	.close = tcp_close,
+	.peer = tcp_peer,
+	.set_nodelay = tcp_set_nodelay,
+};

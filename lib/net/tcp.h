@@ -68,8 +68,11 @@ struct tcp_range {
 #define TCP_HASH 256
 
 struct tcp_listener;
+struct stack_tcp_ops;
 
+/* The direct stack's struct fata_tcp: a connection block. */
 struct fata_tcp {
+	const struct stack_tcp_ops *ops; /* first: the public calls dispatch on it (stack_impl.h) */
 	struct tcp_stack *s;		/* NULL once the stack is gone (every call then fails) */
 	struct fata_tcp *hnext;		/* hash chain, while in the table */
 	struct fata_tcp *prev, *next;	/* every connection of the stack, for the timer fiber */

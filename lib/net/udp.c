@@ -15,6 +15,7 @@
 #include "prot/icmp.h"
 #include "prot/ipv4.h"
 #include "prot/udp.h"
+#include "stack_impl.h"
 #include "udp.h"
 
 FATA_LOG_SOURCE(log_udp, "udp");
@@ -22,12 +23,16 @@ FATA_LOG_SOURCE(log_udp, "udp");
 #define REC_HDR 8
 #define EPHEMERAL_FIRST 49152u
 
+static const struct stack_udp_ops udp_ops;
+
+/* The direct stack's struct fata_udp: a bound socket. */
 struct fata_udp {
+	const struct stack_udp_ops *ops; /* first: the public calls dispatch on it (stack_impl.h) */
 	struct udp_layer *s;
 	struct fata_udp *next;
 	uint16_t port;
 	bool closed;
-	unsigned users;			/* fibers inside fata_udp_recv() */
+	unsigned users;			/* fibers inside udp_recv() */
 	struct fata_waitq readers;
 	uint8_t *ring;
 	size_t cap, head, used;		/* read position and bytes queued */
@@ -189,6 +194,7 @@ struct fata_udp *udp_bind(struct udp_layer *s, uint16_t port)
 		errno = ENOMEM;
 		return NULL;
 	}
+	u->ops = &udp_ops;
 	u->s = s;
 	u->port = port;
 	u->cap = s->tun->udp_queue_bytes;
@@ -198,13 +204,13 @@ struct fata_udp *udp_bind(struct udp_layer *s, uint16_t port)
 	return u;
 }
 
-uint16_t fata_udp_port(const struct fata_udp *u)
+static uint16_t udp_port(const struct fata_udp *u)
 {
 	return u->port;
 }
 
-long fata_udp_recv(struct fata_udp *u, void *buf, size_t len, uint32_t *src_ip,
-		   uint16_t *src_port, uint64_t deadline)
+long udp_recv(struct fata_udp *u, void *buf, size_t len, uint32_t *src_ip, uint16_t *src_port,
+	      uint64_t deadline)
 {
 	uint8_t rec[REC_HDR];
 	size_t dlen;
@@ -241,8 +247,8 @@ long fata_udp_recv(struct fata_udp *u, void *buf, size_t len, uint32_t *src_ip,
 	return (long)dlen;
 }
 
-int fata_udp_send(struct fata_udp *u, uint32_t dst_ip, uint16_t dst_port, const void *buf,
-		  size_t len)
+static int udp_send(struct fata_udp *u, uint32_t dst_ip, uint16_t dst_port, const void *buf,
+		    size_t len)
 {
 	if (u->closed)
 		return -EBADF;
@@ -255,7 +261,7 @@ int fata_udp_send(struct fata_udp *u, uint32_t dst_ip, uint16_t dst_port, const 
 	return udp_output(u->s, u->port, dst_ip, dst_port, buf, len, FATA_NEVER);
 }
 
-void fata_udp_close(struct fata_udp *u)
+void udp_close(struct fata_udp *u)
 {
 	struct fata_udp **pp;
 
@@ -276,3 +282,10 @@ void fata_udp_close(struct fata_udp *u)
 	}
 	free(u);
 }
+
+static const struct stack_udp_ops udp_ops = {
+	.port = udp_port,
+	.recv = udp_recv,
+	.send = udp_send,
+	.close = udp_close,
+};

@@ -24,10 +24,15 @@ struct udp_layer {
 /* Sets up UDP above `ip` (registering protocol 17); `random` picks the first ephemeral port. */
 void udp_init(struct udp_layer *s, struct ipv4_layer *ip, struct icmp_layer *icmp,
 	      const struct net_tunables *tun, uint32_t random);
-/* fata_udp_bind() on the layer (stack.c holds the public call). */
+/* fata_udp_bind() on the layer (through stack.c's ops table). */
 struct fata_udp *udp_bind(struct udp_layer *s, uint16_t port);
 /* Sends a datagram from `sport` (from the stack's address, or 0.0.0.0 when it has none). */
 int udp_output(struct udp_layer *s, uint16_t sport, uint32_t dst, uint16_t dport,
 	       const void *buf, size_t len, uint64_t deadline);
+/* fata_udp_recv() and fata_udp_close() of a socket of this layer, for the stack's own users (the
+ * DHCP client) that need not go through the public calls. */
+long udp_recv(struct fata_udp *u, void *buf, size_t len, uint32_t *src_ip, uint16_t *src_port,
+	      uint64_t deadline);
+void udp_close(struct fata_udp *u);
 
 #endif

@@ -1,8 +1,8 @@
 /*
- * The direct store (unix only): the host folder itself, read at run time. Every key is resolved
- * with realpath(3) and must stay inside the folder: ".." is refused by the key rules, and a
- * symbolic link that leads out of the folder reads as absent. Only regular files (values) and
- * folders (dictionaries) are seen.
+ * The direct store (unix only, `kv_ro=direct`): the host folder itself, read at run time through
+ * the host's libc. Every key is resolved with realpath(3) and must stay inside the folder: ".."
+ * is refused by the key rules, and a symbolic link that leads out of the folder reads as absent.
+ * Only regular files (values) and folders (dictionaries) are seen.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../lib/kv/kv_impl.h"
+#include "kv_impl.h"
 
 struct direct {
 	char *root;			/* absolute, symbolic links resolved */

@@ -1,8 +1,8 @@
 /*
- * The socket stack (unix, `fata configure --net=socket`): include/fata/net.h and tcp.h over the
- * host kernel's sockets. It is linked instead of the direct stack (build/unix/libfata_socket.a
- * comes before libfata.a), so code written against the stack interface cannot tell which one it
- * runs on; the choice costs nothing at run time.
+ * The socket stack (unix only, `fata configure --net=socket`): include/fata/net.h and tcp.h over
+ * the host kernel's sockets. The generated code connects it with fata_stack_connect_socket();
+ * from then on the public calls reach it through its ops tables (stack_impl.h), so code written
+ * against the stack interface cannot tell which stack it runs on.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -21,6 +21,8 @@
 #include <fata/sched.h>
 #include <fata/tcp.h>
 
+#include "stack_impl.h"
+
 FATA_LOG_SOURCE(log_stack, "tcpip-stack-socket");
 FATA_LOG_SOURCE(log_udp, "udpv4-socket");
 FATA_LOG_SOURCE(log_tcp, "tcpv4-socket");
@@ -28,7 +30,7 @@ FATA_LOG_SOURCE(log_tcp, "tcpv4-socket");
 #define LISTEN_BACKLOG 128
 
 struct listener {
-	struct fata_stack *stack;
+	struct socket_stack *stack;
 	uint16_t port;
 	int fd;
 	bool stopping;
@@ -37,24 +39,48 @@ struct listener {
 	struct listener *next;
 };
 
-struct fata_stack {
+/* The socket stack's objects: each begins with its ops table, as stack_impl.h requires. */
+struct socket_stack {
+	const struct stack_ops *ops;
 	struct fata_stack_config cfg;
 	uint32_t addr;			/* the address we bind to: --ipv4 (0: every address) */
 	struct listener *listeners;
 };
 
-struct fata_udp {
+struct socket_udp {
+	const struct stack_udp_ops *ops;
 	int fd;
 	uint16_t port;
 };
 
-struct fata_tcp {
+struct socket_tcp {
+	const struct stack_tcp_ops *ops;
 	int fd;
 	uint32_t peer_ip;
 	uint16_t peer_port;
 	bool in_handler;	/* the listener's fiber frees it when the handler returns */
 	bool closed;
 };
+
+static const struct stack_ops socket_ops;
+static const struct stack_udp_ops socket_udp_ops;
+static const struct stack_tcp_ops socket_tcp_ops;
+
+/* The handles the public calls pass in are our own structs. */
+static struct socket_stack *stack_of(struct fata_stack *s)
+{
+	return (struct socket_stack *)(void *)s;
+}
+
+static struct socket_udp *udp_of(struct fata_udp *u)
+{
+	return (struct socket_udp *)(void *)u;
+}
+
+static struct socket_tcp *tcp_of(struct fata_tcp *c)
+{
+	return (struct socket_tcp *)(void *)c;
+}
 
 static struct sockaddr_in sin_of(uint32_t ip, uint16_t port)
 {
@@ -83,7 +109,7 @@ static int wait_fd(int fd, int events, uint64_t deadline)
 
 struct fata_stack *fata_stack_connect_socket(const struct fata_stack_config *cfg)
 {
-	struct fata_stack *s = calloc(1, sizeof(*s));
+	struct socket_stack *s = calloc(1, sizeof(*s));
 	char ip[FATA_IPV4_STRLEN];
 
 	fata_log(&log_stack, FATA_LOG_INFO, "Manager: connect");
@@ -91,56 +117,63 @@ struct fata_stack *fata_stack_connect_socket(const struct fata_stack_config *cfg
 		fata_log(&log_stack, FATA_LOG_ERROR, "out of memory");
 		return NULL;
 	}
+	s->ops = &socket_ops;
 	s->cfg = *cfg;
 	s->addr = cfg->ipv4.addr;
 	fata_log(&log_stack, FATA_LOG_INFO, "Manager: configuring");
 	fata_log(&log_stack, FATA_LOG_DEBUG, "listening on %s", fata_ipv4_format(s->addr, ip));
-	return s;
+	return (struct fata_stack *)(void *)s;
 }
 
-void fata_stack_disconnect(struct fata_stack *s)
+static int sock_tcp_unlisten(struct fata_stack *stack, uint16_t port);
+
+static void sock_disconnect(struct fata_stack *stack)
 {
-	while (s && s->listeners)
-		fata_tcp_unlisten(s, s->listeners->port);
+	struct socket_stack *s = stack_of(stack);
+
+	while (s->listeners)
+		sock_tcp_unlisten(stack, s->listeners->port);
 	free(s);
 }
 
-struct fata_ipv4_config fata_stack_ipv4(struct fata_stack *s)
+static struct fata_ipv4_config sock_ipv4(struct fata_stack *stack)
 {
+	struct socket_stack *s = stack_of(stack);
 	struct fata_ipv4_config c = { .addr = s->cfg.ipv4, .gateway = s->cfg.gateway };
 
 	return c;
 }
 
 /* The host kernel owns the interfaces: there is no MAC, netif or per-layer count of our own. */
-void fata_stack_mac(struct fata_stack *s, uint8_t mac[FATA_MAC_LEN])
+static void sock_mac(struct fata_stack *s, uint8_t mac[FATA_MAC_LEN])
 {
 	(void)s;
 	memset(mac, 0, FATA_MAC_LEN);
 }
 
-struct fata_netif *fata_stack_netif(struct fata_stack *s)
+static struct fata_netif *sock_netif(struct fata_stack *s)
 {
 	(void)s;
 	return NULL;
 }
 
-void fata_stack_stats(struct fata_stack *s, struct fata_stack_stats *out)
+static void sock_stats(struct fata_stack *s, struct fata_stack_stats *out)
 {
 	(void)s;
 	memset(out, 0, sizeof(*out));
 }
 
-void fata_stack_stats_log(struct fata_stack *s)
+static void sock_stats_log(struct fata_stack *s)
 {
 	(void)s;
 }
 
 /* --- UDP ------------------------------------------------------------------------------------- */
 
-struct fata_udp *fata_udp_bind(struct fata_stack *s, uint16_t port)
+static struct fata_udp *sock_udp_bind(struct fata_stack *stack, uint16_t port)
 {
-	struct fata_udp *u = calloc(1, sizeof(*u));
+	struct socket_stack *s = stack_of(stack);
+	struct socket_udp *u = calloc(1, sizeof(*u));
 	struct sockaddr_in sin = sin_of(s->addr, port);
 	socklen_t len = sizeof(sin);
 	int fd, err;
@@ -160,19 +193,22 @@ struct fata_udp *fata_udp_bind(struct fata_stack *s, uint16_t port)
 		errno = err;
 		return NULL;
 	}
+	u->ops = &socket_udp_ops;
 	u->fd = fd;
 	u->port = ntohs(sin.sin_port);
-	return u;
+	return (struct fata_udp *)(void *)u;
 }
 
-uint16_t fata_udp_port(const struct fata_udp *u)
+static uint16_t sock_udp_port(const struct fata_udp *sock)
 {
-	return u->port;
+	return ((const struct socket_udp *)(const void *)sock)->port;
 }
 
-long fata_udp_recv(struct fata_udp *u, void *buf, size_t len, uint32_t *src_ip, uint16_t *src_port,
-		   uint64_t deadline)
+static long sock_udp_recv(struct fata_udp *sock, void *buf, size_t len, uint32_t *src_ip,
+			  uint16_t *src_port, uint64_t deadline)
 {
+	struct socket_udp *u = udp_of(sock);
+
 	for (;;) {
 		struct sockaddr_in sin;
 		socklen_t slen = sizeof(sin);
@@ -192,9 +228,10 @@ long fata_udp_recv(struct fata_udp *u, void *buf, size_t len, uint32_t *src_ip, 
 	}
 }
 
-int fata_udp_send(struct fata_udp *u, uint32_t dst_ip, uint16_t dst_port, const void *buf,
-		  size_t len)
+static int sock_udp_send(struct fata_udp *sock, uint32_t dst_ip, uint16_t dst_port,
+			 const void *buf, size_t len)
 {
+	struct socket_udp *u = udp_of(sock);
 	struct sockaddr_in sin = sin_of(dst_ip, dst_port);
 
 	if (len > FATA_UDP_MAX_PAYLOAD)
@@ -209,22 +246,23 @@ int fata_udp_send(struct fata_udp *u, uint32_t dst_ip, uint16_t dst_port, const 
 	}
 }
 
-void fata_udp_close(struct fata_udp *u)
+static void sock_udp_close(struct fata_udp *sock)
 {
-	if (u) {
-		close(u->fd);
-		free(u);
-	}
+	struct socket_udp *u = udp_of(sock);
+
+	close(u->fd);
+	free(u);
 }
 
 /* --- TCP ------------------------------------------------------------------------------------- */
 
-static struct fata_tcp *conn_new(int fd, const struct sockaddr_in *peer)
+static struct socket_tcp *conn_new(int fd, const struct sockaddr_in *peer)
 {
-	struct fata_tcp *c = calloc(1, sizeof(*c));
+	struct socket_tcp *c = calloc(1, sizeof(*c));
 
 	if (!c)
 		return NULL;
+	c->ops = &socket_tcp_ops;
 	c->fd = fd;
 	c->peer_ip = ntohl(peer->sin_addr.s_addr);
 	c->peer_port = ntohs(peer->sin_port);
@@ -233,16 +271,16 @@ static struct fata_tcp *conn_new(int fd, const struct sockaddr_in *peer)
 
 struct handler_ctx {
 	struct listener *l;
-	struct fata_tcp *conn;
+	struct socket_tcp *conn;
 };
 
 /* One fiber per connection: runs the handler, then closes what it left open. */
 static int handler_fiber(void *arg)
 {
 	struct handler_ctx *h = arg;
-	struct fata_tcp *c = h->conn;
+	struct socket_tcp *c = h->conn;
 
-	h->l->handler(c, h->l->arg);
+	h->l->handler((struct fata_tcp *)(void *)c, h->l->arg);
 	if (!c->closed)
 		close(c->fd);
 	free(c);
@@ -300,8 +338,10 @@ static int listener_fiber(void *arg)
 	return 0;
 }
 
-int fata_tcp_listen(struct fata_stack *s, uint16_t port, fata_tcp_handler handler, void *arg)
+static int sock_tcp_listen(struct fata_stack *stack, uint16_t port, fata_tcp_handler handler,
+			   void *arg)
 {
+	struct socket_stack *s = stack_of(stack);
 	struct sockaddr_in sin = sin_of(s->addr, port);
 	struct listener *l;
 	struct fata_fiber *f;
@@ -339,8 +379,10 @@ int fata_tcp_listen(struct fata_stack *s, uint16_t port, fata_tcp_handler handle
 	return 0;
 }
 
-int fata_tcp_unlisten(struct fata_stack *s, uint16_t port)
+static int sock_tcp_unlisten(struct fata_stack *stack, uint16_t port)
 {
+	struct socket_stack *s = stack_of(stack);
+
 	for (struct listener **pp = &s->listeners; *pp; pp = &(*pp)->next) {
 		struct listener *l = *pp;
 
@@ -355,11 +397,12 @@ int fata_tcp_unlisten(struct fata_stack *s, uint16_t port)
 	return -ENOENT;
 }
 
-struct fata_tcp *fata_tcp_connect(struct fata_stack *s, uint32_t ip, uint16_t port,
-				  uint64_t deadline, int *err)
+static struct fata_tcp *sock_tcp_connect(struct fata_stack *stack, uint32_t ip, uint16_t port,
+					 uint64_t deadline, int *err)
 {
+	struct socket_stack *s = stack_of(stack);
 	struct sockaddr_in sin = sin_of(ip, port), local = sin_of(s->addr, 0);
-	struct fata_tcp *c;
+	struct socket_tcp *c;
 	int fd, e = 0;
 	socklen_t elen = sizeof(e);
 
@@ -389,7 +432,7 @@ struct fata_tcp *fata_tcp_connect(struct fata_stack *s, uint32_t ip, uint16_t po
 		e = ENOMEM;
 		goto fail_close;
 	}
-	return c;
+	return (struct fata_tcp *)(void *)c;
 
 fail_errno:
 	e = errno;
@@ -402,8 +445,10 @@ fail:
 	return NULL;
 }
 
-long fata_tcp_read(struct fata_tcp *c, void *buf, size_t len, uint64_t deadline)
+static long sock_tcp_read(struct fata_tcp *conn, void *buf, size_t len, uint64_t deadline)
 {
+	struct socket_tcp *c = tcp_of(conn);
+
 	if (c->closed)
 		return -EBADF;
 	for (;;) {
@@ -418,8 +463,9 @@ long fata_tcp_read(struct fata_tcp *c, void *buf, size_t len, uint64_t deadline)
 	}
 }
 
-long fata_tcp_write(struct fata_tcp *c, const void *buf, size_t len, uint64_t deadline)
+static long sock_tcp_write(struct fata_tcp *conn, const void *buf, size_t len, uint64_t deadline)
 {
+	struct socket_tcp *c = tcp_of(conn);
 	size_t done = 0;
 
 	if (c->closed)
@@ -439,14 +485,16 @@ long fata_tcp_write(struct fata_tcp *c, const void *buf, size_t len, uint64_t de
 	return (long)done;
 }
 
-int fata_tcp_shutdown(struct fata_tcp *c)
+static int sock_tcp_shutdown(struct fata_tcp *conn)
 {
-	return shutdown(c->fd, SHUT_WR) < 0 ? -errno : 0;
+	return shutdown(tcp_of(conn)->fd, SHUT_WR) < 0 ? -errno : 0;
 }
 
-void fata_tcp_close(struct fata_tcp *c)
+static void sock_tcp_close(struct fata_tcp *conn)
 {
-	if (!c || c->closed)
+	struct socket_tcp *c = tcp_of(conn);
+
+	if (c->closed)
 		return;
 	close(c->fd);
 	c->closed = true;
@@ -454,17 +502,50 @@ void fata_tcp_close(struct fata_tcp *c)
 		free(c);
 }
 
-void fata_tcp_peer(struct fata_tcp *c, uint32_t *ip, uint16_t *port)
+static void sock_tcp_peer(struct fata_tcp *conn, uint32_t *ip, uint16_t *port)
 {
+	struct socket_tcp *c = tcp_of(conn);
+
 	if (ip)
 		*ip = c->peer_ip;
 	if (port)
 		*port = c->peer_port;
 }
 
-int fata_tcp_set_nodelay(struct fata_tcp *c, bool on)
+static int sock_tcp_set_nodelay(struct fata_tcp *conn, bool on)
 {
 	int v = on;
 
-	return setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &v, sizeof(v)) < 0 ? -errno : 0;
+	return setsockopt(tcp_of(conn)->fd, IPPROTO_TCP, TCP_NODELAY, &v, sizeof(v)) < 0 ? -errno : 0;
 }
+
+/* --- the ops tables ---------------------------------------------------------------------------- */
+
+static const struct stack_ops socket_ops = {
+	.disconnect = sock_disconnect,
+	.ipv4 = sock_ipv4,
+	.mac = sock_mac,
+	.netif = sock_netif,
+	.stats = sock_stats,
+	.stats_log = sock_stats_log,
+	.udp_bind = sock_udp_bind,
+	.tcp_listen = sock_tcp_listen,
+	.tcp_unlisten = sock_tcp_unlisten,
+	.tcp_connect = sock_tcp_connect,
+};
+
+static const struct stack_udp_ops socket_udp_ops = {
+	.port = sock_udp_port,
+	.recv = sock_udp_recv,
+	.send = sock_udp_send,
+	.close = sock_udp_close,
+};
+
+static const struct stack_tcp_ops socket_tcp_ops = {
+	.read = sock_tcp_read,
+	.write = sock_tcp_write,
+	.shutdown = sock_tcp_shutdown,
+	.close = sock_tcp_close,
+	.peer = sock_tcp_peer,
+	.set_nodelay = sock_tcp_set_nodelay,
+};
