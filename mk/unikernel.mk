@@ -25,7 +25,8 @@ else
 BINARY := dist/$(NAME).$(TARGET)
 TARGET_CFLAGS := $(FATA_GUEST_CFLAGS)
 TARGET_LDFLAGS := $(FATA_GUEST_LDFLAGS)
-TARGET_LIBS := $(FATA_BEARSSL_LIB) -lgcc
+# BearSSL needs the libc in libfata.a: the archive comes again after it.
+TARGET_LIBS := $(FATA_BEARSSL_LIB) $(RUNTIME) -lgcc
 endif
 
 all: depends build

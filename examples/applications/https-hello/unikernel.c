@@ -1,4 +1,6 @@
 /* https-hello: serves --body over HTTPS (fata/tls.h) with the certificate --cert of the certs store. */
+#include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,6 +11,42 @@
 #include "fata/unikernel.h"
 
 static char page[1024];
+
+/*
+ * Until the random device is there: the CPU's RDRAND (a strong generator of Intel and AMD CPUs),
+ * where CPUID has it. Without it, NULL in the configuration takes the target's default:
+ * getrandom on unix, and on hvt and spt a clear refusal.
+ */
+static int cpu_random(void *ctx, void *buf, size_t len)
+{
+	unsigned char *p = buf;
+
+	(void)ctx;
+	while (len > 0) {
+		uint64_t v;
+		unsigned char ok;
+		int tries = 10;
+		size_t n = len < 8 ? len : 8;
+
+		do
+			__asm__ __volatile__("rdrand %0; setc %1" : "=r"(v), "=qm"(ok));
+		while (!ok && --tries > 0);
+		if (!ok)
+			return -EIO;
+		memcpy(p, &v, n);
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static bool cpu_has_rdrand(void)
+{
+	uint32_t a, b, c, d;
+
+	__asm__ __volatile__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1u), "c"(0u));
+	return (c >> 30) & 1;
+}
 
 static int hello(const struct fata_http_request *req, struct fata_http_response *resp, void *arg)
 {
@@ -22,6 +60,7 @@ int start(struct fata_kv *certs, struct fata_stack *stack)
 {
 	int64_t port = fata_key_port();
 	const char *cert = fata_key_cert();
+	struct fata_tls_config tls_cfg = { 0 };
 	struct fata_tls_server *tls;
 	char chain[64], key[64];
 	int err;
@@ -37,8 +76,9 @@ int start(struct fata_kv *certs, struct fata_stack *stack)
 	snprintf(page, sizeof(page), "%s\n", fata_key_body());
 	snprintf(chain, sizeof(chain), "%s/chain.pem", cert);
 	snprintf(key, sizeof(key), "%s/key.pem", cert);
-	/* NULL: the target's default entropy source (the random device, once there is one). */
-	err = fata_tls_server_from_kv(&tls, NULL, certs, chain, key);
+	if (cpu_has_rdrand())
+		tls_cfg.entropy = cpu_random;
+	err = fata_tls_server_from_kv(&tls, &tls_cfg, certs, chain, key);
 	if (err < 0) {
 		fata_err("cannot set up TLS with %s and %s: %s", chain, key, strerror(-err));
 		return 1;
