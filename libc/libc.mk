@@ -2,7 +2,7 @@
 # The runtime archives of the freestanding targets take LIBC_SRCS (see the top-level Makefile).
 
 LIBC_SRCS += libc/ctype.c libc/errno.c libc/exit.c libc/malloc.c libc/setjmp_x86_64.S \
-	libc/stdio.c libc/stdlib.c libc/string.c
+	libc/stdio.c libc/stdlib.c libc/string.c libc/fortify.c libc/time.c
 
 # libc/internal/ holds what only the libc, the platforms that boot it (see platform/*/platform.mk)
 # and its tests see: the heap's set-up (fata_heap.h) and the stack protector's guard (fata_ssp.h).

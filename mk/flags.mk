@@ -12,6 +12,11 @@ FATA_GUEST_CFLAGS := -ffreestanding -nostdinc -fno-pic -fno-pie -mno-red-zone -m
 FATA_GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 \
 	-Wl,-T,$(FATA_HOME)/mk/solo5.ld
 
+# Debian's BearSSL (libbearssl-dev), linked after libfata.a into every unikernel: only the objects
+# that TLS code uses come in. Another build may be named, as the hvt tests do on a machine whose
+# KVM cannot run vector instructions (docs/architecture.md, "TLS").
+FATA_BEARSSL_LIB ?= /usr/lib/x86_64-linux-gnu/libbearssl.a
+
 V ?= 0
 ifeq ($(V),1)
 Q :=

@@ -20,12 +20,13 @@ ifeq ($(TARGET),unix)
 BINARY := dist/$(NAME)
 TARGET_CFLAGS := -I$(FATA_HOME)/include
 TARGET_LDFLAGS :=
-TARGET_LIBS :=
+TARGET_LIBS := $(FATA_BEARSSL_LIB)
 else
 BINARY := dist/$(NAME).$(TARGET)
 TARGET_CFLAGS := $(FATA_GUEST_CFLAGS)
 TARGET_LDFLAGS := $(FATA_GUEST_LDFLAGS)
-TARGET_LIBS := -lgcc
+# BearSSL needs the libc in libfata.a: the archive comes again after it.
+TARGET_LIBS := $(FATA_BEARSSL_LIB) $(RUNTIME) -lgcc
 endif
 
 all: depends build

@@ -9,11 +9,17 @@
 #ifndef FATA_LIBC_TIME_T
 #define FATA_LIBC_TIME_T
 typedef long time_t;	/* seconds */
+/* Seconds since the epoch (UTC) from the wall clock; also stored in *t when t is not NULL. */
+time_t time(time_t *t);
+
 #endif
 
 struct timespec {
 	time_t tv_sec;	/* seconds */
 	long tv_nsec;	/* nanoseconds, 0..999999999 */
 };
+
+/* Seconds since the epoch (UTC) from the wall clock; also stored in *t when t is not NULL. */
+time_t time(time_t *t);
 
 #endif

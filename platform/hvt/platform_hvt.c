@@ -25,6 +25,25 @@ _Noreturn void plat_exit(int status)
 	hvt_halt(status, 0);
 }
 
+/*
+ * Precompiled libraries (Debian's libbearssl.a) keep their stack canary at %fs:0x28, as glibc
+ * does; Fata's own code uses a global guard. FS points at this block, whose canary is set once
+ * at boot (docs/architecture.md, "TLS").
+ */
+static uint64_t fs_block[8];
+
+#define MSR_FS_BASE 0xc0000100u
+
+static void fs_canary_init(uint64_t seed)
+{
+	uint64_t base = (uint64_t)(uintptr_t)fs_block;
+
+	fs_block[0] = base;	/* the thread pointer points at itself, as the x86-64 ABI says */
+	fs_block[5] = (seed * 0xbf58476d1ce4e5b9ull) & ~(uint64_t)0xff;
+	__asm__ __volatile__("wrmsr" : : "a"((uint32_t)base), "d"((uint32_t)(base >> 32)),
+			     "c"(MSR_FS_BASE));
+}
+
 __attribute__((section(".text.entry"), no_stack_protector, used))
 _Noreturn void _start(struct hvt_boot_info *bi)
 {
@@ -36,6 +55,7 @@ _Noreturn void _start(struct hvt_boot_info *bi)
 	tsc_boot = hvt_rdtsc();
 	hvt_hypercall(HVT_HYPERCALL_WALLTIME, &w);
 	hvt_time_init(bi->cpu_cycle_freq, tsc_boot, w.nsecs);
+	fs_canary_init(tsc_boot ^ w.nsecs);
 	/* The feature fields exist only when the tender put the manifest after them. */
 	if (bi->mft >= HVT_BOOT_INFO_BASE + HVT_BOOT_INFO_EXT_SIZE) {
 		if (bi->host_features & HVT_FEATURE_BLOCK_MULTI)

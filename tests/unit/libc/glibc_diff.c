@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../tap.h"
@@ -43,6 +44,7 @@ extern int fatalibc_errno;
 /* The platform layer the renamed libc calls; this test never makes it print or exit. */
 void fatalibc_plat_console_write(const char *buf, size_t len);
 _Noreturn void fatalibc_plat_exit(int status);
+uint64_t fatalibc_plat_wall_ns(void);
 
 void fatalibc_plat_console_write(const char *buf, size_t len)
 {
@@ -53,6 +55,14 @@ void fatalibc_plat_console_write(const char *buf, size_t len)
 _Noreturn void fatalibc_plat_exit(int status)
 {
 	_exit(status);
+}
+
+uint64_t fatalibc_plat_wall_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;
