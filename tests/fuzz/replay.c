@@ -2,7 +2,8 @@
  * Replays fuzz inputs through a libFuzzer harness (LLVMFuzzerTestOneInput) without libFuzzer, for
  * make check, and prints TAP: one test per input, which passes when the harness returns (the
  * sanitizers abort the run on a bug). Arguments are files or directories of files; with none, the
- * binary named fuzz_NAME.t in ROOT/build/tests/san/ replays ROOT/tests/fuzz/corpus/NAME/.
+ * binary named fuzz_NAME.t in ROOT/build/tests/san/ replays ROOT/tests/fuzz/corpus/NAME/, and an
+ * empty corpus fails (it would otherwise count as a skip).
  */
 #include <dirent.h>
 #include <stdint.h>
@@ -135,6 +136,11 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		replay(corpus);
+		/* An empty or missing corpus would pass as "skipped" with the parser unexercised. */
+		if (n == 0) {
+			printf("not ok 1 - %s: the corpus is empty\n", corpus);
+			n = failed = 1;
+		}
 		free(corpus);
 	}
 	printf("1..%d\n", n);
