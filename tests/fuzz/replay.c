@@ -94,7 +94,8 @@ static void replay(const char *path)
 		sprintf(names[count++], "%s/%s", path, de->d_name);
 	}
 	closedir(d);
-	qsort(names, count, sizeof *names, by_name);
+	if (count)
+		qsort(names, count, sizeof *names, by_name);
 	for (size_t i = 0; i < count; i++) {
 		replay_file(names[i]);
 		free(names[i]);
