@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	enum fata_key_type t, named;
 	union fata_key_value v, back;
-	char *text, out[128];
+	char *text, *out;
 
 	if (size < 1)
 		return 0;
@@ -42,8 +42,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	memcpy(text, data + 1, size - 1);
 	text[size - 1] = 0;
+	out = malloc(size + 64);	/* room for any value: a string is copied whole */
+	if (!out)
+		abort();
 	if (fata_key_value_parse(t, text, &v) == 0) {
-		fata_key_value_format(t, &v, out, sizeof out);
+		fata_key_value_format(t, &v, out, size + 64);
 		if (fata_key_value_parse(t, out, &back) != 0 || !same(t, &v, &back))
 			abort();	/* what we print must read back as the same value */
 	}
@@ -51,6 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (fata_key_type_parse(text, &named) == 0 && strcmp(fata_key_type_name(named), text) != 0)
 		abort();
 	(void)fata_key_type_expect(t);
+	free(out);
 	free(text);
 	return 0;
 }
