@@ -657,16 +657,23 @@ static const char *find_before_comment(const char *s, char c)
 	return NULL;
 }
 
-/* The "[" of a section line (after inih's BOM and leading whitespace), or NULL. */
-static const char *section_start(const struct parse *p, const char *line)
+/* The "[" of a section line (after inih's BOM and leading whitespace) that ends at `end` or at a
+ * NUL, or NULL. */
+static const char *section_start_in(const struct parse *p, const char *line, const char *end)
 {
 	const char *s = line;
 
-	if (p->line == 1 && strncmp(s, "\xEF\xBB\xBF", 3) == 0)
+	if (p->line == 1 && end - s >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
 		s += 3;
-	while (isspace((unsigned char)*s))
+	while (s < end && isspace((unsigned char)*s))
 		s++;
-	return *s == '[' ? s : NULL;
+	return s < end && *s == '[' ? s : NULL;
+}
+
+/* The same for a NUL-terminated line. */
+static const char *section_start(const struct parse *p, const char *line)
+{
+	return section_start_in(p, line, line + strlen(line));
 }
 
 /* Follows a [section] line as inih will see it; `line` is the whole line. */
@@ -850,7 +857,8 @@ int config_parse(const char *path, const char *text, size_t len, struct config *
 	ini_stop_on_first_error = true;
 	ini_allow_no_value = false;
 	r = ini_parse_stream(reader, &p, handler, &p);
-	if (!p.failed && r > 0 && r == p.line && section_start(&p, p.line_start))
+	if (!p.failed && r > 0 && r == p.line &&
+	    section_start_in(&p, p.line_start, text + len))	/* text need not end with a NUL */
 		fail_at(&p, r, "section line has no closing ]; expected [SECTION]");
 	else if (!p.failed && r > 0)
 		fail_at(&p, r, "expected NAME = VALUE, [SECTION], a comment or an empty line");

@@ -13,3 +13,14 @@ $(foreach t,$(UNIT_TESTS),$(eval $(call unit_test,$(t),,$(UNIT_DEPS_$(t)))))
 
 # End-to-end tests: shell scripts that build and run real unikernels.
 CHECK_TESTS += $(sort $(wildcard tests/e2e/unix_*.t tests/e2e/solo5_*.t tests/e2e/random_*.t))
+
+# Fuzz harnesses of the parsers that had none (mk/unit.mk's fuzz_test; make check replays each
+# corpus in tests/fuzz/corpus/NAME/, make fuzz runs them): config.ini through the fata command's
+# parser, run-time key values, the tenders' manifest check, and fata-hvt's hypercall handlers
+# against a fake guest memory (tender_die wrapped so a guest error returns to the harness).
+comma := ,
+$(eval $(call fuzz_test,config,$(CLI_LIB_SRCS),$(CLI_LIBS)))
+$(eval $(call fuzz_test,keys,lib/keys.c))
+$(eval $(call fuzz_test,mft,tender/common/mft.c tender/common/tender.c))
+$(eval $(call fuzz_test,hvt_hypercall,$(TENDER_UNIT_SRCS_tender_hvt),\
+	-Wl$(comma)--wrap=tender_die $(TENDER_LIBS)))

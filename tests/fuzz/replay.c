@@ -2,7 +2,8 @@
  * Replays fuzz inputs through a libFuzzer harness (LLVMFuzzerTestOneInput) without libFuzzer, for
  * make check, and prints TAP: one test per input, which passes when the harness returns (the
  * sanitizers abort the run on a bug). Arguments are files or directories of files; with none, the
- * binary named fuzz_NAME.t in ROOT/build/tests/san/ replays ROOT/tests/fuzz/corpus/NAME/.
+ * binary named fuzz_NAME.t in ROOT/build/tests/san/ replays ROOT/tests/fuzz/corpus/NAME/, and an
+ * empty corpus fails (it would otherwise count as a skip).
  */
 #include <dirent.h>
 #include <stdint.h>
@@ -93,7 +94,8 @@ static void replay(const char *path)
 		sprintf(names[count++], "%s/%s", path, de->d_name);
 	}
 	closedir(d);
-	qsort(names, count, sizeof *names, by_name);
+	if (count)
+		qsort(names, count, sizeof *names, by_name);
 	for (size_t i = 0; i < count; i++) {
 		replay_file(names[i]);
 		free(names[i]);
@@ -135,6 +137,11 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		replay(corpus);
+		/* An empty or missing corpus would pass as "skipped" with the parser unexercised. */
+		if (n == 0) {
+			printf("not ok 1 - %s: the corpus is empty\n", corpus);
+			n = failed = 1;
+		}
 		free(corpus);
 	}
 	printf("1..%d\n", n);

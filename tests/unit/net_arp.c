@@ -240,6 +240,7 @@ int main(void)
 
 	fata_udp_close(u);
 	fata_stack_disconnect(s);
-	ok(1, "disconnect");
+	fake_settle();
+	is_int(fake_closed, 1, "disconnect closes the interface");
 	return tap_done();
 }

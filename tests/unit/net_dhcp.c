@@ -214,10 +214,12 @@ int main(void)
 	ok(m2.at - m.at >= 3 * UNIT && m2.at - m.at <= 6 * UNIT,
 	   "after 3-5 DHCP seconds (%llu ms)", (unsigned long long)((m2.at - m.at) / 1000000));
 
-	/* Offers that are not ours are ignored. */
-	send_reply(&(struct reply){ .type = 2, .xid = m.xid + 1, .yiaddr = ADDR(50) });
-	send_reply(&(struct reply){ .type = 2, .xid = m.xid, .yiaddr = ADDR(50), .chaddr = peer_mac });
-	fake_settle();
+	/* Offers that are not ours are ignored: each carries its own address, and the client must
+	 * neither request it nor answer it at all (a REQUEST here means a spoofed offer won). */
+	send_reply(&(struct reply){ .type = 2, .xid = m.xid + 1, .yiaddr = ADDR(60) });
+	ok(!next_msg(&m2, 20) || m2.type != 3, "an offer with another xid gets no REQUEST");
+	send_reply(&(struct reply){ .type = 2, .xid = m.xid, .yiaddr = ADDR(61), .chaddr = peer_mac });
+	ok(!next_msg(&m2, 20) || m2.type != 3, "an offer for another chaddr gets no REQUEST");
 
 	/* OFFER, REQUEST, NAK: start over. */
 	send_reply(&(struct reply){ .type = 2, .xid = m.xid, .yiaddr = ADDR(50) });
@@ -312,6 +314,12 @@ int main(void)
 	is_int(stats().dhcp.leases_lost, 2, "second lease lost");
 
 	fata_stack_disconnect(s);
-	ok(1, "disconnect stops the client");
+	s = NULL;
+	/* The interface is closed; the client's timers must not fire into freed memory (ASan) when
+	 * its next retransmission would be due. */
+	fake_settle();
+	fata_sleep_ns(8 * UNIT);
+	fake_settle();
+	is_int(fake_closed, 1, "disconnect stops the client and closes the interface");
 	return tap_done();
 }

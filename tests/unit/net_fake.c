@@ -99,10 +99,13 @@ static void free_list(struct fake_frame *fr)
 	}
 }
 
+unsigned fake_closed;
+
 static void fake_close(void *priv)
 {
 	struct fake_netif *f = priv;
 
+	fake_closed++;
 	free_list(f->rx_head);
 	free_list(f->tx_head);
 	free(f);

@@ -39,6 +39,8 @@ struct fake_netif {
 	uint64_t written;		/* frames the stack wrote, dropped or not */
 };
 
+/* How many fake interfaces were closed (freed by their fata_netif's disconnect). */
+extern unsigned fake_closed;
 /* A fake interface; its fata_netif (f->netif) owns it and frees it when disconnected. */
 struct fake_netif *fake_netif_new(const uint8_t mac[6], uint16_t mtu);
 /* Queues a frame for the stack to read and wakes the input fiber. */

@@ -344,6 +344,68 @@ static void timestamps(void)
 	done();
 }
 
+/* The receive window's right edge, RCV.NXT + RCV.WND (RFC 9293 3.10.7.4), as the stack's latest
+ * segment advertised it: the last byte inside is taken, a byte at the edge is not; the same for a
+ * segment without data. */
+static void window_edge(void)
+{
+	struct fata_stack_stats a, b;
+	struct tpeer p;
+	struct fata_tcp *c = open_conn(&p);
+	struct tseg sg;
+	uint32_t base, edge;
+
+#define EDGE(sg) ((sg).ack + ((uint32_t)(sg).wnd << p.stack_ws))
+	if (!c)
+		return;
+	base = p.snd_nxt;
+	/* A byte after a hole makes the stack advertise its scaled window. */
+	tp_send_at(&p, base + 1000, p.rcv_nxt, F_ACK, pattern, 1);
+	ok(tp_take(&p, &sg, 100) == 0 && sg.ack == base, "a byte after a hole: the window advertised");
+	edge = EDGE(sg);
+	ok(edge - base >= 60000, "about 64 KiB (%u)", (unsigned)(edge - base));
+	a = stats();
+	tp_send_at(&p, edge - 1, p.rcv_nxt, F_ACK, pattern, 1);
+	ok(tp_take(&p, &sg, 100) == 0 && sg.ack == base && sg.nsack >= 1 &&
+	   sg.sack[0][0] == edge - 1 && sg.sack[0][1] == edge,
+	   "one byte at RCV.NXT + RCV.WND - 1: taken, SACKed");
+	b = stats();
+	is_int(b.tcp.drop_unacceptable - a.tcp.drop_unacceptable, 0, "not counted as unacceptable");
+	is_int(b.tcp.ooo_segments - a.tcp.ooo_segments, 1, "held out of order");
+	edge = EDGE(sg);
+	a = b;
+	tp_send_at(&p, edge, p.rcv_nxt, F_ACK, pattern, 1);
+	ok(tp_take(&p, &sg, 100) == 0 && sg.ack == base && sg.nsack >= 1 && sg.sack[0][1] != edge + 1,
+	   "one byte at RCV.NXT + RCV.WND: outside, a duplicate ACK, nothing past the edge SACKed");
+	b = stats();
+	is_int(b.tcp.drop_unacceptable - a.tcp.drop_unacceptable, 1, "counted as unacceptable");
+	is_int(b.tcp.ooo_segments - a.tcp.ooo_segments, 0, "not held");
+	edge = EDGE(sg);
+	a = b;
+	tp_send_at(&p, edge, p.rcv_nxt, F_ACK, NULL, 0);
+	tp_take(&p, &sg, 50);
+	b = stats();
+	is_int(b.tcp.drop_unacceptable - a.tcp.drop_unacceptable, 1,
+	       "an empty segment at RCV.NXT + RCV.WND: unacceptable");
+	a = b;
+	tp_send_at(&p, edge - 1, p.rcv_nxt, F_ACK, NULL, 0);
+	tp_take(&p, &sg, 50);
+	b = stats();
+	is_int(b.tcp.drop_unacceptable - a.tcp.drop_unacceptable, 0,
+	       "an empty segment at RCV.NXT + RCV.WND - 1: acceptable");
+	/* Before the window: the last byte at RCV.NXT - 1 is old, one more reaches RCV.NXT. */
+	a = b;
+	tp_send_at(&p, base - 10, p.rcv_nxt, F_ACK, pattern, 10);
+	ok(tp_take(&p, &sg, 100) == 0 && sg.ack == base, "ten old bytes ending at RCV.NXT - 1: a duplicate ACK");
+	b = stats();
+	is_int(b.tcp.drop_unacceptable - a.tcp.drop_unacceptable, 1, "and unacceptable");
+	tp_send_at(&p, base - 10, p.rcv_nxt, F_ACK, pattern, 11);
+	ok(tp_take(&p, &sg, 100) == 0 && sg.ack == base + 1,
+	   "eleven bytes whose last is at RCV.NXT: that byte taken");
+#undef EDGE
+	done();
+}
+
 int main(void)
 {
 	t_logs();
@@ -357,6 +419,7 @@ int main(void)
 	fata_tcp_listen(s, 80, tp_hold_handler, NULL);
 	delayed_ack();
 	reassembly();
+	window_edge();
 	flow_control();
 	send_side();
 	nagle();

@@ -295,6 +295,21 @@ static void test_segments(void)
 
 static void test_notes(void)
 {
+	/* A note's size against its own PT_NOTE segment (not the file, which goes on with the
+	 * manifest's note): exactly to the end is fine, four bytes more or a segment four bytes
+	 * short is refused. */
+	build();
+	ok(parse_size(sizeof img) == 0, "an ABI1 note that ends exactly at its segment's end");
+	abi()->h.n_descsz = sizeof(struct abi1_info) + 4;
+	refused("a note in segment 2 runs past the end of its segment",
+		"an ABI1 note 4 bytes past its segment, inside the file");
+	build();
+	ph(PH_ABI)->p_filesz = sizeof(struct abi1_note) - 4;
+	refused("a note in segment 2 runs past the end of its segment",
+		"a note segment 4 bytes shorter than its note");
+	build();
+	ph(PH_ABI)->p_filesz = sizeof(struct abi1_note) + 4;
+	ok(parse_size(sizeof img) == 0, "four bytes of padding after the note in its segment");
 	build();
 	abi()->i.abi_target = SOLO5_ABI_TARGET_HVT;
 	refused("built for the hvt target (ABI target 1), not spt", "wrong target");
