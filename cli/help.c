@@ -225,8 +225,9 @@ static void put_configure_sections(struct buf *b, const char *file)
 	put_parameters(b, file);
 	buf_puts(b, "CONFIGURE OPTIONS\n");
 	put_option(b, "-t TARGET, --target=TARGET",
-		   "unix (a Linux process), hvt (a KVM guest, run with fata-hvt) or spt (a seccomp "
-		   "sandbox, run with fata-spt). Required the first time; afterwards the previous "
+		   "unix (a Linux process), hvt (a KVM guest, run with fata-hvt), spt (a seccomp "
+		   "sandbox, run with fata-spt) or virtio (a QEMU or cloud virtual machine, run with "
+		   "dist/NAME). Required the first time; afterwards the previous "
 		   "target is kept.");
 	put_file_option(b);
 	put_option(b, "--debug",

@@ -11,6 +11,8 @@ FATA_GUEST_CFLAGS := -ffreestanding -nostdinc -fno-pic -fno-pie -mno-red-zone -m
 	-I$(FATA_HOME)/abi
 FATA_GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 \
 	-Wl,-T,$(FATA_HOME)/mk/solo5.ld
+FATA_VIRTIO_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 \
+	-Wl,-T,$(FATA_HOME)/mk/virtio.ld
 
 V ?= 0
 ifeq ($(V),1)

@@ -90,7 +90,7 @@ run "$full" configure
 is "$rc:$(cat "$err")" "1:fata: no target; expected -t unix, -t hvt or -t spt (there is no previous configuration to reuse)" \
 	"configure needs -t the first time"
 run "$full" configure -t xen
-is "$rc:$(cat "$err")" '1:fata: unknown target "xen"; expected one of: unix, hvt, spt' "unknown target"
+is "$rc:$(cat "$err")" '1:fata: unknown target "xen"; expected one of: unix, hvt, spt, virtio' "unknown target"
 run "$full" configure -t unix --nope=1
 is "$rc:$(cat "$err")" "1:fata: unknown configure key --nope; this unikernel's keys are: --greeting, --port, --verbose" \
 	"unknown configure key"
