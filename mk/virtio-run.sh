@@ -115,8 +115,16 @@ if [ "$dry" = 1 ]; then
 	exit 0
 fi
 command -v "$qemu" >/dev/null 2>&1 || fail "$qemu not found; install qemu-system-x86"
-"$qemu" "$@" </dev/null
-rc=$?
+# In the background, so that a TERM to this script (by PID, as tests stop it) reaches QEMU too.
+"$qemu" "$@" </dev/null &
+qpid=$! stopped=
+trap 'stopped=1; kill "$qpid" 2>/dev/null' HUP INT TERM
+while :; do
+	wait "$qpid"
+	rc=$?
+	kill -0 "$qpid" 2>/dev/null || break
+done
+[ -z "$stopped" ] || exit 143
 # isa-debug-exit: QEMU exits with (value << 1) | 1, and the guest writes its status + 1.
 if [ "$rc" -ge 3 ] && [ $((rc % 2)) -eq 1 ]; then
 	status=$(((rc >> 1) - 1))
