@@ -92,7 +92,7 @@ static const char *stage_text(enum fata_key_stage stage)
 	}
 }
 
-/* "crunch", or "socket on unix, direct on hvt and spt" when the default depends on the target. */
+/* "crunch", or "socket on unix, direct on hvt, spt and virtio" when the default depends on the target. */
 static void put_impl_defaults(struct buf *b, const struct impl_key *k)
 {
 	bool done[NTARGETS] = { false };
