@@ -15,20 +15,21 @@ COMMON_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g -MMD -MP
 HOST_CFLAGS := $(COMMON_CFLAGS) -Iinclude -Iabi -Iplatform
 SAN_CFLAGS := $(HOST_CFLAGS) -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
-# Freestanding guest code (hvt, spt).
+# Freestanding guest code (hvt, spt, virtio).
 GUEST_CFLAGS := $(COMMON_CFLAGS) $(FATA_GUEST_CFLAGS) -Iabi -Iplatform
 
 # Filled in by the fragments.
 ALL :=            # what `make` builds
 CHECK_TESTS :=    # *.t files prove runs in `make check`
 CHECK_DEPS :=     # what the tests need built first
-TARGETS := unix hvt spt
+TARGETS := unix hvt spt virtio
 LIB_SRCS :=
 LIB_unix_SRCS :=  # library OS pieces only the unix target has (they use the host's libc)
 LIBC_SRCS :=
 PLATFORM_unix_SRCS :=
 PLATFORM_hvt_SRCS :=
 PLATFORM_spt_SRCS :=
+PLATFORM_virtio_SRCS :=
 
 # Object files of sources $(2) built for $(1) (unix, hvt, spt, host or san).
 objs = $(addprefix build/$(1)/,$(addsuffix .o,$(basename $(2))))
@@ -65,11 +66,13 @@ build/$(1)/%.o: %.S
 endef
 $(eval $(call guest_rules,hvt))
 $(eval $(call guest_rules,spt))
+$(eval $(call guest_rules,virtio))
 
 # --- runtime archives: library OS + platform (+ libc for the freestanding targets) ---------------
 RUNTIME_SRCS_unix = $(LIB_SRCS) $(LIB_unix_SRCS) $(PLATFORM_unix_SRCS)
 RUNTIME_SRCS_hvt = $(LIB_SRCS) $(PLATFORM_hvt_SRCS) $(LIBC_SRCS)
 RUNTIME_SRCS_spt = $(LIB_SRCS) $(PLATFORM_spt_SRCS) $(LIBC_SRCS)
+RUNTIME_SRCS_virtio = $(LIB_SRCS) $(PLATFORM_virtio_SRCS) $(LIBC_SRCS)
 define runtime_archive
 build/$(1)/libfata.a: $(call objs,$(1),$(RUNTIME_SRCS_$(1)))
 	$$(call msg,AR,$$@)

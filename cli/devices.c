@@ -61,7 +61,7 @@ static const struct impl_key kv_ro_key = {
 	.name = "kv_ro",
 	.doc = "Use a fat, archive, crunch or direct pass-through implementation for the unikernel.",
 	.choices = kv_ro_choices,
-	.defaults = { "crunch", "crunch", "crunch" },
+	.defaults = { "crunch", "crunch", "crunch", "crunch" },
 };
 
 static const struct impl_key *const kv_ro_impl_keys[] = { &kv_ro_key, NULL };
@@ -131,7 +131,7 @@ static const struct impl_key net_key = {
 	.doc = "Use socket (the host's TCP/IP stack, unix only) or direct (Fata's own stack on a "
 	       "network interface) networking.",
 	.choices = net_choices,
-	.defaults = { "socket", "direct", "direct" },
+	.defaults = { "socket", "direct", "direct", "direct" },
 };
 
 static const struct impl_choice dhcp_choices[] = {
@@ -145,7 +145,7 @@ static const struct impl_key dhcp_key = {
 	.doc = "Enable DHCP: the direct stack gets its address from a DHCP server instead of "
 	       "--ipv4.",
 	.choices = dhcp_choices,
-	.defaults = { "false", "false", "false" },
+	.defaults = { "false", "false", "false", "false" },
 };
 
 static const struct impl_key *const stackv4_impl_keys[] = { &net_key, &dhcp_key, NULL };
@@ -193,7 +193,7 @@ static const struct device_impl stackv4_impls[] = {
 	},
 	{
 		.when = "net=direct dhcp=false",
-		.targets = TARGET_SOLO5,
+		.targets = TARGET_GUEST,
 		.prelude = STACK_CFG_OPEN ".netif = ${field:netif},\n" STACK_STATIC,
 		.connect = "fata_stack_connect(&${id}_cfg)",
 		.mft_type = MFT_DEV_NET_BASIC,
@@ -202,7 +202,7 @@ static const struct device_impl stackv4_impls[] = {
 	},
 	{
 		.when = "net=direct dhcp=true",
-		.targets = TARGET_SOLO5,
+		.targets = TARGET_GUEST,
 		.prelude = STACK_CFG_OPEN ".netif = ${field:netif},\n" STACK_DHCP,
 		.connect = "fata_stack_connect(&${id}_cfg)",
 		.mft_type = MFT_DEV_NET_BASIC,
@@ -308,6 +308,7 @@ static const struct {
 	{ "unix", TARGET_UNIX },
 	{ "hvt", TARGET_HVT },
 	{ "spt", TARGET_SPT },
+	{ "virtio", TARGET_VIRTIO },
 };
 
 unsigned target_parse(const char *name)

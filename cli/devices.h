@@ -26,10 +26,13 @@ enum target {
 	TARGET_UNIX = 1 << 0,
 	TARGET_HVT = 1 << 1,
 	TARGET_SPT = 1 << 2,
+	TARGET_VIRTIO = 1 << 3,
 };
-#define TARGET_ALL (TARGET_UNIX | TARGET_HVT | TARGET_SPT)
+#define TARGET_ALL (TARGET_UNIX | TARGET_HVT | TARGET_SPT | TARGET_VIRTIO)
 #define TARGET_SOLO5 (TARGET_HVT | TARGET_SPT)
-#define NTARGETS 3
+/* The guests, whose devices are named by a manifest note (virtio matches them in PCI order). */
+#define TARGET_GUEST (TARGET_SOLO5 | TARGET_VIRTIO)
+#define NTARGETS 4
 
 /* A field of [device NAME] beyond `class`, specific to the class. */
 struct device_field {

@@ -60,6 +60,17 @@ void gen_makefile(struct buf *b, const struct plan *plan)
 			gen_expand(b, cfg->devices[i].impl->image, &cfg->devices[i]);
 		}
 	}
+	if (plan->target == TARGET_VIRTIO) {
+		/* The launcher attaches the devices in manifest order (mk/virtio.mk). */
+		buf_puts(b, "\nVIRTIO_DEVICES :=");
+		for (size_t i = 0; i < cfg->ndevices; i++) {
+			if (!cfg->devices[i].impl->mft_type)
+				continue;
+			buf_puts(b, cfg->devices[i].impl->mft_type == MFT_DEV_BLOCK_BASIC ? " block:" :
+				 " net:");
+			gen_mft_name(b, &cfg->devices[i]);
+		}
+	}
 	buf_puts(b, "\ninclude $(FATA_HOME)/mk/unikernel.mk\n");
 	for (size_t i = 0; i < cfg->ndevices; i++) {
 		if (cfg->devices[i].impl->make) {

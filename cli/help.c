@@ -92,7 +92,7 @@ static const char *stage_text(enum fata_key_stage stage)
 	}
 }
 
-/* "crunch", or "socket on unix, direct on hvt and spt" when the default depends on the target. */
+/* "crunch", or "socket on unix, direct on hvt, spt and virtio" when the default depends on the target. */
 static void put_impl_defaults(struct buf *b, const struct impl_key *k)
 {
 	bool done[NTARGETS] = { false };
@@ -225,8 +225,9 @@ static void put_configure_sections(struct buf *b, const char *file)
 	put_parameters(b, file);
 	buf_puts(b, "CONFIGURE OPTIONS\n");
 	put_option(b, "-t TARGET, --target=TARGET",
-		   "unix (a Linux process), hvt (a KVM guest, run with fata-hvt) or spt (a seccomp "
-		   "sandbox, run with fata-spt). Required the first time; afterwards the previous "
+		   "unix (a Linux process), hvt (a KVM guest, run with fata-hvt), spt (a seccomp "
+		   "sandbox, run with fata-spt) or virtio (a QEMU or cloud virtual machine, run with "
+		   "dist/NAME). Required the first time; afterwards the previous "
 		   "target is kept.");
 	put_file_option(b);
 	put_option(b, "--debug",

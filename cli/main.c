@@ -130,7 +130,7 @@ static const char *setup_target(const struct setup *s, const struct options *imp
 		options_free(&prev);
 	}
 	if (!target)
-		fprintf(stderr, "fata: no target; expected -t unix, -t hvt or -t spt (there is no "
+		fprintf(stderr, "fata: no target; expected -t unix, -t hvt, -t spt or -t virtio (there is no "
 			"previous configuration to reuse)\n");
 	return target;
 }
@@ -303,7 +303,7 @@ static const struct {
 
 static bool has_manifest(const struct plan *plan)
 {
-	return plan->target == TARGET_HVT || plan->target == TARGET_SPT;
+	return plan->target != TARGET_UNIX;
 }
 
 static void generate(const struct plan *plan, enum out which, struct buf *b)
@@ -440,7 +440,7 @@ static int cmd_query(int argc, char **argv)
 	if (setup(&s, "query", argc, argv, OPT_CONFIGURE | OPT_POSITIONAL, true))
 		goto out;
 	if (which == OUT_MANIFEST && !has_manifest(&s.plan)) {
-		fprintf(stderr, "fata: manifest.c is only written for hvt and spt; the target is %s\n",
+		fprintf(stderr, "fata: manifest.c is only written for hvt, spt and virtio; the target is %s\n",
 			target_name(s.plan.target));
 		goto out;
 	}

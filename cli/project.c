@@ -223,11 +223,11 @@ int options_parse(const char *cmd, int argc, char *const *argv, const struct con
 			r = value_option(argc, argv, &i, 't', "target", &value);
 			if (r < 0)
 				return set_err(err, errlen, "fata: option %s needs a value; expected one "
-					       "of: unix, hvt, spt", arg);
+					       "of: unix, hvt, spt, virtio", arg);
 			if (r > 0) {
 				if (!target_parse(value))
 					return set_err(err, errlen, "fata: unknown target \"%s\"; expected "
-						       "one of: unix, hvt, spt", value);
+						       "one of: unix, hvt, spt, virtio", value);
 				o->target = value;
 				continue;
 			}

@@ -8,7 +8,7 @@ LIBC_SRCS += libc/ctype.c libc/errno.c libc/exit.c libc/malloc.c libc/setjmp_x86
 # and its tests see: the heap's set-up (fata_heap.h) and the stack protector's guard (fata_ssp.h).
 # Unikernels and the library OS find only libc/include/, which is all `make install` copies.
 LIBC_INTERNAL_CFLAGS := -Ilibc/internal
-build/hvt/libc/%.o build/spt/libc/%.o: GUEST_CFLAGS += $(LIBC_INTERNAL_CFLAGS)
+build/hvt/libc/%.o build/spt/libc/%.o build/virtio/libc/%.o: GUEST_CFLAGS += $(LIBC_INTERNAL_CFLAGS)
 
 # The libc's names clash with the host's, so its unit test is a static freestanding Linux
 # program: the libc and the test compiled as guest code, a _start and a platform layer made of

@@ -11,6 +11,8 @@ FATA_GUEST_CFLAGS := -ffreestanding -nostdinc -fno-pic -fno-pie -mno-red-zone -m
 	-I$(FATA_HOME)/abi
 FATA_GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 \
 	-Wl,-T,$(FATA_HOME)/mk/solo5.ld
+FATA_VIRTIO_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 \
+	-Wl,-T,$(FATA_HOME)/mk/virtio.ld
 
 # Debian's BearSSL (libbearssl-dev), linked after libfata.a into every unikernel: only the objects
 # that TLS code uses come in. Another build may be named, as the hvt tests do on a machine whose

@@ -13,7 +13,7 @@ include $(FATA_HOME)/mk/kv.mk
 UNIKERNEL_OPT := $(if $(filter 1,$(DEBUG)),-Og,-O2)
 UNIKERNEL_CFLAGS := -std=gnu11 -Wall -Wextra $(UNIKERNEL_OPT) -g -MMD -MP -I. $(CFLAGS_EXTRA)
 RUNTIME := $(FATA_HOME)/build/$(TARGET)/libfata.a
-GENERATED := fata/main.c $(if $(filter hvt spt,$(TARGET)),fata/manifest.c)
+GENERATED := fata/main.c $(if $(filter hvt spt virtio,$(TARGET)),fata/manifest.c)
 OBJS := $(patsubst %.c,_build/%.o,$(SOURCES) $(GENERATED))
 
 ifeq ($(TARGET),unix)
@@ -21,6 +21,11 @@ BINARY := dist/$(NAME)
 TARGET_CFLAGS := -I$(FATA_HOME)/include
 TARGET_LDFLAGS :=
 TARGET_LIBS := $(FATA_BEARSSL_LIB)
+else ifeq ($(TARGET),virtio)
+BINARY := dist/$(NAME).virtio
+TARGET_CFLAGS := $(FATA_GUEST_CFLAGS)
+TARGET_LDFLAGS := $(FATA_VIRTIO_LDFLAGS)
+TARGET_LIBS := $(FATA_BEARSSL_LIB) $(RUNTIME) -lgcc
 else
 BINARY := dist/$(NAME).$(TARGET)
 TARGET_CFLAGS := $(FATA_GUEST_CFLAGS)
@@ -35,6 +40,9 @@ depends:
 	$(Q)$(FATA_HOME)/mk/depends.sh $(TARGET) $(FATA_HOME)
 
 build: $(BINARY) $(EXTRA_FILES)
+ifeq ($(TARGET),virtio)
+include $(FATA_HOME)/mk/virtio.mk
+endif
 
 $(BINARY): $(OBJS) $(RUNTIME)
 	$(call msg,LD,$@)

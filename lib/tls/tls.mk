@@ -7,6 +7,7 @@ LIB_SRCS += $(TLS_SRCS)
 BEARSSL_INCLUDE := /usr/include/bearssl
 build/hvt/lib/tls/%.o: GUEST_CFLAGS_hvt += -isystem $(BEARSSL_INCLUDE)
 build/spt/lib/tls/%.o: GUEST_CFLAGS_spt += -isystem $(BEARSSL_INCLUDE)
+build/virtio/lib/tls/%.o: GUEST_CFLAGS_virtio += -isystem $(BEARSSL_INCLUDE)
 
 # Unit test of the loading and its errors (tests/unit/tls_load.c, which stands in for TCP),
 # plainly and with ASan+UBSan, linked with BearSSL.

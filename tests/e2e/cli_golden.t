@@ -87,10 +87,10 @@ ok "$(cmp -s "$out" "$tmp/help-configure"; echo $?)" "fata configure --help is t
 # --- configure: errors write nothing ---------------------------------------------------------
 before=$(snapshot "$full")
 run "$full" configure
-is "$rc:$(cat "$err")" "1:fata: no target; expected -t unix, -t hvt or -t spt (there is no previous configuration to reuse)" \
+is "$rc:$(cat "$err")" "1:fata: no target; expected -t unix, -t hvt, -t spt or -t virtio (there is no previous configuration to reuse)" \
 	"configure needs -t the first time"
 run "$full" configure -t xen
-is "$rc:$(cat "$err")" '1:fata: unknown target "xen"; expected one of: unix, hvt, spt' "unknown target"
+is "$rc:$(cat "$err")" '1:fata: unknown target "xen"; expected one of: unix, hvt, spt, virtio' "unknown target"
 run "$full" configure -t unix --nope=1
 is "$rc:$(cat "$err")" "1:fata: unknown configure key --nope; this unikernel's keys are: --greeting, --port, --verbose" \
 	"unknown configure key"
@@ -166,7 +166,7 @@ done
 run "$desc" query main.c -t unix
 check_golden query-main.c "$out" "query main.c -t unix: defaults again"
 run "$desc" query manifest.c
-is "$rc:$(cat "$err")" "1:fata: manifest.c is only written for hvt and spt; the target is unix" \
+is "$rc:$(cat "$err")" "1:fata: manifest.c is only written for hvt, spt and virtio; the target is unix" \
 	"no manifest.c for unix"
 run "$desc" query manifest.c -t hvt
 check_golden manifest.c "$out" "query manifest.c -t hvt"

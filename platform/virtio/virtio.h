@@ -1,0 +1,85 @@
+/* The virtio 1.0 ("modern") PCI transport and split virtqueues, shared by block_virtio.c and
+ * net_virtio.c (virtio_pci.c). Physical addresses are virtual ones: the guest maps memory 1:1. */
+#ifndef FATA_PLATFORM_VIRTIO_VIRTIO_H
+#define FATA_PLATFORM_VIRTIO_VIRTIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define VIRTIO_F_VERSION_1 (1ull << 32)
+#define VIRTQ_DESC_F_NEXT 1
+#define VIRTQ_DESC_F_WRITE 2
+
+struct virtq_desc {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t flags;
+	uint16_t next;
+};
+
+struct virtq_used_elem {
+	uint32_t id;
+	uint32_t len;
+};
+
+/* One split virtqueue, its rings allocated by virtio_queue_setup(). */
+struct virtq {
+	uint16_t index;		/* queue number on its device */
+	uint16_t size;		/* entries, a power of two */
+	struct virtq_desc *desc;
+	volatile uint16_t *avail;	/* flags, idx, ring[size] */
+	volatile uint8_t *used;		/* flags, idx, ring[size] of virtq_used_elem */
+	uint16_t avail_idx;	/* next free slot in the available ring (free-running) */
+	uint16_t used_seen;	/* used entries consumed so far (free-running) */
+	volatile uint16_t *notify;	/* where to write the queue number */
+};
+
+/* A virtio device found on the PCI bus, with its capability windows mapped. */
+struct virtio_dev {
+	uint8_t bus, slot;
+	uint16_t type;			/* virtio device type: 1 net, 2 block */
+	volatile uint8_t *common;	/* struct virtio_pci_common_cfg */
+	volatile uint8_t *notify_base;
+	uint32_t notify_mult;
+	volatile uint8_t *device;	/* the device-specific configuration */
+	int claimed;
+};
+
+#define VIRTIO_TYPE_NET 1
+#define VIRTIO_TYPE_BLOCK 2
+
+/*
+ * The `nth` (0-based) virtio device of `type` in PCI order (bus 0, by slot), or NULL. The first
+ * call scans the bus.
+ */
+struct virtio_dev *virtio_find(uint16_t type, unsigned nth);
+
+/*
+ * Resets `d`, offers VIRTIO_F_VERSION_1 plus those of `wanted` the device has, and stores the
+ * result in `*got`. Returns 0, or a negative errno with a reason in `why`.
+ */
+int virtio_negotiate(struct virtio_dev *d, uint64_t wanted, uint64_t *got, char *why,
+		     size_t whylen);
+
+/* Allocates and enables queue `index` with at most `max` entries. 0 or a negative errno. */
+int virtio_queue_setup(struct virtio_dev *d, struct virtq *q, uint16_t index, uint16_t max,
+		       char *why, size_t whylen);
+
+/* Sets DRIVER_OK: the device may now use its queues. */
+void virtio_driver_ok(struct virtio_dev *d);
+
+/* Makes descriptor chain `head` available and tells the device. */
+void virtio_queue_submit(struct virtq *q, uint16_t head);
+
+/* Takes the next used element: 1 and fills `*e`, or 0 when the device has returned none. */
+int virtio_queue_used(struct virtq *q, struct virtq_used_elem *e);
+
+/*
+ * Where config.ini's device `name` of manifest type `type` sits: its manifest index (the
+ * handle), and in `*nth` how many entries of that type come before it. A negative errno with
+ * a reason when the manifest has no such device.
+ */
+int virtio_manifest_find(const char *name, uint32_t type, unsigned *nth, char *why,
+			 size_t whylen);
+
+#endif
