@@ -102,6 +102,7 @@ check: deps
 check-deps: all $(CHECK_DEPS)
 
 bench: deps
+	$(Q)scripts/install-deps.sh nginx-light wrk
 	$(Q)$(MAKE) -s --no-print-directory all
 	$(Q)bench/run
 
