@@ -140,7 +140,9 @@ static char *join_keys(const struct package *p)
 		}
 		buf_putc(&b, '"');
 	}
-	return xstrdup(b.s ? b.s : "");
+	if (!b.s)
+		return xstrdup("");
+	return b.s;
 }
 
 static int parse_args(struct package *p, int argc, char **argv)

@@ -98,3 +98,5 @@ build/oci/spt-init: $(call objs,host,tender/spt/spt_init.c)
 	$(Q)mkdir -p $(@D) && $(CC) -static -o $@ $^
 
 CHECK_DEPS += build/oci/fata-spt build/oci/spt-init
+# fata package end to end (cli/package.c): skopeo, umoci and runc read and run the images.
+CHECK_TESTS += tests/e2e/oci_package.t
