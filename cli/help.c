@@ -270,6 +270,15 @@ static void put_inspect_options(struct buf *b)
 		   "the FEX1 note) and extensions.");
 }
 
+static void put_package_options(struct buf *b)
+{
+	put_option(b, "--tar", "Also write the layout as one file, dist/NAME-oci.tar (for skopeo "
+		   "copy oci-archive:...).");
+	put_option(b, "--KEY=VALUE", "A runtime key of the unikernel; the keys given make its "
+		   "command line (the image's cmdline annotation and Cmd).");
+	put_option(b, "-l, --logs=SRC:LEVEL,...", "Log levels, as the unikernel takes them.");
+}
+
 /* Every command, in the order fata help lists them. */
 static const struct command_help {
 	const char *name;
@@ -342,6 +351,19 @@ static const struct command_help {
 	  "checked as fata-hvt and fata-spt check it; a file that is not a unikernel gets one "
 	  "line saying why and exit status 1.",
 	  NULL, put_inspect_options },
+	{ "package", "fata package [--tar] [--KEY=VALUE]...",
+	  "Write dist/NAME-oci/, an OCI image of the built hvt or spt unikernel for urunc and, "
+	  "for spt, for any container engine.",
+	  "package the built unikernel as an OCI image",
+	  "Writes dist/NAME-oci/, an OCI image layout of dist/NAME.hvt or dist/NAME.spt (run make "
+	  "first) with the annotations urunc reads (com.urunc.unikernel.*, also in /urunc.json): "
+	  "the unikernel at /unikernel/NAME.TARGET, type mirage (the Solo5 ABI), hypervisor hvt "
+	  "or spt, the command line from the keys given, and a block device's image as a layer "
+	  "at /unikernel/IMAGE. An spt image also holds a static fata-spt and an entry point "
+	  "that attaches the container's network (eth0) through a tap, so that podman or runc "
+	  "runs it as an ordinary container (with CAP_NET_ADMIN and /dev/net/tun). The same "
+	  "files give the same image digest. See docs/oci.md.",
+	  NULL, put_package_options },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -17,6 +17,7 @@
 #include "gen.h"
 #include "help.h"
 #include "inspect.h"
+#include "package.h"
 #include "project.h"
 
 /* --- the configuration: config + configure command line --------------------------------------- */
@@ -788,6 +789,22 @@ static int cmd_inspect(int argc, char **argv)
 	return inspect_file(file, json);
 }
 
+/* fata package: the saved configuration, then cli/package.c. */
+static int cmd_package(int argc, char **argv)
+{
+	struct setup s;
+	int status = 1;
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			return help_show("package", NULL);
+	}
+	if (setup(&s, "package", 0, argv, 0, true) == 0)
+		status = package_run(&s.plan, &s.pr, argc, argv);
+	setup_free(&s);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -802,6 +819,7 @@ int main(int argc, char **argv)
 		{ "help", help_run },
 		{ "crunch", crunch_run },
 		{ "inspect", cmd_inspect },
+		{ "package", cmd_package },
 	};
 	const char *cmd = argc > 1 ? argv[1] : NULL;
 

@@ -17,4 +17,8 @@ for t in unix hvt spt; do
 		mkdir -p "$home/build/$t" && cp "$root/build/$t/"*.a "$home/build/$t/"
 	fi
 done
+# What fata package puts in spt container images: the static tender and its entry point.
+if [ -f "$root/build/oci/fata-spt" ]; then
+	mkdir -p "$home/build/oci" && cp "$root/build/oci/fata-spt" "$root/build/oci/spt-init" "$home/build/oci/"
+fi
 echo "installed fata in $prefix (runtime in $home)"

@@ -82,3 +82,21 @@ CHECK_DEPS += bin/fata-hvt bin/fata-spt $(TENDER_GUESTS)
 TENDER_CHECK := $(call unit_test_bins,$(TENDER_UNIT_TESTS)) $(call fuzz_test_bins,elf)
 tender-check: bin/fata-hvt bin/fata-spt $(TENDER_GUESTS) $(TENDER_CHECK)
 	$(Q)prove --exec '' $(TENDER_CHECK) $(sort $(wildcard tests/e2e/tender_*.t))
+
+# What fata package puts in an spt container image (build/oci/): fata-spt linked statically
+# (static-pie: the guest owns the low addresses, as with the dynamic tender) with Debian's
+# libseccomp.a, and spt-init, the entry point that attaches the container's network.
+ALL += build/oci/fata-spt build/oci/spt-init
+
+build/oci/fata-spt: $(call tender_objs,host,$(TENDER_SPT_SRCS) $(TENDER_COMMON_SRCS))
+	$(call msg,LD,$@)
+	$(Q)mkdir -p $(@D) && $(CC) -static-pie -Wl,-z,relro,-z,now,-z,noexecstack -o $@ $^ \
+		$(TENDER_LIBS)
+
+build/oci/spt-init: $(call objs,host,tender/spt/spt_init.c)
+	$(call msg,LD,$@)
+	$(Q)mkdir -p $(@D) && $(CC) -static -o $@ $^
+
+CHECK_DEPS += build/oci/fata-spt build/oci/spt-init
+# fata package end to end (cli/package.c): skopeo, umoci and runc read and run the images.
+CHECK_TESTS += tests/e2e/oci_package.t
