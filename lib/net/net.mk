@@ -5,7 +5,7 @@
 NET_SRCS := lib/net/netif.c lib/net/checksum.c lib/net/stack.c lib/net/ethernet.c lib/net/arp.c \
 	lib/net/ipv4.c lib/net/ipv4_reasm.c lib/net/icmp.c lib/net/udp.c lib/net/dhcp.c \
 	lib/net/tcp.c lib/net/tcp_input.c lib/net/tcp_output.c lib/net/tcp_timer.c lib/net/tcp_cc.c lib/net/dns.c \
-	lib/net/net.c
+	lib/net/dhcp_server.c lib/net/net.c
 LIB_SRCS += $(NET_SRCS)
 # The socket stack (--net=socket) runs on the host's sockets: unix only.
 LIB_unix_SRCS += lib/net/socket_unix.c

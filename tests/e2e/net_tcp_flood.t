@@ -14,13 +14,14 @@ UK=198.18.0.2
 TOOL=$NETNS_TMP/flood.py
 
 cat >"$TOOL" <<'EOF'
-# flood.py UK PORT SYNS SECONDS PROBES: sends SYNS spoofed SYNs to UK:PORT spread over SECONDS,
+# flood.py UK PORT SYNS SECONDS PROBES LIMIT: sends SYNS spoofed SYNs to UK:PORT spread over SECONDS,
 # from random sources in 198.18.0.0/15 (on-link 198.18.0.3-254, which never answer ARP, and
 # off-link 198.19.x.x), while PROBES times a real client connects, sends a line and reads it
-# back. Prints one line per probe ("ok 0.012" or "FAIL ...") and "sent N" at the end.
+# back within LIMIT seconds. Prints one line per probe ("ok 0.012" or "FAIL ...") and "sent N".
 import random, socket, struct, sys, threading, time
 
 uk, port, syns, secs, probes = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])
+limit = float(sys.argv[6])
 dst = socket.inet_aton(uk)
 
 def csum(b):
@@ -69,8 +70,8 @@ time.sleep(secs / (probes + 1))
 for i in range(probes):
     t = time.time()
     try:
-        c = socket.create_connection((uk, port), timeout=1)
-        c.settimeout(1)
+        c = socket.create_connection((uk, port), timeout=limit)
+        c.settimeout(limit)
         msg = b"probe %d during the flood\n" % i
         c.sendall(msg)
         got = b""
@@ -81,7 +82,7 @@ for i in range(probes):
             got += b
         c.close()
         dt = time.time() - t
-        print(("ok %.3f" % dt) if got == msg and dt < 1 else "FAIL %r after %.3f s" % (got, dt), flush=True)
+        print(("ok %.3f" % dt) if got == msg and dt < limit else "FAIL %r after %.3f s" % (got, dt), flush=True)
     except Exception as e:
         print("FAIL %r after %.3f s" % (e, time.time() - t), flush=True)
     time.sleep(max(0, secs / (probes + 1) - (time.time() - t)))
@@ -107,8 +108,9 @@ for target in spt unix hvt; do
 		continue
 	fi
 	ext=; [ "$target" = unix ] || ext=.$target
-	syns=20000 secs=5 probes=5
-	[ "$target" = hvt ] && syns=500 secs=5 probes=3
+	# hvt's guest may be emulated, and slower still while other tests run: 3 s there.
+	syns=20000 secs=5 probes=5 limit=1 within="within a second"
+	[ "$target" = hvt ] && syns=500 secs=5 probes=3 limit=3 within="within 3 s"
 	dir=$NETNS_TMP/echo-$target
 	log=$NETNS_TMP/echo-$target.out
 	nsx ip neigh flush dev tap0
@@ -123,9 +125,9 @@ for target in spt unix hvt; do
 	wait_log "$log" 'echo on 198' 60
 	ok $? "$target: tcp-echo comes up"
 
-	out=$(nsx timeout 120 python3 "$TOOL" $UK 7 $syns $secs $probes 2>&1)
+	out=$(nsx timeout 120 python3 "$TOOL" $UK 7 $syns $secs $probes $limit 2>&1)
 	good=$(grep -c '^ok' <<<"$out")
-	is "$good" "$probes" "$target: during $syns spoofed SYNs in ${secs}s, $probes of $probes real connections echo within a second ($(tr '\n' ' ' <<<"$out"))"
+	is "$good" "$probes" "$target: during $syns spoofed SYNs in ${secs}s, $probes of $probes real connections echo $within ($(tr '\n' ' ' <<<"$out"))"
 	grep -q "^sent $syns\$" <<<"$out"
 	ok $? "$target: all $syns SYNs went out"
 	out=$(echo -n after the flood | nsx timeout 10 nc -nw2 $UK 7)
