@@ -17,7 +17,8 @@ NET_TEST_LIBOS := $(LIB_CORE_SRCS) $(LIB_RANDOM_SRCS) $(NET_SRCS) $(PLATFORM_uni
 # --- unit tests: tests/unit/net_NAME.c with the fake interface tests/unit/net_fake.c -------------
 # (mk/unit.mk's unit_test: plain and ASan+UBSan). TCP's also link the scripted peer
 # tests/unit/net_tcp_peer.c.
-NET_UNIT_TESTS := net_wire net_netif net_arp net_ipv4 net_icmp net_udp net_dhcp net_dns
+NET_UNIT_TESTS := net_wire net_netif net_arp net_ipv4 net_icmp net_udp net_dhcp net_dns \
+	net_dhcp_server
 NET_TCP_TESTS := net_tcp_open net_tcp_close net_tcp_data net_tcp_loss net_tcp_flood
 $(foreach t,$(NET_UNIT_TESTS),$(eval $(call unit_test,$(t),tests/unit/net_fake.c,$(NET_TEST_LIBOS))))
 $(foreach t,$(NET_TCP_TESTS),$(eval $(call unit_test,$(t),tests/unit/net_fake.c \
@@ -27,7 +28,8 @@ $(foreach t,$(NET_TCP_TESTS),$(eval $(call unit_test,$(t),tests/unit/net_fake.c 
 # make check replays tests/fuzz/corpus/net_NAME/ through each harness (mk/unit.mk's fuzz_test);
 # build/fuzz/net_NAME is the libFuzzer binary (clang):
 #   build/fuzz/net_ipv4 -max_total_time=60 tests/fuzz/corpus/net_ipv4
-NET_FUZZERS := net_eth net_arp net_ipv4 net_icmp net_udp net_dhcp net_tcp net_dns
+NET_FUZZERS := net_eth net_arp net_ipv4 net_icmp net_udp net_dhcp net_tcp net_dns \
+	net_dhcp_server
 $(foreach t,$(NET_FUZZERS),$(eval $(call fuzz_test,$(t),$(NET_TEST_LIBOS))))
 NET_CHECK := $(call unit_test_bins,$(NET_UNIT_TESTS) $(NET_TCP_TESTS)) \
 	$(call fuzz_test_bins,$(NET_FUZZERS))
