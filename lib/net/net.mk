@@ -31,7 +31,9 @@ $(foreach t,$(NET_TCP_TESTS),$(eval $(call unit_test,$(t),tests/unit/net_fake.c 
 NET_FUZZERS := net_eth net_arp net_ipv4 net_icmp net_udp net_dhcp net_tcp net_dns \
 	net_dhcp_server net_dns_resolver
 $(foreach t,$(NET_FUZZERS),$(eval $(call fuzz_test,$(t),$(NET_TEST_LIBOS))))
-NET_CHECK := $(call unit_test_bins,$(NET_UNIT_TESTS) $(NET_TCP_TESTS)) \
+# The HTTP client (lib/http/client.c) calls the stack and the resolver, so its test is here.
+$(eval $(call unit_test,http_client,,$(NET_TEST_LIBOS) $(HTTP_CORE) lib/http/client.c))
+NET_CHECK := $(call unit_test_bins,$(NET_UNIT_TESTS) $(NET_TCP_TESTS) http_client) \
 	$(call fuzz_test_bins,$(NET_FUZZERS))
 
 # --- end-to-end: tests/e2e/net_*.t build udp-echo and drive it from inside a network namespace --
