@@ -26,6 +26,8 @@ FATA_LOG_SOURCE(log_client, "http-client");
 #define TRAILER_MAX 4096
 #define DNS_TRY_NS (1000 * 1000 * 1000ull)
 
+static int url_join(const struct fata_http_url *base, const char *loc, struct fata_http_url *out);
+
 /* --- URLs -------------------------------------------------------------------------------------- */
 
 /* Characters a URL may hold here: visible ASCII. */
@@ -103,7 +105,56 @@ int fata_http_url_parse(const char *url, struct fata_http_url *out)
 	return set_target(out, auth_end, hash ? (size_t)(hash - auth_end) : strlen(auth_end));
 }
 
+/* RFC 3986 5.2.4: removes "." and ".." segments from the path part of out->target in place. */
+static void remove_dot_segments(char *target)
+{
+	char out[FATA_HTTP_TARGET_MAX + 1], *in = target, *query = strchr(target, '?');
+	size_t o = 0, plen = query ? (size_t)(query - target) : strlen(target);
+	char *end = target + plen;
+
+	while (in < end) {
+		size_t rest = (size_t)(end - in);
+
+		if (rest >= 3 && strncmp(in, "../", 3) == 0) {
+			in += 3;
+		} else if (rest >= 2 && strncmp(in, "./", 2) == 0) {
+			in += 2;
+		} else if (rest >= 3 && strncmp(in, "/./", 3) == 0) {
+			in += 2;
+		} else if (rest == 2 && strncmp(in, "/.", 2) == 0) {
+			in[1] = '/';
+			in += 1;
+		} else if ((rest >= 4 && strncmp(in, "/../", 4) == 0) ||
+			   (rest == 3 && strncmp(in, "/..", 3) == 0)) {
+			in += 3;
+			if (rest == 3)
+				*--in = '/';
+			while (o > 0 && out[--o] != '/')
+				;
+		} else if ((rest == 1 && in[0] == '.') || (rest == 2 && strncmp(in, "..", 2) == 0)) {
+			in = end;
+		} else {
+			do
+				out[o++] = *in++;
+			while (in < end && *in != '/');
+		}
+	}
+	if (o == 0)
+		out[o++] = '/';
+	memcpy(out + o, end, strlen(end) + 1);
+	memcpy(target, out, o + strlen(end) + 1);
+}
+
 int fata_http_url_join(const struct fata_http_url *base, const char *loc, struct fata_http_url *out)
+{
+	int r = url_join(base, loc, out);
+
+	if (r == 0)
+		remove_dot_segments(out->target);
+	return r;
+}
+
+static int url_join(const struct fata_http_url *base, const char *loc, struct fata_http_url *out)
 {
 	char buf[FATA_HTTP_TARGET_MAX + FATA_HTTP_HOST_MAX + 16];
 	const char *sep = strstr(loc, "://");

@@ -109,6 +109,13 @@ static void urls(void)
 	ok(fata_http_url_join(&u, "?new", &j) == 0 && strcmp(j.target, "/dir/page?new") == 0,
 	   "join: a query keeps the path");
 	is_int(fata_http_url_join(&u, "https://secure/", &j), -EPROTONOSUPPORT, "join: https refused");
+	ok(fata_http_url_join(&u, "../up/./x?a/../b", &j) == 0 && strcmp(j.target, "/up/x?a/../b") == 0,
+	   "join: dot segments removed from the path, not the query");
+	ok(fata_http_url_join(&u, "../../../x", &j) == 0 && strcmp(j.target, "/x") == 0,
+	   "join: .. above the root stays at the root");
+	ok(fata_http_url_join(&u, "/a/b/..", &j) == 0 && strcmp(j.target, "/a/") == 0,
+	   "join: a final .. leaves the directory");
+	ok(fata_http_url_join(&u, ".", &j) == 0 && strcmp(j.target, "/dir/") == 0, "join: .");
 }
 
 static void exchanges(void)
