@@ -79,7 +79,8 @@ bool fata_dhcp_server_lease(const struct fata_dhcp_server *srv, const uint8_t ma
 /*
  * Serves DHCP on `stack`'s UDP port 67 until the port cannot be read any more; logs every lease
  * given, renewed, released or declined under the source "dhcpd". If cfg->server was 0, the
- * stack's address is used. Returns a negative errno (-EADDRINUSE when port 67 is taken).
+ * stack's address is used. Returns a negative errno (-EADDRINUSE when port 67 is taken). Its
+ * buffers are static: one serving loop per unikernel.
  */
 int fata_dhcp_server_run(struct fata_dhcp_server *srv, struct fata_stack *stack);
 
