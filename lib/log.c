@@ -1,7 +1,11 @@
-/* Logging: per-source thresholds from -l/--logs and the MirageOS line format. */
+/* Logging: per-source thresholds from -l/--logs, the MirageOS line format, and the escaping of
+ * control characters in logged strings. */
 #include <fata/log.h>
 #include <fata/time.h>
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -136,11 +140,163 @@ int fata_log_format_header(char *buf, int len, long long unix_secs, int offset_m
 			level_tags[level < 0 || level > FATA_LOG_DEBUG ? 0 : level], src);
 }
 
+/* Where a message is built: `buf` holds `len` bytes, at most `cap` - 1 of them. */
+struct msg {
+	char *buf;
+	size_t len, cap;
+};
+
+static void put(struct msg *m, const char *s, size_t n, bool escape)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char e[4];
+		size_t k = 0;
+
+		if (!escape || (c >= 0x20 && c != 0x7f)) {
+			e[k++] = (char)c;
+		} else if (c == '\n' || c == '\r' || c == '\t') {
+			e[k++] = '\\';
+			e[k++] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+		} else {
+			e[k++] = '\\';
+			e[k++] = 'x';
+			e[k++] = hex[c >> 4];
+			e[k++] = hex[c & 15];
+		}
+		if (m->len + k >= m->cap)
+			return;
+		memcpy(m->buf + m->len, e, k);
+		m->len += k;
+	}
+}
+
+/*
+ * Formats `fmt` into `m`: the text of the format itself as written, and what each conversion
+ * produces, with %s and %c escaped (newlines as \n, other control characters as \xHH). Strings
+ * come from keys, files and the network, and an unescaped newline in one would let whoever
+ * chose it forge log lines. Returns false, having taken nothing, when the format holds a
+ * conversion this cannot pass on: floating point (guest code has no floating-point
+ * registers to take the argument from), %n, or one it does not know.
+ */
+static bool format_escaped(struct msg *m, const char *fmt, va_list *ap)
+{
+	const char *p;
+
+	for (p = fmt; (p = strchr(p, '%')) != NULL;) {
+		size_t i = 1;
+
+		while (p[i] && strchr("-+ #0", p[i]))
+			i++;
+		while (p[i] == '*' || p[i] == '.' || (p[i] >= '0' && p[i] <= '9'))
+			i++;
+		while (p[i] && strchr("hljztL", p[i]))
+			i++;
+		if (!p[i] || !strchr("diouxXcsp%", p[i]))
+			return false;	/* floating point, %n, or unknown */
+		p += i + 1;
+	}
+	for (p = fmt; *p;) {
+		const char *pct = strchr(p, '%');
+		char spec[32], out[512];
+		size_t i = 1, nlen;
+		int args[2], nargs = 0, r;
+		bool wide = false, longlong = false, size = false, ptrdiff = false, intmax = false;
+		char conv;
+
+		if (!pct) {
+			put(m, p, strlen(p), false);
+			break;
+		}
+		put(m, p, (size_t)(pct - p), false);
+		while (pct[i] && strchr("-+ #0", pct[i]))
+			i++;
+		while (pct[i] == '*' || pct[i] == '.' || (pct[i] >= '0' && pct[i] <= '9')) {
+			if (pct[i] == '*' && nargs < 2)
+				args[nargs++] = va_arg(*ap, int);
+			i++;
+		}
+		while (pct[i] && strchr("hljztL", pct[i])) {
+			if (pct[i] == 'l') {
+				longlong = wide;
+				wide = true;
+			}
+			size |= pct[i] == 'z';
+			ptrdiff |= pct[i] == 't';
+			intmax |= pct[i] == 'j';
+			i++;
+		}
+		conv = pct[i];
+		nlen = i + 1;
+		if (nlen >= sizeof(spec)) {
+			put(m, pct, nlen, true);	/* absurd: shown, not interpreted */
+			p = pct + nlen;
+			continue;
+		}
+		memcpy(spec, pct, nlen);
+		spec[nlen] = '\0';
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+#define EMIT(value) \
+	(nargs == 2 ? snprintf(out, sizeof(out), spec, args[0], args[1], value) : \
+	 nargs == 1 ? snprintf(out, sizeof(out), spec, args[0], value) : \
+		      snprintf(out, sizeof(out), spec, value))
+		switch (conv) {
+		case '%':
+			r = snprintf(out, sizeof(out), "%%");
+			break;
+		case 's':
+			r = EMIT(va_arg(*ap, const char *));
+			break;
+		case 'c':
+			r = EMIT(va_arg(*ap, int));
+			break;
+		case 'p':
+			r = EMIT(va_arg(*ap, void *));
+			break;
+		case 'd':
+		case 'i':
+			if (longlong)
+				r = EMIT(va_arg(*ap, long long));
+			else if (wide)
+				r = EMIT(va_arg(*ap, long));
+			else if (size || ptrdiff)
+				r = EMIT(va_arg(*ap, ptrdiff_t));
+			else if (intmax)
+				r = EMIT(va_arg(*ap, intmax_t));
+			else
+				r = EMIT(va_arg(*ap, int));
+			break;
+		default:	/* u o x X */
+			if (longlong)
+				r = EMIT(va_arg(*ap, unsigned long long));
+			else if (wide)
+				r = EMIT(va_arg(*ap, unsigned long));
+			else if (size || ptrdiff)
+				r = EMIT(va_arg(*ap, size_t));
+			else if (intmax)
+				r = EMIT(va_arg(*ap, uintmax_t));
+			else
+				r = EMIT(va_arg(*ap, unsigned));
+			break;
+		}
+#undef EMIT
+#pragma GCC diagnostic pop
+		if (r > 0)
+			put(m, out, (size_t)r < sizeof(out) ? (size_t)r : sizeof(out) - 1,
+			    conv == 's' || conv == 'c');
+		p = pct + nlen;
+	}
+	return true;
+}
+
 void fata_vlog(struct fata_log_src *src, enum fata_log_level level, const char *fmt, va_list ap)
 {
 	char line[2048];
 	uint64_t now;
-	int n, m;
+	int n;
 
 	if (!fata_log_enabled(src, level))
 		return;
@@ -149,12 +305,24 @@ void fata_vlog(struct fata_log_src *src, enum fata_log_level level, const char *
 				   fata_utc_offset_min(now), level, src->name);
 	if (n < 0 || n >= (int)sizeof(line) - 1)
 		n = 0;
-	m = vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
-	if (m < 0)
-		m = 0;
-	n += m;
-	if (n > (int)sizeof(line) - 2)
-		n = (int)sizeof(line) - 2;	/* truncated: still end the line */
+	{
+		/* One byte is kept for the newline that ends the line. */
+		struct msg m = { line + n, 0, sizeof(line) - (size_t)n - 1 };
+		va_list aq;
+
+		va_copy(aq, ap);
+		if (!format_escaped(&m, fmt, &aq)) {
+			/* A format we cannot take apart: escape the whole message instead. */
+			char raw[sizeof(line)];
+			int r = vsnprintf(raw, sizeof(raw), fmt, ap);
+
+			m.len = 0;
+			if (r > 0)
+				put(&m, raw, (size_t)r < sizeof(raw) ? (size_t)r : sizeof(raw) - 1, true);
+		}
+		va_end(aq);
+		n += (int)m.len;
+	}
 	line[n++] = '\n';
 	plat_console_write(line, (size_t)n);
 }

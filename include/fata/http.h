@@ -190,4 +190,84 @@ void fata_http_date(int64_t secs, char out[FATA_HTTP_DATE_LEN + 1]);
  */
 int fata_http_date_parse(const char *s, int64_t *secs);
 
+/* --- the client --------------------------------------------------------------------------------- */
+
+/*
+ * An HTTP/1.1 client for GET over TCP on either stack (http:// only: https waits for TLS): the
+ * host is resolved with the stub resolver of fata/dns.h unless it is a dotted quad, redirects
+ * (301, 302, 303, 307, 308) are followed up to a limit, and bodies framed by Content-Length,
+ * chunked transfer coding or the end of the connection are read whole, within a size limit and
+ * one deadline for everything. One connection per request ("Connection: close").
+ */
+
+struct fata_stack;
+struct fata_random;
+
+#define FATA_HTTP_HOST_MAX 253
+#define FATA_HTTP_TARGET_MAX 2048
+
+struct fata_http_url {
+	char host[FATA_HTTP_HOST_MAX + 1];	/* lower case */
+	uint16_t port;				/* 80 when the URL names none */
+	char target[FATA_HTTP_TARGET_MAX + 1];	/* path and query, "/" at least */
+};
+
+/*
+ * Parses "http://HOST[:PORT][/PATH][?QUERY][#FRAGMENT]" (the fragment is dropped). Returns 0,
+ * -EPROTONOSUPPORT for another scheme (https), -EINVAL when malformed (user info, an empty host,
+ * a bad port, a control character or space), -ENAMETOOLONG past the limits above.
+ */
+int fata_http_url_parse(const char *url, struct fata_http_url *out);
+
+/*
+ * Resolves a Location value against the URL it came from (RFC 3986 5.2, without dot-segment
+ * removal): an absolute http URL, "//host/path", "/path", "?query" or a relative path.
+ * Returns what fata_http_url_parse() returns.
+ */
+int fata_http_url_join(const struct fata_http_url *base, const char *location,
+		       struct fata_http_url *out);
+
+struct fata_http_result {
+	int status;				/* e.g. 200 */
+	char reason[64];
+	char content_type[128];			/* "" when none */
+	char location[FATA_HTTP_TARGET_MAX + 1];	/* of a redirect not followed */
+	uint8_t *body;				/* malloc'd, NUL-terminated; NULL when empty */
+	size_t body_len;
+	unsigned redirects;			/* followed to get here */
+	struct fata_http_url url;		/* the URL this response came from */
+};
+
+struct fata_http_get_options {
+	unsigned max_redirects;			/* 0: none followed */
+	uint64_t deadline;			/* for the whole fetch (monotonic ns) */
+	size_t body_max;			/* 0: 1 MiB */
+	const uint32_t *dns;			/* resolver servers; NULL: the stack's (DHCP) */
+	unsigned ndns;
+	struct fata_random *rng;		/* for the resolver; may be NULL for dotted quads */
+};
+
+/*
+ * Sends one GET for `url` over `io` (already connected) and reads the response into `out`
+ * (interim 1xx responses are skipped). Does not close `io`. Returns 0 for any status, or
+ * -EPROTO (not an HTTP/1.x response, bad framing, cut short), -EFBIG (body over body_max),
+ * -ETIMEDOUT, -ENOMEM, or the transport's error. Free `out` with fata_http_result_free().
+ */
+int fata_http_get_io(const struct fata_http_io *io, const struct fata_http_url *url,
+		     uint64_t deadline, size_t body_max, struct fata_http_result *out);
+
+/*
+ * Fetches `url` with GET on `stack`: resolve, connect, fata_http_get_io(), and again for each
+ * redirect while opt->max_redirects allows (the last redirect response is returned with its
+ * Location when the limit stops it; a 303 or any other redirect is followed with GET). Returns 0
+ * with `out` filled, or -ELOOP (more redirects than allowed: `out` holds the last), the
+ * resolver's errors (-ENOENT: no such host...), fata_tcp_connect()'s (-ECONNREFUSED...), or
+ * those of fata_http_get_io().
+ */
+int fata_http_get(struct fata_stack *stack, const char *url, const struct fata_http_get_options *opt,
+		  struct fata_http_result *out);
+
+/* Frees the body of a result (and zeroes it). */
+void fata_http_result_free(struct fata_http_result *r);
+
 #endif

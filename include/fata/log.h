@@ -33,7 +33,9 @@ int fata_log_enabled(struct fata_log_src *src, enum fata_log_level level);
 
 /*
  * Prints one line "YYYY-MM-DD HH:MM:SS +HH:MM: LVL [source] message" to the console, in one
- * write. A message may span several lines; it is printed as given.
+ * write. The text of `fmt` is printed as written (a format may span several lines), but what %s
+ * and %c produce has its control characters escaped (newline as \n, CR \r, tab \t, others
+ * \xHH), since those strings may come from keys or the network. Lines are cut at 2 KiB.
  */
 void fata_log(struct fata_log_src *src, enum fata_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

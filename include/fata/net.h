@@ -195,6 +195,11 @@ struct fata_stack_stats {
 		uint64_t zero_window_probes;
 		uint64_t keepalive_probes;
 		uint64_t delayed_acks;		/* ACKs sent by the delayed-ACK timer */
+		uint64_t syncookies_sent;	/* SYN-ACKs with a SYN cookie (backlog full) */
+		uint64_t syncookies_ok;		/* connections opened by a valid cookie */
+		uint64_t syncookies_bad;	/* ACKs to a listener that carried no valid cookie */
+		uint64_t halfopen_unreachable;	/* half-open connections dropped: no ARP answer
+						 * (or no route) within the first RTO */
 	} tcp;
 	struct {
 		uint64_t discovers, offers, requests, acks, naks;

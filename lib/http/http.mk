@@ -2,7 +2,8 @@
 # parser and of the server over a scripted transport (plain and ASan+UBSan), and a fuzz harness
 # whose corpus make check replays.
 HTTP_CORE := lib/http/parse.c lib/http/date.c lib/http/server.c
-HTTP_SRCS := $(HTTP_CORE) lib/http/tcp.c lib/http/static.c
+HTTP_SRCS := $(HTTP_CORE) lib/http/tcp.c lib/http/static.c lib/http/client.c
+# The client's unit test links the network stack too: it is in lib/net/net.mk.
 LIB_SRCS += $(HTTP_SRCS)
 
 HTTP_TEST_LIBOS := $(LIB_CORE_SRCS) $(PLATFORM_unix_CORE_SRCS) $(HTTP_CORE)

@@ -85,7 +85,19 @@ static void release(struct arp_layer *s, struct arp_entry *e)
 	e->ip = 0;
 }
 
-/* A free entry, or the least recently used one that nobody waits for. */
+/* Whether `e` makes a better victim than `v`: unanswered resolutions go before neighbours that
+ * answered (a flood of packets from spoofed on-link sources then churns only the unanswered
+ * entries and never pushes out a real neighbour), and the least recently used goes first. */
+static bool better_victim(const struct arp_entry *e, const struct arp_entry *v)
+{
+	if (!v)
+		return true;
+	if (e->state != v->state)
+		return e->state == ARP_INCOMPLETE;
+	return e->used < v->used;
+}
+
+/* A free entry, or else the best victim that nobody waits for (better_victim()). */
 static struct arp_entry *alloc(struct arp_layer *s, uint32_t ip, uint64_t now)
 {
 	struct arp_entry *victim = NULL;
@@ -97,7 +109,7 @@ static struct arp_entry *alloc(struct arp_layer *s, uint32_t ip, uint64_t now)
 			victim = e;
 			break;
 		}
-		if (e->waiters == 0 && e->state != ARP_FAILED && (!victim || e->used < victim->used))
+		if (e->waiters == 0 && e->state != ARP_FAILED && better_victim(e, victim))
 			victim = e;
 	}
 	if (!victim) {
@@ -313,6 +325,13 @@ int arp_resolve(struct arp_layer *s, uint32_t ip, uint8_t mac[6], uint64_t deadl
 			return -EHOSTUNREACH;
 		}
 	}
+}
+
+bool arp_known(struct arp_layer *s, uint32_t ip)
+{
+	struct arp_entry *e = find(s, ip);
+
+	return e && e->state == ARP_REACHABLE;
 }
 
 void arp_queue(struct arp_layer *s, uint32_t ip, uint8_t *datagram, size_t len)

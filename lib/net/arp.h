@@ -67,6 +67,8 @@ void arp_input(void *ctx, uint8_t *p, size_t len, bool l2_group);
  * deadline came first) or -ENOBUFS (every cache entry is busy).
  */
 int arp_resolve(struct arp_layer *s, uint32_t ip, uint8_t mac[6], uint64_t deadline);
+/* Whether `ip` has answered ARP and is still in the cache (fresh or stale); no request sent. */
+bool arp_known(struct arp_layer *s, uint32_t ip);
 /* Keeps `datagram` (malloc'd; ownership passes) to send to `ip` once it resolves. */
 void arp_queue(struct arp_layer *s, uint32_t ip, uint8_t *datagram, size_t len);
 /* Sends a gratuitous ARP (an announcement, RFC 5227) for s->addr. */

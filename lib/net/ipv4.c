@@ -270,6 +270,17 @@ static int route(const struct ipv4_layer *s, uint32_t dst, uint32_t *next_hop, b
 	return 0;
 }
 
+bool ipv4_reachable(struct ipv4_layer *s, uint32_t dst)
+{
+	uint32_t next_hop = 0;
+	uint8_t mac[6];
+	bool group;
+
+	if (route(s, dst, &next_hop, &group, mac) < 0)
+		return false;
+	return group || arp_known(s->arp, next_hop);
+}
+
 int ipv4_output(struct ipv4_layer *s, const struct ipv4_tx *tx, const struct net_iov *iov,
 		size_t n, uint64_t deadline)
 {

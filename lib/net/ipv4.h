@@ -108,6 +108,9 @@ void ipv4_set_error_output(struct ipv4_layer *s, ipv4_error_fn fn, void *ctx);
  */
 int ipv4_output(struct ipv4_layer *s, const struct ipv4_tx *tx, const struct net_iov *iov,
 		size_t n, uint64_t deadline);
+/* Whether a datagram to `dst` could leave now: there is a route, and its next hop has answered
+ * ARP (or it is a group address). Sends nothing. */
+bool ipv4_reachable(struct ipv4_layer *s, uint32_t dst);
 /* Sends a datagram held whole (header then payload) to a resolved MAC (ARP's pending queue;
  * `ctx` is the ipv4_layer). */
 int ipv4_output_resolved(void *ctx, const uint8_t mac[6], const uint8_t *datagram, size_t len);

@@ -54,6 +54,8 @@ struct net_tunables {
 	unsigned tcp_keepalive_probes;	/* unanswered probes before giving up (9) */
 	unsigned tcp_challenge_acks;	/* challenge ACKs per second (1000, RFC 5961 7) */
 	bool tcp_timestamps, tcp_window_scaling, tcp_sack;	/* offered in SYNs (all true) */
+	bool tcp_syncookies;		/* SYN cookies once a listener's backlog is full (true) */
+	uint64_t tcp_pressure_warn_ns;	/* at most one "under pressure" warning this often (60 s) */
 };
 extern struct net_tunables net_tunables_default;
 

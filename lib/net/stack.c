@@ -60,6 +60,8 @@ struct net_tunables net_tunables_default = {
 	.tcp_timestamps = true,
 	.tcp_window_scaling = true,
 	.tcp_sack = true,
+	.tcp_syncookies = true,
+	.tcp_pressure_warn_ns = FATA_SEC(60),
 };
 
 void net_log_drop(struct fata_log_src *src, unsigned long long count, const char *fmt, ...)
@@ -434,6 +436,7 @@ static const char *const tcp_names[] = {
 	"passive_opens", "established", "conn_dropped", "conn_limit", "backlog_drops", "rst_rx",
 	"rst_tx", "challenge_acks", "paws_drops", "retransmits", "timeouts", "fast_retransmits",
 	"ooo_segments", "ooo_drops", "zero_window_probes", "keepalive_probes", "delayed_acks",
+	"syncookies_sent", "syncookies_ok", "syncookies_bad", "halfopen_unreachable",
 };
 static const char *const dhcp_names[] = {
 	"discovers", "offers", "requests", "acks", "naks", "drop_bad", "renewals", "rebinds",

@@ -138,8 +138,8 @@ static void table_remove(struct fata_tcp *c)
 	t->nconns--;
 }
 
-/* Makes room by ending the oldest connection in TIME-WAIT; false when there is none. */
-static bool evict_time_wait(struct tcp_stack *s)
+/* The connection in TIME-WAIT that ends first, or NULL. */
+static struct fata_tcp *oldest_time_wait(struct tcp_stack *s)
 {
 	struct fata_tcp *oldest = NULL;
 
@@ -148,10 +148,7 @@ static bool evict_time_wait(struct tcp_stack *s)
 		    (!oldest || c->timer[TCP_T_2MSL] < oldest->timer[TCP_T_2MSL]))
 			oldest = c;
 	}
-	if (!oldest)
-		return false;
-	tcp_conn_done(oldest, 0);
-	return true;
+	return oldest;
 }
 
 static uint8_t wscale_for(size_t buf)
@@ -169,10 +166,16 @@ struct fata_tcp *tcp_conn_new(struct tcp_stack *t, uint32_t raddr, uint16_t rpor
 	struct fata_tcp *c;
 	unsigned b;
 
-	if (t->nconns >= t->tun->tcp_max_conns && !evict_time_wait(t)) {
-		t->stats.conn_limit++;
-		*err = -ENOMEM;
-		return NULL;
+	if (t->nconns >= t->tun->tcp_max_conns) {
+		/* Make room by ending the oldest connection in TIME-WAIT, if there is one. */
+		struct fata_tcp *old = oldest_time_wait(t);
+
+		if (!old) {
+			tcp_pressure(t, &t->stats.conn_limit);
+			*err = -ENOMEM;
+			return NULL;
+		}
+		tcp_conn_done(old, 0);
 	}
 	if (tcp_timer_start(t) < 0 || !(c = calloc(1, sizeof(*c)))) {
 		*err = -ENOMEM;
@@ -340,6 +343,91 @@ void tcp_set_keepalive(struct fata_tcp *c, uint64_t idle_ns, uint64_t intvl_ns, 
 	if (!c->s || !c->in_table)
 		return;
 	tcp_timer_set(c, TCP_T_KEEP, idle_ns ? c->last_rx + idle_ns : FATA_NEVER);
+}
+
+bool tcp_conn_room(struct tcp_stack *t)
+{
+	return t->nconns < t->tun->tcp_max_conns || oldest_time_wait(t);
+}
+
+/* --- SYN cookies (tcp.h) ----------------------------------------------------------------------- */
+
+#define COOKIE_PERIOD_NS (64 * FATA_NS_PER_SEC)
+#define COOKIE_HASH_MASK 0x07ffffffu
+
+/* MSS values a cookie can stand for: common ones, so that the one used is close to the peer's. */
+static const uint16_t cookie_mss[8] = { 64, 256, 536, 1024, 1220, 1360, 1440, 1460 };
+
+static uint32_t cookie_hash(struct tcp_stack *t, const struct tcp_seg *sg, uint32_t irs,
+			    uint32_t period, unsigned idx)
+{
+	uint8_t m[22];
+
+	m[0] = 'C';	/* apart from the tuple hashes of ISNs and ports */
+	be32_put(m + 1, sg->dst);
+	be32_put(m + 5, sg->src);
+	be16_put(m + 9, sg->dport);
+	be16_put(m + 11, sg->sport);
+	be32_put(m + 13, irs);
+	be32_put(m + 17, period);
+	m[21] = (uint8_t)idx;
+	return (uint32_t)siphash(t->secret, m, sizeof(m)) & COOKIE_HASH_MASK;
+}
+
+uint32_t tcp_cookie_make(struct tcp_stack *t, const struct tcp_seg *sg, uint16_t *mss)
+{
+	uint32_t period = (uint32_t)(fata_monotonic_ns() / COOKIE_PERIOD_NS);
+	uint16_t peer = sg->has_mss ? sg->mss : TCP_DEFAULT_MSS;
+	unsigned idx = 0;
+
+	for (unsigned i = 0; i < 8; i++) {
+		if (cookie_mss[i] <= peer)
+			idx = i;
+	}
+	*mss = cookie_mss[idx];
+	t->cookie_sent_at = fata_monotonic_ns();
+	return (uint32_t)idx << 29 | (period & 3) << 27 | cookie_hash(t, sg, sg->seq, period, idx);
+}
+
+uint16_t tcp_cookie_check(struct tcp_stack *t, const struct tcp_seg *sg)
+{
+	uint64_t now = fata_monotonic_ns();
+	uint32_t cookie = sg->ack - 1, period = (uint32_t)(now / COOKIE_PERIOD_NS);
+	unsigned idx = cookie >> 29;
+
+	/* Only while cookies are being sent: otherwise a stray ACK is just answered with RST,
+	 * and nobody gets 2^27 guesses at leisure. */
+	if (!t->cookie_sent_at || now - t->cookie_sent_at > 2 * COOKIE_PERIOD_NS)
+		return 0;
+	/* Made in this period or the one before. */
+	for (uint32_t back = 0; back < 2 && back <= period; back++) {
+		uint32_t p = period - back;
+
+		if (((cookie >> 27) & 3) == (p & 3) &&
+		    cookie_hash(t, sg, sg->seq - 1, p, idx) == (cookie & COOKIE_HASH_MASK))
+			return cookie_mss[idx];
+	}
+	return 0;
+}
+
+void tcp_pressure(struct tcp_stack *t, uint64_t *counter)
+{
+	uint64_t now = fata_monotonic_ns();
+	uint64_t *c[3] = { &t->stats.syncookies_sent, &t->stats.conn_limit,
+			   &t->stats.halfopen_unreachable };
+
+	(*counter)++;
+	if (t->warn_at && now - t->warn_at < t->tun->tcp_pressure_warn_ns)
+		return;
+	/* One line for all three kinds, with what happened since the previous line. */
+	fata_log(&log_tcp, FATA_LOG_WARNING,
+		 "under pressure (SYN flood?): since the last warning %llu SYN cookies sent, %llu "
+		 "connections refused at the limit of %u, %llu unreachable half-open ones dropped",
+		 (unsigned long long)(*c[0] - t->warned[0]), (unsigned long long)(*c[1] - t->warned[1]),
+		 t->tun->tcp_max_conns, (unsigned long long)(*c[2] - t->warned[2]));
+	for (int i = 0; i < 3; i++)
+		t->warned[i] = *c[i];
+	t->warn_at = now ? now : 1;
 }
 
 /* --- accepting --------------------------------------------------------------------------------- */

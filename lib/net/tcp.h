@@ -176,6 +176,10 @@ struct tcp_stack {
 	bool stopping;
 	uint64_t challenge_window;	/* second in which challenge ACKs are being counted */
 	unsigned challenge_count;
+	uint64_t cookie_sent_at;	/* when the last SYN cookie went out (0: never) */
+	uint64_t warn_at;		/* when the last "under pressure" warning was logged */
+	uint64_t warned[3];		/* cookies sent, SYNs refused at the limit and half-open
+					 * connections dropped, as counted at that warning */
 };
 
 /* A received segment, parsed. */
@@ -248,6 +252,30 @@ uint32_t tcp_isn(struct tcp_stack *s, uint32_t laddr, uint16_t lport, uint32_t r
 void tcp_set_keepalive(struct fata_tcp *c, uint64_t idle_ns, uint64_t intvl_ns, unsigned probes);
 /* Counts a challenge ACK against the stack's per-second limit (RFC 5961 7); true: send it. */
 bool tcp_challenge_allowed(struct tcp_stack *s);
+/* Whether a new connection fits under tcp_max_conns (counting TIME-WAIT ones as room, since
+ * tcp_conn_new() ends the oldest of them when it must). */
+bool tcp_conn_room(struct tcp_stack *s);
+
+/*
+ * SYN cookies (RFC 4987 3.6), for a listener whose backlog is full: the SYN-ACK's sequence
+ * number carries the state, so nothing is kept until the peer's ACK comes back.
+ *
+ *   bits 31-29  index of the peer's MSS in a table of 8 (the largest entry not above it)
+ *   bits 28-27  a counter of 64-second periods, modulo 4
+ *   bits 26-0   SipHash-2-4 (the stack's secret) of the 4-tuple, the peer's ISN, the whole
+ *               counter and the MSS index
+ *
+ * A cookie is good for the period it was made in and the next (64 to 128 s). Window scaling,
+ * SACK and timestamps are not offered in a cookie's SYN-ACK, so the connection runs without.
+ */
+/* The cookie (our ISN) for the SYN `sg`; *mss is the MSS the cookie stands for. */
+uint32_t tcp_cookie_make(struct tcp_stack *s, const struct tcp_seg *sg, uint16_t *mss);
+/* For an ACK `sg` (no SYN, no RST) to a listener: the peer's MSS when sg->ack - 1 is a cookie we
+ * made for this 4-tuple and sg->seq - 1, else 0. */
+uint16_t tcp_cookie_check(struct tcp_stack *s, const struct tcp_seg *sg);
+/* Counts `counter` and logs one warning line about the pressure (cookies, the connection limit,
+ * unreachable half-open connections), at most once every tun->tcp_pressure_warn_ns. */
+void tcp_pressure(struct tcp_stack *s, uint64_t *counter);
 
 /* --- tcp_input.c ------------------------------------------------------------------------------ */
 
@@ -271,6 +299,9 @@ int tcp_send_at(struct fata_tcp *c, uint32_t seq, uint8_t flags, size_t len, uin
 void tcp_send_ack(struct fata_tcp *c);
 /* Sends a challenge ACK (RFC 5961), rate-limited. */
 void tcp_send_challenge_ack(struct fata_tcp *c);
+/* Answers the SYN `sg` with a SYN-ACK whose sequence number is the cookie `iss`: MSS option
+ * only, window at most 65535, nothing kept. */
+void tcp_send_cookie_synack(struct tcp_stack *s, const struct tcp_seg *sg, uint32_t iss);
 /* Answers a segment that belongs to no connection with RST (RFC 9293 3.10.7.1). */
 void tcp_send_reset_for(struct tcp_stack *s, const struct tcp_seg *sg);
 /* Resends the first unacknowledged segment (fast retransmit, partial ACK). */

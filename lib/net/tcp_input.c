@@ -262,6 +262,56 @@ static void syn_options(struct fata_tcp *c, const struct tcp_seg *sg, bool we_of
 	c->mss = mss_wire - (c->ts_ok ? 12 : 0);
 }
 
+static void conn_input(struct fata_tcp *c, const struct tcp_seg *sg);
+
+/* The ACK `sg` returned a SYN cookie for a peer MSS of `mss`: the connection starts here, in
+ * SYN-RECEIVED as if it had been kept, and conn_input() completes the handshake. */
+static void cookie_open(struct tcp_stack *s, struct tcp_listener *l, const struct tcp_seg *sg,
+			uint16_t mss)
+{
+	struct fata_tcp *c;
+	uint32_t mss_wire = (uint32_t)s->ip->eth->mtu - 40;
+	int err;
+
+	c = tcp_conn_new(s, sg->src, sg->sport, sg->dport, &err);
+	if (!c) {
+		tcp_send_reset_for(s, sg);	/* the connection limit: see listen_input() */
+		return;
+	}
+	s->stats.syncookies_ok++;
+	s->stats.passive_opens++;
+	c->passive = true;
+	c->handler = l->handler;
+	c->handler_arg = l->arg;
+	c->irs = sg->seq - 1;
+	c->rcv_nxt = sg->seq;
+	/* What the cookie's SYN-ACK offered: no options but MSS, an unscaled window. */
+	c->rcv_wscale = c->snd_wscale = 0;
+	c->rcv_adv = c->rcv_nxt + (uint32_t)(c->rcv_cap > 65535 ? 65535 : c->rcv_cap);
+	c->peer_mss = mss;
+	c->mss = mss < mss_wire ? mss : mss_wire;
+	c->iss = sg->ack - 1;
+	c->snd_una = c->recover = c->iss;
+	c->snd_nxt = c->snd_max = c->iss + 1;
+	c->snd_wnd = c->max_sndwnd = sg->wnd;
+	c->snd_wl1 = sg->seq;
+	c->snd_wl2 = c->iss;
+	c->retries = 1;		/* no RTT sample from a handshake we did not time */
+	c->state = TCP_SYN_RECEIVED;
+	c->users++;
+	conn_input(c, sg);
+	c->users--;
+	tcp_maybe_free(c);
+}
+
+/*
+ * A segment to a listener. A SYN opens a connection in SYN-RECEIVED while the listener has
+ * fewer than tcp_backlog of them; past that it is answered with a SYN cookie (tcp.h), so a
+ * flood of spoofed SYNs fills the backlog but never locks real clients out. At the stack's
+ * connection limit (tcp_max_conns, after evicting TIME-WAIT) a SYN, or an ACK bearing a good
+ * cookie, is answered with RST: the client learns at once that the service is full rather than
+ * retrying for minutes. Each of these is counted and reported by the rate-limited warning.
+ */
 static void listen_input(struct tcp_stack *s, struct tcp_listener *l, const struct tcp_seg *sg)
 {
 	struct fata_tcp *c;
@@ -270,20 +320,42 @@ static void listen_input(struct tcp_stack *s, struct tcp_listener *l, const stru
 	if (sg->flags & TCP_RST)
 		return;
 	if (sg->flags & TCP_ACK) {
+		uint16_t mss;
+
+		if (!(sg->flags & TCP_SYN) && s->tun->tcp_syncookies &&
+		    (mss = tcp_cookie_check(s, sg)) != 0) {
+			cookie_open(s, l, sg, mss);
+			return;
+		}
+		if (s->cookie_sent_at)
+			s->stats.syncookies_bad++;
 		tcp_send_reset_for(s, sg);
 		return;
 	}
 	if (!(sg->flags & TCP_SYN))
 		return;
+	if (!tcp_conn_room(s)) {
+		tcp_pressure(s, &s->stats.conn_limit);
+		tcp_send_reset_for(s, sg);
+		return;
+	}
 	if (l->pending >= s->tun->tcp_backlog) {
-		net_drop(&log_tcp, s->stats.backlog_drops, "SYN to port %u: backlog of %u full",
-			 (unsigned)l->port, s->tun->tcp_backlog);
+		uint16_t mss;
+		uint32_t iss;
+
+		if (!s->tun->tcp_syncookies) {
+			net_drop(&log_tcp, s->stats.backlog_drops, "SYN to port %u: backlog of %u full",
+				 (unsigned)l->port, s->tun->tcp_backlog);
+			return;
+		}
+		iss = tcp_cookie_make(s, sg, &mss);
+		tcp_pressure(s, &s->stats.syncookies_sent);
+		tcp_send_cookie_synack(s, sg, iss);
 		return;
 	}
 	c = tcp_conn_new(s, sg->src, sg->sport, sg->dport, &err);
 	if (!c) {
-		fata_log(&log_tcp, FATA_LOG_DEBUG, "SYN to port %u dropped: connection limit",
-			 (unsigned)l->port);
+		tcp_send_reset_for(s, sg);
 		return;
 	}
 	s->stats.passive_opens++;

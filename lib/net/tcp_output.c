@@ -190,6 +190,33 @@ void tcp_send_challenge_ack(struct fata_tcp *c)
 	tcp_send_ack(c);
 }
 
+void tcp_send_cookie_synack(struct tcp_stack *s, const struct tcp_seg *sg, uint32_t iss)
+{
+	uint8_t hdr[TCP_HDR_LEN + TCP_OPT_MSS_LEN];
+	struct net_iov iov = { hdr, sizeof(hdr) };
+	struct ipv4_tx tx = { .src = sg->dst, .dst = sg->src, .proto = IPV4_PROTO_TCP };
+	size_t wnd = s->tun->tcp_rcv_buf > 65535 ? 65535 : s->tun->tcp_rcv_buf;
+	struct net_csum sum;
+
+	memset(hdr, 0, sizeof(hdr));
+	be16_put(hdr, sg->dport);
+	be16_put(hdr + 2, sg->sport);
+	be32_put(hdr + 4, iss);
+	be32_put(hdr + 8, sg->seq + 1);
+	hdr[12] = sizeof(hdr) / 4 << 4;
+	hdr[13] = TCP_SYN | TCP_ACK;
+	be16_put(hdr + 14, (uint16_t)wnd);
+	hdr[TCP_HDR_LEN] = TCP_OPT_MSS;
+	hdr[TCP_HDR_LEN + 1] = TCP_OPT_MSS_LEN;
+	be16_put(hdr + TCP_HDR_LEN + 2, (uint16_t)(s->ip->eth->mtu - 40));
+	net_csum_init(&sum);
+	net_csum_pseudo(&sum, tx.src, tx.dst, IPV4_PROTO_TCP, sizeof(hdr));
+	net_csum_add(&sum, hdr, sizeof(hdr));
+	be16_put(hdr + 16, net_csum_result(&sum));
+	ipv4_output(s->ip, &tx, &iov, 1, NET_NONBLOCK);
+	s->stats.tx++;
+}
+
 void tcp_send_reset_for(struct tcp_stack *s, const struct tcp_seg *sg)
 {
 	uint8_t hdr[TCP_HDR_LEN];

@@ -62,6 +62,18 @@ static void rexmt_fire(struct fata_tcp *c, uint64_t now)
 	if (!handshake && c->snd_una == c->snd_max)
 		return;
 	s->stats.timeouts++;
+	if (c->state == TCP_SYN_RECEIVED && c->passive && !ipv4_reachable(s->ip, c->raddr)) {
+		/* A whole RTO without an ARP answer (or with no route): most likely a spoofed
+		 * source. Sending the SYN-ACK again would only ask ARP again; drop it now rather
+		 * than keep a backlog slot through the retransmission schedule. */
+		char n[TCP_CONN_STRLEN];
+
+		fata_log(&log_tcp, FATA_LOG_DEBUG, "%s: SYN-RECEIVED: peer unreachable, dropped",
+			 tcp_conn_str(c, n));
+		tcp_pressure(s, &s->stats.halfopen_unreachable);
+		tcp_conn_done(c, -EHOSTUNREACH);
+		return;
+	}
 	if (++c->retries > limit) {
 		char n[TCP_CONN_STRLEN];
 

@@ -419,6 +419,7 @@ static void limits(void)
 	int answered = 0;
 
 	s->tun.tcp_backlog = 2;
+	s->tun.tcp_syncookies = false;	/* with them, see net_tcp_flood.c */
 	for (int i = 0; i < 3; i++)
 		fake_inject(f, fr, t_tcp(fr, (uint16_t)(42000 + i), 80, 100, 0, F_SYN, 1000, NULL, 0,
 					 NULL, 0));
@@ -426,7 +427,7 @@ static void limits(void)
 		if (sg.flags == (F_SYN | F_ACK) && sg.ack == 101)
 			answered++;
 	}
-	is_int(answered, 2, "backlog 2: two of three SYNs answered");
+	is_int(answered, 2, "backlog 2, no SYN cookies: two of three SYNs answered");
 	b = stats();
 	is_int(b.tcp.backlog_drops - a.tcp.backlog_drops, 1, "the third counted as a backlog drop");
 	is_int(fata_tcp_unlisten(s, 80), 0, "unlisten");
@@ -442,6 +443,7 @@ static void limits(void)
 	fake_inject(f, fr, t_tcp(fr, 42000, 80, 100, 0, F_SYN, 1000, NULL, 0, NULL, 0));
 	ok(t_tcp_take(f, &sg, 200) == 0 && sg.flags == (F_RST | F_ACK), "port 80 is closed now");
 	s->tun.tcp_backlog = 128;
+	s->tun.tcp_syncookies = true;
 
 	is_int(fata_tcp_listen(s, 80, tp_hold_handler, NULL), 0, "listen again");
 	s->tun.tcp_max_conns = s->tcp->nconns + 1;
@@ -449,11 +451,18 @@ static void limits(void)
 	fake_inject(f, fr, t_tcp(fr, 43000, 80, 100, 0, F_SYN, 1000, NULL, 0, NULL, 0));
 	fake_inject(f, fr, t_tcp(fr, 43001, 80, 100, 0, F_SYN, 1000, NULL, 0, NULL, 0));
 	answered = 0;
-	while (t_tcp_take(f, &sg, 50) == 0) {
-		if (sg.flags == (F_SYN | F_ACK))
-			answered++;
+	{
+		int rsts = 0;
+
+		while (t_tcp_take(f, &sg, 50) == 0) {
+			if (sg.flags == (F_SYN | F_ACK))
+				answered++;
+			else if (sg.flags == (F_RST | F_ACK) && sg.dport == 43001 && sg.ack == 101)
+				rsts++;
+		}
+		is_int(answered, 1, "at the connection limit but one: one SYN-ACK");
+		is_int(rsts, 1, "and the second SYN is refused with RST");
 	}
-	is_int(answered, 1, "at the connection limit but one: the second SYN is not answered");
 	{
 		int err = 0;
 
