@@ -788,6 +788,26 @@ static int cmd_inspect(int argc, char **argv)
 	return inspect_file(file, json);
 }
 
+/* fata net: the shell script cli/net.sh under FATA_HOME (it drives ip and dnsmasq). */
+static int cmd_net(int argc, char **argv)
+{
+	char *self = fata_self();
+	char *home = fata_home(self);
+	struct buf script = BUF_INIT;
+	char **args = xmalloc(((size_t)argc + 3) * sizeof(*args));
+
+	buf_printf(&script, "%s/cli/net.sh", home);
+	args[0] = "sh";
+	args[1] = (char *)buf_str(&script);
+	for (int i = 0; i < argc; i++)
+		args[i + 2] = argv[i];
+	args[argc + 2] = NULL;
+	fflush(NULL);
+	execv("/bin/sh", args);
+	fprintf(stderr, "fata: cannot run %s: %s\n", buf_str(&script), strerror(errno));
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -802,6 +822,7 @@ int main(int argc, char **argv)
 		{ "help", help_run },
 		{ "crunch", crunch_run },
 		{ "inspect", cmd_inspect },
+		{ "net", cmd_net },
 	};
 	const char *cmd = argc > 1 ? argv[1] : NULL;
 
