@@ -136,6 +136,11 @@ cmd_up() {
 	echo "Remove it with: fata net down $NAME"
 }
 
+# ours PID DIR: whether PID is (still) the dnsmasq that `up` started with its pid file in DIR.
+ours() {
+	tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qF -- "--pid-file=$2/dnsmasq.pid"
+}
+
 # cmd_down_dir DIR: removes what DIR records, then DIR.
 cmd_down_dir() {
 	d=$1
@@ -144,8 +149,10 @@ cmd_down_dir() {
 		pid=$(cat "$d/dnsmasq.pid")
 		case $pid in '' | *[!0-9]*) ;; *)
 			# Only our dnsmasq: the PID must still be a dnsmasq whose pid-file is ours.
-			if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "--pid-file=$d/dnsmasq.pid"; then
+			if ours "$pid" "$d"; then
 				kill "$pid"
+				i=0
+				while ours "$pid" "$d" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 			fi ;;
 		esac
 	fi
