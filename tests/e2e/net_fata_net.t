@@ -21,14 +21,14 @@ trap fnet_cleanup EXIT
 # --- item 1: a missing tap is refused, not created -------------------------------------------
 net_build "$NETNS_TMP/static" unix false
 ok $? "udp-echo builds for unix (static address)"
-out=$(nsx "$NETNS_TMP/static/dist/udp-echo" --interface=tapx --ipv4=198.18.0.2/24 2>&1)
+out=$(nsx timeout 10 "$NETNS_TMP/static/dist/udp-echo" --interface=tapx --ipv4=198.18.0.2/24 2>&1)
 st=$?
 like "$out" "ERR \[netif\] cannot connect network interface tapx: there is no network interface 'tapx'; create it with: ip tuntap add dev tapx mode tap && ip link set tapx up \(or: fata net up tapx\)$" \
 	"a missing tap: one line naming it and how to create it"
 ok $((st == 0)) "... and the unikernel fails (status $st)"
 nsx ip link show dev tapx >/dev/null 2>&1
 ok $((! $?)) "... and no tap tapx was created"
-out=$(nsx "$NETNS_TMP/static/dist/udp-echo" --interface=lo --ipv4=198.18.0.2/24 2>&1)
+out=$(nsx timeout 10 "$NETNS_TMP/static/dist/udp-echo" --interface=lo --ipv4=198.18.0.2/24 2>&1)
 like "$out" "'lo' is not a tap interface" "an interface that is not a tap is refused by name"
 
 # --- fata net up --netns NEW --dhcp: the namespace, the tap, dnsmasq ---------------------------
