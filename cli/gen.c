@@ -35,6 +35,7 @@ void gen_makefile(struct buf *b, const struct plan *plan)
 	buf_printf(b, "FATA_HOME := %s\n", plan->fata_home);
 	buf_printf(b, "NAME := %s\n", cfg->name);
 	buf_printf(b, "TARGET := %s\n", target_name(plan->target));
+	buf_printf(b, "START := %s\n", cfg->start);
 	buf_puts(b, "SOURCES :=");
 	for (size_t i = 0; i < cfg->nsources; i++)
 		buf_printf(b, " %s", cfg->sources[i]);
@@ -69,7 +70,8 @@ void gen_makefile(struct buf *b, const struct plan *plan)
 	}
 	for (size_t i = 0; i < cfg->nfiles; i++) {
 		/* The command is shell text: only make's own '$' needs doubling. */
-		buf_printf(b, "%s:\n\t", cfg->files[i].name);
+		buf_printf(b, "%s:\n\t$(call msg,GEN,%s)\n\t$(Q)", cfg->files[i].name,
+			   cfg->files[i].name);
 		for (const char *s = cfg->files[i].command; *s; s++) {
 			if (*s == '$')
 				buf_putc(b, '$');

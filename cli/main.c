@@ -372,6 +372,72 @@ static int write_outputs(const struct setup *s, const struct buf out[NOUT])
 	return 0;
 }
 
+/*
+ * After a configure for one target: removes the binaries other targets left in dist/, so that
+ * dist/ holds only what this configuration builds. 0, or 1 after a message.
+ */
+static int remove_other_binaries(const struct setup *s)
+{
+	static const unsigned targets[] = { TARGET_UNIX, TARGET_HVT, TARGET_SPT };
+	int status = 0;
+
+	for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
+		struct buf name = BUF_INIT;
+		char err[ERR_MAX];
+		char *path;
+
+		if (targets[i] == s->plan.target)
+			continue;
+		buf_printf(&name, "dist/%s%s%s", s->cfg.name, targets[i] == TARGET_UNIX ? "" : ".",
+			   targets[i] == TARGET_UNIX ? "" : target_name(targets[i]));
+		path = project_path(&s->pr, buf_str(&name));
+		if (access(path, F_OK) == 0 && remove_path(path, err, sizeof(err)) < 0)
+			status = say_error(err);
+		free(path);
+		buf_free(&name);
+	}
+	return status;
+}
+
+static void add_file(char ***files, size_t *nfiles, const char *name);
+static void config_images(const struct config *cfg, char ***files, size_t *nfiles);
+
+/*
+ * Writes .gitignore beside config.ini listing what fata makes (Makefile, fata/, _build/, dist/,
+ * the [file] outputs and device images), unless a .gitignore that fata did not write is there.
+ */
+static int write_gitignore(const struct setup *s)
+{
+	char *path = project_path(&s->pr, ".gitignore");
+	struct buf b = BUF_INIT;
+	char **files = NULL, err[ERR_MAX], first[sizeof(GEN_MAKEFILE_MARKER)] = "";
+	size_t nfiles = 0;
+	FILE *f = fopen(path, "r");
+	int status = 0;
+
+	if (f) {
+		if (!fgets(first, sizeof(first), f))
+			first[0] = 0;
+		fclose(f);
+		if (strcmp(first, GEN_MAKEFILE_MARKER) != 0) {
+			free(path);
+			return 0;	/* the user's own */
+		}
+	}
+	buf_printf(&b, "%s\n/Makefile\n/fata/\n/_build/\n/dist/\n", GEN_MAKEFILE_MARKER);
+	config_images(&s->cfg, &files, &nfiles);
+	for (size_t i = 0; i < nfiles; i++) {
+		buf_printf(&b, "/%s\n", files[i]);
+		free(files[i]);
+	}
+	free(files);
+	if (write_atomic(path, buf_str(&b), b.len, err, sizeof(err)) < 0)
+		status = say_error(err);
+	buf_free(&b);
+	free(path);
+	return status;
+}
+
 static int cmd_configure(int argc, char **argv)
 {
 	struct setup s;
@@ -397,6 +463,8 @@ static int cmd_configure(int argc, char **argv)
 		}
 		if (prepare_folder(&s.pr) == 0)
 			status = write_outputs(&s, out);
+		if (status == 0)
+			status = remove_other_binaries(&s) | write_gitignore(&s);
 	}
 	for (int i = 0; i < NOUT; i++)
 		buf_free(&out[i]);
@@ -596,6 +664,57 @@ static void describe_files(struct buf *b, const struct config *cfg)
 		buf_printf(b, LABEL "%s\n", i ? "" : "Files", cfg->files[i].name);
 }
 
+/* How the folder was configured (fata/configure.args) and whether config.ini changed since. */
+static void describe_configured(struct buf *b, const struct setup *s)
+{
+	char *args = project_path(&s->pr, "fata/configure.args");
+	struct stat ast, cst;
+
+	if (!s->pr.saved) {
+		buf_printf(b, LABEL "not yet (fata configure -t TARGET)\n", "Configured");
+	} else {
+		buf_printf(b, LABEL "fata configure", "Configured");
+		for (size_t i = 0; i < s->pr.nsaved; i++)
+			buf_printf(b, " %s", s->pr.saved[i]);
+		if (stat(args, &ast) == 0 && stat(s->pr.config_path, &cst) == 0 &&
+		    cst.st_mtime > ast.st_mtime)
+			buf_printf(b, " (%s changed since: make configures again)", s->pr.config_name);
+		buf_putc(b, '\n');
+	}
+	free(args);
+}
+
+/* What dist/ holds: each binary, the target it is for, and whether it is older than config.ini. */
+static void describe_dist(struct buf *b, const struct setup *s)
+{
+	static const unsigned targets[] = { TARGET_UNIX, TARGET_HVT, TARGET_SPT };
+	struct stat cst;
+	bool any = false, have_cfg = stat(s->pr.config_path, &cst) == 0;
+
+	for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
+		struct buf name = BUF_INIT;
+		struct stat st;
+		char *path;
+
+		buf_printf(&name, "dist/%s%s%s", s->cfg.name, targets[i] == TARGET_UNIX ? "" : ".",
+			   targets[i] == TARGET_UNIX ? "" : target_name(targets[i]));
+		path = project_path(&s->pr, buf_str(&name));
+		if (stat(path, &st) == 0) {
+			buf_printf(b, LABEL "%s (%s, %lld KiB%s)\n", any ? "" : "Dist", buf_str(&name),
+				   target_name(targets[i]), (long long)(st.st_size + 1023) / 1024,
+				   have_cfg && cst.st_mtime > st.st_mtime ?
+				   ", older than config.ini: make rebuilds it" : "");
+			any = true;
+		}
+		free(path);
+		buf_free(&name);
+	}
+	if (!any)
+		buf_printf(b, LABEL "(empty: make builds dist/%s%s%s)\n", "Dist", s->cfg.name,
+			   s->plan.target == TARGET_UNIX ? "" : ".",
+			   s->plan.target == TARGET_UNIX ? "" : target_name(s->plan.target));
+}
+
 static int cmd_describe(int argc, char **argv)
 {
 	struct setup s;
@@ -618,6 +737,8 @@ static int cmd_describe(int argc, char **argv)
 	describe_devices(&b, &s.cfg);
 	describe_keys(&b, &s);
 	describe_files(&b, &s.cfg);
+	describe_configured(&b, &s);
+	describe_dist(&b, &s);
 	buf_write(&b, stdout);
 	buf_free(&b);
 	setup_free(&s);
@@ -686,21 +807,27 @@ static void clean_files(const struct project *pr, const char *makefile, char ***
 			fprintf(stderr, "%s\nfata: cleaning what the generated files name\n", err);
 		return;
 	}
-	for (size_t i = 0; i < cfg.nfiles; i++)
-		add_file(files, nfiles, cfg.files[i].name);
-	for (size_t i = 0; i < cfg.ndevices; i++) {
-		for (const struct device_impl *im = cfg.devices[i].cls->impls; im->connect; im++) {
+	config_images(&cfg, files, nfiles);
+	config_free(&cfg);
+}
+
+/* The [file] outputs of `cfg` and the images of every implementation of its devices. */
+static void config_images(const struct config *cfg, char ***files, size_t *nfiles)
+{
+	for (size_t i = 0; i < cfg->nfiles; i++)
+		add_file(files, nfiles, cfg->files[i].name);
+	for (size_t i = 0; i < cfg->ndevices; i++) {
+		for (const struct device_impl *im = cfg->devices[i].cls->impls; im->connect; im++) {
 			struct buf name = BUF_INIT;
 
 			if (!im->image)
 				continue;
-			gen_expand(&name, im->image, &cfg.devices[i]);
+			gen_expand(&name, im->image, &cfg->devices[i]);
 			if (config_file_name_valid(buf_str(&name)))
 				add_file(files, nfiles, buf_str(&name));
 			buf_free(&name);
 		}
 	}
-	config_free(&cfg);
 }
 
 /* Removes `name` in the unikernel's folder: 0, or 1 after a message. */
@@ -746,6 +873,18 @@ static int cmd_clean(int argc, char **argv)
 	free(files);
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
 		status |= clean_path(&pr, dirs[i]);
+	{
+		char *gi = project_path(&pr, ".gitignore");
+		char first[sizeof(GEN_MAKEFILE_MARKER)] = "";
+		FILE *f = fopen(gi, "r");
+
+		if (f) {
+			if (fgets(first, sizeof(first), f) && strcmp(first, GEN_MAKEFILE_MARKER) == 0)
+				status |= clean_path(&pr, ".gitignore");
+			fclose(f);
+		}
+		free(gi);
+	}
 	/* Last, so that an interrupted clean can run again from the same Makefile. */
 	if (makefile_state(makefile) == MAKEFILE_OURS && unlink(makefile) < 0) {
 		fprintf(stderr, "fata: cannot remove %s: %s\n", makefile, strerror(errno));

@@ -142,8 +142,9 @@ is "$rc:$(cat "$err")" "1:fata: this unikernel is not configured (no fata/config
 	"describe before configure"
 run "$desc" configure -t unix
 is "$rc" 0 "configure -t unix"
-is "$(cd "$desc" && ls -A | tr '\n' ' ')" "Makefile config.ini fata unikernel.c " "configure wrote Makefile and fata/"
+is "$(cd "$desc" && ls -A | tr '\n' ' ')" ".gitignore Makefile config.ini fata unikernel.c " "configure wrote .gitignore, Makefile and fata/"
 is "$(cd "$desc/fata" && ls -A | tr '\n' ' ')" "configure.args main.c unikernel.h " "fata/ holds main.c, unikernel.h, configure.args"
+check_golden gitignore "$desc/.gitignore" "configure writes a .gitignore covering what fata makes and the images (disk.img)"
 run "$desc" describe
 check_golden describe-default.txt "$out" "fata describe (defaults)"
 run "$desc" configure -t unix --greeting="Hola \"amigo\"!" --port 9090 --verbose
@@ -240,7 +241,7 @@ cp "$FIXTURES/full/config.ini" "$tmp/other/sub/my.ini"
 cp "$FIXTURES/full/unikernel.c" "$tmp/other/sub/"
 run "$tmp/other" configure -f sub/my.ini -t spt
 is "$rc:$(cat "$err")" "0:" "configure -f sub/my.ini"
-is "$(cd "$tmp/other/sub" && ls -A | tr '\n' ' ')" "Makefile fata my.ini unikernel.c " "outputs go beside the config"
+is "$(cd "$tmp/other/sub" && ls -A | tr '\n' ' ')" ".gitignore Makefile fata my.ini unikernel.c " "outputs go beside the config"
 is "$(tr '\n' ' ' <"$tmp/other/sub/fata/configure.args")" "-t spt -f my.ini " "configure.args names the config"
 run "$tmp/other/sub" describe
 is "$(sed -n 2,3p "$out" | tr -s ' ' | tr '\n' ' ')" "Target spt Config my.ini " "describe in that folder finds my.ini"
