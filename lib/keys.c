@@ -200,3 +200,36 @@ bool fata_key_name_valid(const char *name)
 	}
 	return true;
 }
+
+size_t fata_key_distance(const char *a, size_t alen, const char *b)
+{
+	size_t row[FATA_KEY_NAME_MAX + 2], blen = strlen(b);
+
+	if (alen > FATA_KEY_NAME_MAX || blen > FATA_KEY_NAME_MAX)
+		return (size_t)-1;
+	for (size_t j = 0; j <= blen; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= alen; i++) {
+		size_t diag = row[0];
+
+		row[0] = i;
+		for (size_t j = 1; j <= blen; j++) {
+			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[blen];
+}
+
+bool fata_key_near(const char *a, size_t alen, const char *b)
+{
+	size_t d = fata_key_distance(a, alen, b), n = strlen(b);
+
+	return d > 0 && d <= (n < 4 ? 1 : n < 8 ? 2 : 3);
+}
