@@ -879,14 +879,14 @@ int config_load(const char *path, struct config *cfg, char *err, size_t errlen)
 
 	memset(cfg, 0, sizeof(*cfg));
 	if (!f) {
-		snprintf(err, errlen, "%s: cannot open: %s; expected the unikernel's config file (run "
+		snprintf(err, errlen, "fata: %s: cannot open: %s; expected the unikernel's config file (run "
 			 "fata in the unikernel's folder or give -f FILE)", path, strerror(errno));
 		return -1;
 	}
 	text = xmalloc(CONFIG_MAX_SIZE + 1);
 	len = fread(text, 1, CONFIG_MAX_SIZE + 1, f);
 	if (ferror(f)) {
-		snprintf(err, errlen, "%s: cannot read: %s; expected a readable file", path,
+		snprintf(err, errlen, "fata: %s: cannot read: %s; expected a readable file", path,
 			 strerror(errno));
 		r = -1;
 	} else if (len > CONFIG_MAX_SIZE) {

@@ -106,7 +106,7 @@ run "$full" configure -t unix stray
 is "$rc:$(cat "$err")" '1:fata: unexpected argument "stray" for fata configure; try fata help configure' \
 	"stray argument"
 run "$full" configure -t unix -f missing.ini
-is "$rc:$(cat "$err")" "1:missing.ini: cannot open: No such file or directory; expected the unikernel's config file (run fata in the unikernel's folder or give -f FILE)" \
+is "$rc:$(cat "$err")" "1:fata: missing.ini: cannot open: No such file or directory; expected the unikernel's config file (run fata in the unikernel's folder or give -f FILE)" \
 	"missing config file"
 is "$(snapshot "$full")" "$before" "failed configures wrote nothing"
 
