@@ -354,6 +354,8 @@ static void put_fata_help(struct buf *b)
 	buf_puts(b, "OPTIONS\n");
 	put_option(b, "--help", "Show this help and exit.");
 	put_option(b, "--version", "Show the version and exit.");
+	buf_puts(b, "EXIT STATUS\n       0 on success, 1 on any error (one line on standard error); fata "
+		 "build\n       exits with make's status.\n\n");
 	buf_puts(b, "Run fata help COMMAND (or fata COMMAND --help) for a command's options.\n");
 }
 

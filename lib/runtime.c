@@ -95,8 +95,8 @@ static void print_help(const struct fata_unikernel *u)
 	    "           LEVEL, where LEVEL is one of quiet, app, error, warning, info, debug and\n"
 	    "           SRC names a log source (* for every source), e.g. -l \"*:debug\".\n\n");
 	out("       --help\n           Show this help and exit.\n\n");
-	out("EXIT STATUS\n       The unikernel's own status, %d on a bad command line, 255 on a fatal error.\n",
-	    FATA_EXIT_USAGE);
+	out("EXIT STATUS\n       What the start function returns, 1 when a device cannot be connected,\n"
+	    "       %d on a bad command line, 255 on a fatal error.\n", FATA_EXIT_USAGE);
 }
 
 static struct fata_key *find_key(const struct fata_unikernel *u, const char *name, size_t len)
