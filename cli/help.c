@@ -308,13 +308,16 @@ static const struct command_help {
 	  "and whether each is the default or was set at configure time) and files, from the "
 	  "config file and fata/configure.args.",
 	  NULL, put_file_option },
-	{ "query", "fata query FILE [-f FILE] [-t TARGET] [--KEY=VALUE]...",
-	  "Print a file fata configure would write (Makefile, main.c, unikernel.h, manifest.c, "
-	  "configure.args) without writing anything.",
-	  "print a file fata configure would write",
-	  "FILE is one of Makefile, main.c, unikernel.h, manifest.c (hvt and spt only) and "
-	  "configure.args. Without -t or --KEY=VALUE, uses the saved configuration; with them, "
-	  "they are taken as fata configure would take them. Writes nothing.",
+	{ "query", "fata query [packages|FILE] [-f FILE] [-t TARGET] [--KEY=VALUE]...",
+	  "List what the unikernel links, or print a file fata configure would write (Makefile, "
+	  "main.c, unikernel.h, manifest.c, configure.args) without writing anything.",
+	  "list what a unikernel links, or print a generated file",
+	  "Without FILE, or with packages, lists what the unikernel links: the runtime archive "
+	  "(library OS, platform, C library), each device's implementation and the call that "
+	  "connects it, and the libraries of fata/ that its sources include. FILE is one of "
+	  "Makefile, main.c, unikernel.h, manifest.c (hvt and spt only) and configure.args. "
+	  "Without -t or --KEY=VALUE, uses the saved configuration; with them, they are taken as "
+	  "fata configure would take them. Writes nothing.",
 	  NULL, put_query_options },
 	{ "help", "fata help [COMMAND]", "Show this help, or a command's.",
 	  "show help",

@@ -19,6 +19,9 @@
 #include "inspect.h"
 #include "project.h"
 
+/* The first column of fata describe and fata query packages. */
+#define LABEL "%-11s"
+
 /* --- the configuration: config + configure command line --------------------------------------- */
 
 struct setup {
@@ -472,6 +475,76 @@ static int cmd_configure(int argc, char **argv)
 	return status;
 }
 
+/* Whether a user source includes "fata/HEADER" (or <fata/HEADER>). */
+static bool source_includes(const struct project *pr, const char *source, const char *header)
+{
+	char *path = project_path(pr, source);
+	FILE *f = fopen(path, "r");
+	char line[512], want[96];
+	bool found = false;
+
+	free(path);
+	if (!f)
+		return false;
+	snprintf(want, sizeof(want), "fata/%s", header);
+	while (!found && fgets(line, sizeof(line), f)) {
+		const char *p = line + strspn(line, " \t");
+
+		found = strncmp(p, "#include", 8) == 0 && strstr(p, want) != NULL;
+	}
+	fclose(f);
+	return found;
+}
+
+/*
+ * fata query [packages]: what the unikernel links, like `mirage query packages`: the runtime
+ * archive, each device's implementation (and the call that connects it), and the libraries of
+ * include/fata/ that the sources include beyond the device headers.
+ */
+static int query_packages(int argc, char **argv)
+{
+	static const char *const libraries[][2] = {
+		{ "http.h", "lib/http: HTTP/1.1 server" },
+		{ "dns.h", "lib/net/dns: DNS wire format" },
+		{ "tls.h", "lib/tls: TLS" },
+	};
+	struct setup s;
+	struct buf b = BUF_INIT;
+	const char *t;
+
+	if (setup(&s, "query", argc, argv, OPT_CONFIGURE | OPT_POSITIONAL, true)) {
+		setup_free(&s);
+		return 1;
+	}
+	t = target_name(s.plan.target);
+	buf_printf(&b, LABEL "%s/build/%s/libfata.a (library OS, %s platform%s)\n", "runtime",
+		   s.home, t, t, s.plan.target == TARGET_UNIX ? "; the host's C library" :
+		   ", Fata's freestanding libc; and -lgcc");
+	for (size_t i = 0; i < s.cfg.ndevices; i++) {
+		const struct config_device *d = &s.cfg.devices[i];
+
+		buf_printf(&b, LABEL "%s (%s): ", "device", d->name, d->cls->name);
+		if (d->impl->summary)
+			gen_expand(&b, d->impl->summary, d);
+		else
+			buf_puts(&b, d->cls->name);
+		buf_printf(&b, "; %.*s()\n", (int)strcspn(d->impl->connect, "("), d->impl->connect);
+	}
+	for (size_t i = 0; i < sizeof(libraries) / sizeof(libraries[0]); i++) {
+		for (size_t j = 0; j < s.cfg.nsources; j++) {
+			if (source_includes(&s.pr, s.cfg.sources[j], libraries[i][0])) {
+				buf_printf(&b, LABEL "%s (fata/%s, included by %s)\n", "library",
+					   libraries[i][1], libraries[i][0], s.cfg.sources[j]);
+				break;
+			}
+		}
+	}
+	buf_write(&b, stdout);
+	buf_free(&b);
+	setup_free(&s);
+	return 0;
+}
+
 static int cmd_query(int argc, char **argv)
 {
 	struct setup s;
@@ -493,16 +566,15 @@ static int cmd_query(int argc, char **argv)
 		what = o.positional;
 		options_free(&o);
 	}
-	if (!what)
-		return say_error("fata: query needs a FILE; expected one of: Makefile, main.c, unikernel.h, "
-			     "manifest.c, configure.args");
+	if (!what || strcmp(what, "packages") == 0)
+		return query_packages(argc, argv);
 	for (int i = 0; i < NOUT; i++) {
 		if (strcmp(what, outputs[i].query) == 0 || strcmp(what, outputs[i].path) == 0)
 			which = i;
 	}
 	if (which < 0) {
-		fprintf(stderr, "fata: unknown file \"%s\"; expected one of: Makefile, main.c, "
-			"unikernel.h, manifest.c, configure.args\n", what);
+		fprintf(stderr, "fata: unknown file \"%s\"; expected packages or one of: Makefile, "
+			"main.c, unikernel.h, manifest.c, configure.args\n", what);
 		return 1;
 	}
 	if (setup(&s, "query", argc, argv, OPT_CONFIGURE | OPT_POSITIONAL, true))
@@ -521,7 +593,6 @@ out:
 	return status;
 }
 
-#define LABEL "%-11s"
 
 /* Name, target, config, start function, build and sources. */
 static void describe_unikernel(struct buf *b, const struct setup *s)

@@ -174,11 +174,15 @@ check_golden manifest.c "$out" "query manifest.c -t hvt"
 run "$desc" query fata/unikernel.h -t spt --port=1
 is "$rc" 0 "query accepts fata/NAME and configure options"
 run "$desc" query nothing.c
-is "$rc:$(cat "$err")" '1:fata: unknown file "nothing.c"; expected one of: Makefile, main.c, unikernel.h, manifest.c, configure.args' \
+is "$rc:$(cat "$err")" '1:fata: unknown file "nothing.c"; expected packages or one of: Makefile, main.c, unikernel.h, manifest.c, configure.args' \
 	"query of an unknown file"
 run "$desc" query
-is "$rc:$(cat "$err")" "1:fata: query needs a FILE; expected one of: Makefile, main.c, unikernel.h, manifest.c, configure.args" \
-	"query without FILE"
+is "$rc" 0 "query without FILE lists what the unikernel links"
+sed "s|$ROOT_PHYS|@FATA_ROOT@|g; s|$FATA_ROOT|@FATA_ROOT@|g" "$out" >"$tmp/packages"
+check_golden query-packages.txt "$tmp/packages" "query packages: runtime archive, each device's implementation"
+run "$desc" query packages -t hvt
+like "$(cat "$out")" "^runtime    .*/build/hvt/libfata\.a \(library OS, hvt platform, Fata's freestanding libc; and -lgcc\)" \
+	"query packages -t hvt: the hvt archive and Fata's libc"
 is "$(snapshot "$desc")" "$before" "query writes nothing"
 
 # The generated C compiles as strictly as Fata's own code, against the public headers.

@@ -56,5 +56,10 @@ ok "$([ ! -e "$d/.gitignore" ]; echo $?)" "fata clean removes the .gitignore it 
 echo "mine" >"$d/.gitignore"
 (cd "$d" && "$FATA" configure -t unix >/dev/null)
 is "$(cat "$d/.gitignore")" "mine" "configure keeps a .gitignore it did not write"
+copy_example examples/applications/http-hello "$tmp/http"
+like "$(cd "$tmp/http" && "$FATA" query -t spt --net=direct)" \
+	"device     stack \(stackv4\): direct: static address, network interface service; fata_stack_connect\(\)
+library    lib/http: HTTP/1.1 server \(fata/http.h, included by unikernel.c\)" \
+	"fata query: the stack's implementation and the HTTP library the sources include"
 plan "$_tap_n"
 tap_done
