@@ -269,6 +269,18 @@ static void put_inspect_options(struct buf *b)
 		   "the FEX1 note) and extensions.");
 }
 
+static void put_net_options(struct buf *b)
+{
+	put_option(b, "--netns NS", "up: make the tap inside network namespace NS (created when "
+		   "missing, and then deleted again by down).");
+	put_option(b, "--bridge BR", "up: attach the tap to the existing bridge BR (no host "
+		   "address unless --address is given).");
+	put_option(b, "--address ADDR/PREFIX", "up: the host side's address (default "
+		   "198.18.0.1/24).");
+	put_option(b, "--dhcp", "up: run dnsmasq as a DHCP server on the tap, for addresses "
+		   ".100-.199 of the address's /24.");
+}
+
 /* Every command, in the order fata help lists them. */
 static const struct command_help {
 	const char *name;
@@ -344,6 +356,16 @@ static const struct command_help {
 	  "checked as fata-hvt and fata-spt check it; a file that is not a unikernel gets one "
 	  "line saying why and exit status 1.",
 	  NULL, put_inspect_options },
+	{ "net", "fata net up NAME [--netns NS] [--bridge BR] [--address ADDR/PREFIX] [--dhcp] | "
+	  "down NAME | list",
+	  "Make a tap for unikernels (in a namespace, on a bridge, with DHCP) or remove it.",
+	  "a tap device for unikernels, in one command",
+	  "up creates the tap NAME, gives the host side an address, optionally runs a DHCP server "
+	  "(dnsmasq) on it, and prints the fata-hvt, fata-spt and unix command lines that use it. "
+	  "down removes exactly what up made: the tap, dnsmasq, and the namespace if up created it "
+	  "(remembered in /run/fata/net/NAME/, or FATA_NET_STATE). list shows what exists. Needs "
+	  "root.",
+	  NULL, put_net_options },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -18,4 +18,21 @@ for t in unix hvt spt; do
 		mkdir -p "$home/build/$t" && cp "$root/build/$t/"*.a "$home/build/$t/"
 	fi
 done
-echo "installed fata in $prefix (runtime in $home)"
+# Man pages (section 1 from the commands' help, section 3 from the headers' comments), bash
+# completion, the examples and the docs.
+share="$prefix/share"
+rm -rf "$share/fata"
+mkdir -p "$share/man/man1" "$share/man/man3" "$share/bash-completion/completions" "$share/fata"
+python3 "$root/scripts/gen-docs.py" man1 "$share/man/man1" "$root/bin"
+python3 "$root/scripts/gen-docs.py" man3 "$share/man/man3"
+install -m 644 "$root/share/fata.bash" "$share/bash-completion/completions/fata"
+for t in fata-hvt fata-spt; do
+	ln -sf fata "$share/bash-completion/completions/$t"
+done
+# Only the tracked files when this is a git checkout (no build outputs of examples built in place).
+if (cd "$root" && git rev-parse --is-inside-work-tree >/dev/null 2>&1); then
+	(cd "$root" && git ls-files -z examples docs README.md | xargs -0 cp --parents -t "$share/fata")
+else
+	cp -r "$root/examples" "$root/docs" "$root/README.md" "$share/fata/"
+fi
+echo "installed fata in $prefix (runtime in $home, man pages, completion and examples in $share)"
