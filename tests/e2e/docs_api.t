@@ -4,7 +4,8 @@
 # section-3 and section-1 pages render without warnings and cover every function, command and
 # option, and bash completion completes commands, targets, keys and tender options.
 . "$(dirname "$0")/../lib/tap.sh"
-command -v python3 >/dev/null || skip_all "needs python3"
+command -v python3 >/dev/null && command -v man >/dev/null && command -v groff >/dev/null ||
+	skip_all "needs python3, man and groff (scripts/install-deps.sh)"
 tap_tmpdir
 gen="$FATA_ROOT/scripts/gen-docs.py"
 
