@@ -79,9 +79,9 @@ char *fata_ipv4_format(uint32_t addr, char buf[FATA_IPV4_STRLEN]);
 #define FATA_KEY_NAME_MAX 63
 
 /*
- * The edit distance (insertions, deletions, substitutions) between the first `alen` bytes of `a`
- * and the string `b`, for "did you mean" hints; (size_t)-1 when either is longer than
- * FATA_KEY_NAME_MAX.
+ * The edit distance (insertions, deletions, substitutions, swaps of neighbours) between the
+ * first `alen` bytes of `a` and the string `b`, for "did you mean" hints; (size_t)-1 when either
+ * is longer than FATA_KEY_NAME_MAX.
  */
 size_t fata_key_distance(const char *a, size_t alen, const char *b);
 

@@ -15,7 +15,9 @@ is "$(printf '%s\n' "$out" | head -1)" "hello: unknown option --helo; did you me
 is "$st" 64 "... exit status 64, as --help says"
 like "$("$hk/dist/hello" --help)" "64 on a bad command line" "--help promises 64 for a bad command line"
 out=$("$hk/dist/hello" --lgos=debug 2>&1 | head -1)
-is "$out" "hello: unknown option --lgos; did you mean --logs?" "--lgos: did you mean --logs"
+is "$out" "hello: unknown option --lgos; did you mean --logs?" "--lgos (two letters swapped): did you mean --logs"
+out=$("$hk/dist/hello" --bogus 2>&1 | head -1)
+is "$out" "hello: unknown option --bogus" "--bogus: no far-fetched suggestion"
 
 ue="$tmp/ue"
 copy_example examples/device-usage/udp-echo "$ue"
