@@ -131,7 +131,8 @@ int plat_net_open(const char *name, const char *ifname, struct plat_net_info *in
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
 		err = errno;
 		snprintf(why, whylen, "tap device %s: %s%s", ifname, strerror(err),
-			 err == EPERM ? " (needs CAP_NET_ADMIN or a tap owned by this user)" :
+			 err == EPERM ? " (needs CAP_NET_ADMIN, or a tap made for this user: ip "
+			 "tuntap add dev NAME mode tap user USER)" :
 			 err == EBUSY ? " (already in use, or not a tap device)" : "");
 		close(fd);
 		return -err;

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/netns.sh"
 netns_require dnsmasq setpriv
-plan 27
+plan 28
 netns_setup fnet
 ns2="fata-fnet2-$$"
 export FATA_NET_STATE="$NETNS_TMP/state"
@@ -28,6 +28,11 @@ like "$out" "ERR \[netif\] cannot connect network interface tapx: there is no ne
 ok $((st == 0)) "... and the unikernel fails (status $st)"
 nsx ip link show dev tapx >/dev/null 2>&1
 ok $((! $?)) "... and no tap tapx was created"
+chmod -R a+rX "$NETNS_TMP"
+out=$(nsx timeout 10 setpriv --reuid=nobody --regid=nogroup --clear-groups \
+	"$NETNS_TMP/static/dist/udp-echo" --interface=tap0 --ipv4=198.18.0.2/24 2>&1)
+like "$out" "cannot connect network interface tap0: (tap device tap0: Operation not permitted \(needs CAP_NET_ADMIN, or a tap made for this user: ip tuntap add dev NAME mode tap user USER\)|/dev/net/tun: Permission denied \(opening it needs root)" \
+	"as nobody, a root's tap: says which privilege is missing"
 out=$(nsx timeout 10 "$NETNS_TMP/static/dist/udp-echo" --interface=lo --ipv4=198.18.0.2/24 2>&1)
 like "$out" "'lo' is not a tap interface" "an interface that is not a tap is refused by name"
 
