@@ -43,7 +43,7 @@ depend: depends
 # Not for clean, which must work with a broken config.ini.
 CONFIG := $(or $(shell sed -n '/^-f$$/{n;p;q}' fata/configure.args 2>/dev/null),config.ini)
 ifeq ($(filter clean,$(MAKECMDGOALS)),)
-Makefile: $(CONFIG)
+Makefile: $(wildcard $(CONFIG))
 	@echo "fata: $(CONFIG) changed since fata configure; configuring again with:" \
 		"fata configure $$(tr '\n' ' ' <fata/configure.args | sed 's/ $$//')" >&2
 	$(Q)xargs -d '\n' -a fata/configure.args $(FATA) configure
