@@ -887,14 +887,14 @@ int config_load(const char *path, struct config *cfg, char *err, size_t errlen)
 
 	memset(cfg, 0, sizeof(*cfg));
 	if (!f) {
-		snprintf(err, errlen, "%s: cannot open: %s; expected the unikernel's config file (run "
+		snprintf(err, errlen, "fata: %s: cannot open: %s; expected the unikernel's config file (run "
 			 "fata in the unikernel's folder or give -f FILE)", path, strerror(errno));
 		return -1;
 	}
 	text = xmalloc(CONFIG_MAX_SIZE + 1);
 	len = fread(text, 1, CONFIG_MAX_SIZE + 1, f);
 	if (ferror(f)) {
-		snprintf(err, errlen, "%s: cannot read: %s; expected a readable file", path,
+		snprintf(err, errlen, "fata: %s: cannot read: %s; expected a readable file", path,
 			 strerror(errno));
 		r = -1;
 	} else if (len > CONFIG_MAX_SIZE) {
@@ -1065,6 +1065,71 @@ const struct config_key *config_find_key(const struct config *cfg, const char *n
 			return &cfg->keys[i];
 	}
 	return NULL;
+}
+
+int config_key_off(const struct config *cfg, unsigned target, const char *name, char *why,
+		   size_t whylen)
+{
+	for (size_t i = 0; cfg->impl_values && i < cfg->ndevices; i++) {
+		for (const struct generic_key *g = cfg->devices[i].cls->keys; g && g->name; g++) {
+			struct buf need = BUF_INIT, have = BUF_INIT;
+			const char *s = g->when;
+
+			if (strcmp(g->name, name) != 0 || !(g->targets & target) ||
+			    when_holds(g->when, impl_value_of, (void *)cfg))
+				continue;
+			/* Each KEY=VALUE of `when` that this configuration does not have. */
+			while (*s) {
+				size_t n = strcspn(s, " ");
+				const char *eq = memchr(s, '=', n);
+
+				if (eq) {
+					char *key = xstrndup(s, (size_t)(eq - s));
+					const char *got = impl_value_of((void *)cfg, key);
+
+					if (!got || strlen(got) != (size_t)(s + n - eq - 1) ||
+					    strncmp(got, eq + 1, (size_t)(s + n - eq - 1)) != 0) {
+						buf_printf(&need, "%s--%.*s", need.len ? " " : "", (int)n, s);
+						buf_printf(&have, "%s--%s=%s", have.len ? " " : "", key,
+							   got ? got : "?");
+					}
+					free(key);
+				}
+				s += n;
+				while (*s == ' ')
+					s++;
+			}
+			snprintf(why, whylen, "it needs %s, and this configuration has %s",
+				 buf_str(&need), buf_str(&have));
+			buf_free(&need);
+			buf_free(&have);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+const char *config_key_suggest(const struct config *cfg, const char *name,
+			       const char *const *extra)
+{
+	const char *best = NULL;
+	size_t bestd = (size_t)-1, len = strlen(name);
+
+#define CONSIDER(cand) do { \
+		size_t d_ = fata_key_distance(name, len, (cand)); \
+		if (fata_key_near(name, len, (cand)) && d_ < bestd) { \
+			best = (cand); \
+			bestd = d_; \
+		} \
+	} while (0)
+	for (size_t i = 0; cfg && i < cfg->nkeys; i++)
+		CONSIDER(cfg->keys[i].name);
+	for (size_t i = 0; cfg && i < cfg->nimpl_keys; i++)
+		CONSIDER(cfg->impl_keys[i]->name);
+	for (size_t i = 0; extra && extra[i]; i++)
+		CONSIDER(extra[i]);
+#undef CONSIDER
+	return best;
 }
 
 const char *config_stage_name(enum fata_key_stage stage)

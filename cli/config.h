@@ -101,6 +101,19 @@ const char *config_device_field(const struct config_device *d, const char *name)
 /* The key named `name` (command-line form), or NULL. */
 const struct config_key *config_find_key(const struct config *cfg, const char *name);
 
+/*
+ * Whether `name` is a generic key of one of cfg's devices that this resolved configuration
+ * leaves out (e.g. ipv4 with --dhcp=true): 1 with `why` set to "it needs --dhcp=false, and this
+ * configuration has --dhcp=true", else 0.
+ */
+int config_key_off(const struct config *cfg, unsigned target, const char *name, char *why,
+		   size_t whylen);
+
+/* The nearest name for a misspelt key `name` among cfg's keys, implementation keys and `extra`
+ * (NULL-terminated, may be NULL), or NULL when none is near. */
+const char *config_key_suggest(const struct config *cfg, const char *name,
+			       const char *const *extra);
+
 /* "configure", "runtime" or "both". */
 const char *config_stage_name(enum fata_key_stage stage);
 

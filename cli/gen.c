@@ -35,6 +35,7 @@ void gen_makefile(struct buf *b, const struct plan *plan)
 	buf_printf(b, "FATA_HOME := %s\n", plan->fata_home);
 	buf_printf(b, "NAME := %s\n", cfg->name);
 	buf_printf(b, "TARGET := %s\n", target_name(plan->target));
+	buf_printf(b, "START := %s\n", cfg->start);
 	buf_puts(b, "SOURCES :=");
 	for (size_t i = 0; i < cfg->nsources; i++)
 		buf_printf(b, " %s", cfg->sources[i]);
@@ -80,7 +81,8 @@ void gen_makefile(struct buf *b, const struct plan *plan)
 	}
 	for (size_t i = 0; i < cfg->nfiles; i++) {
 		/* The command is shell text: only make's own '$' needs doubling. */
-		buf_printf(b, "%s:\n\t", cfg->files[i].name);
+		buf_printf(b, "%s:\n\t$(call msg,GEN,%s)\n\t$(Q)", cfg->files[i].name,
+			   cfg->files[i].name);
 		for (const char *s = cfg->files[i].command; *s; s++) {
 			if (*s == '$')
 				buf_putc(b, '$');
@@ -266,8 +268,46 @@ void gen_expand(struct buf *b, const char *tmpl, const struct config_device *d)
 	}
 }
 
+/*
+ * The keys that the devices' classes have but this configuration leaves out (ipv4 with
+ * --dhcp=true), as `off_keys`, so that the runtime can say why instead of "unknown option".
+ * Returns how many; writes nothing when none.
+ */
+static size_t put_off_keys(struct buf *b, const struct plan *plan)
+{
+	const struct config *cfg = plan->cfg;
+	struct buf rows = BUF_INIT;
+	size_t n = 0;
+
+	for (size_t i = 0; i < cfg->ndevices; i++) {
+		for (const struct generic_key *g = cfg->devices[i].cls->keys; g && g->name; g++) {
+			char why[512];
+			bool seen = config_find_key(cfg, g->name) != NULL;
+
+			for (size_t j = 0; j < i && !seen; j++)
+				seen = cfg->devices[j].cls == cfg->devices[i].cls;
+			for (const struct generic_key *h = cfg->devices[i].cls->keys; h != g && !seen; h++)
+				seen = strcmp(h->name, g->name) == 0;
+			if (seen || !config_key_off(cfg, plan->target, g->name, why, sizeof(why)))
+				continue;
+			buf_puts(&rows, "\t{ ");
+			buf_c_string(&rows, g->name);
+			buf_puts(&rows, ", ");
+			buf_c_string(&rows, why);
+			buf_puts(&rows, " },\n");
+			n++;
+		}
+	}
+	if (n)
+		buf_printf(b, "/* Keys this configuration leaves out, and why. */\n"
+			   "static const struct fata_key_off off_keys[] = {\n%s};\n\n", buf_str(&rows));
+	buf_free(&rows);
+	return n;
+}
+
 void gen_main_c(struct buf *b, const struct plan *plan)
 {
+	size_t noff;
 	const struct config *cfg = plan->cfg;
 
 	buf_printf(b, GENERATED_C, plan->config_name);
@@ -326,10 +366,14 @@ void gen_main_c(struct buf *b, const struct plan *plan)
 	for (size_t i = 0; i < cfg->ndevices; i++)
 		buf_printf(b, "%s%s", i ? ", " : "", cfg->devices[i].name);
 	buf_puts(b, ");\n}\n\n");
+	noff = put_off_keys(b, plan);
 	buf_puts(b, "const struct fata_unikernel fata_unikernel = {\n\t.name = ");
 	buf_c_string(b, cfg->name);
-	buf_printf(b, ",\n\t.target = \"%s\",\n\t.keys = keys,\n\t.nkeys = %zu,\n\t.run = run,\n};\n",
+	buf_printf(b, ",\n\t.target = \"%s\",\n\t.keys = keys,\n\t.nkeys = %zu,\n\t.run = run,\n",
 		   target_name(plan->target), cfg->nkeys);
+	if (noff)
+		buf_printf(b, "\t.off = off_keys,\n\t.noff = %zu,\n", noff);
+	buf_puts(b, "};\n");
 }
 
 /* The name in abi/mft_abi.h of a manifest entry type, for the generated manifest.c. */

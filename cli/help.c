@@ -279,6 +279,18 @@ static void put_package_options(struct buf *b)
 	put_option(b, "-l, --logs=SRC:LEVEL,...", "Log levels, as the unikernel takes them.");
 }
 
+static void put_net_options(struct buf *b)
+{
+	put_option(b, "--netns NS", "up: make the tap inside network namespace NS (created when "
+		   "missing, and then deleted again by down).");
+	put_option(b, "--bridge BR", "up: attach the tap to the existing bridge BR (no host "
+		   "address unless --address is given).");
+	put_option(b, "--address ADDR/PREFIX", "up: the host side's address (default "
+		   "198.18.0.1/24).");
+	put_option(b, "--dhcp", "up: run dnsmasq as a DHCP server on the tap, for addresses "
+		   ".100-.199 of the address's /24.");
+}
+
 /* Every command, in the order fata help lists them. */
 static const struct command_help {
 	const char *name;
@@ -318,13 +330,16 @@ static const struct command_help {
 	  "and whether each is the default or was set at configure time) and files, from the "
 	  "config file and fata/configure.args.",
 	  NULL, put_file_option },
-	{ "query", "fata query FILE [-f FILE] [-t TARGET] [--KEY=VALUE]...",
-	  "Print a file fata configure would write (Makefile, main.c, unikernel.h, manifest.c, "
-	  "configure.args) without writing anything.",
-	  "print a file fata configure would write",
-	  "FILE is one of Makefile, main.c, unikernel.h, manifest.c (hvt and spt only) and "
-	  "configure.args. Without -t or --KEY=VALUE, uses the saved configuration; with them, "
-	  "they are taken as fata configure would take them. Writes nothing.",
+	{ "query", "fata query [packages|FILE] [-f FILE] [-t TARGET] [--KEY=VALUE]...",
+	  "List what the unikernel links, or print a file fata configure would write (Makefile, "
+	  "main.c, unikernel.h, manifest.c, configure.args) without writing anything.",
+	  "list what a unikernel links, or print a generated file",
+	  "Without FILE, or with packages, lists what the unikernel links: the runtime archive "
+	  "(library OS, platform, C library), each device's implementation and the call that "
+	  "connects it, and the libraries of fata/ that its sources include. FILE is one of "
+	  "Makefile, main.c, unikernel.h, manifest.c (hvt and spt only) and configure.args. "
+	  "Without -t or --KEY=VALUE, uses the saved configuration; with them, they are taken as "
+	  "fata configure would take them. Writes nothing.",
 	  NULL, put_query_options },
 	{ "help", "fata help [COMMAND]", "Show this help, or a command's.",
 	  "show help",
@@ -364,6 +379,16 @@ static const struct command_help {
 	  "runs it as an ordinary container (with CAP_NET_ADMIN and /dev/net/tun). The same "
 	  "files give the same image digest. See docs/oci.md.",
 	  NULL, put_package_options },
+	{ "net", "fata net up NAME [--netns NS] [--bridge BR] [--address ADDR/PREFIX] [--dhcp] | "
+	  "down NAME | list",
+	  "Make a tap for unikernels (in a namespace, on a bridge, with DHCP) or remove it.",
+	  "a tap device for unikernels, in one command",
+	  "up creates the tap NAME, gives the host side an address, optionally runs a DHCP server "
+	  "(dnsmasq) on it, and prints the fata-hvt, fata-spt and unix command lines that use it. "
+	  "down removes exactly what up made: the tap, dnsmasq, and the namespace if up created it "
+	  "(remembered in /run/fata/net/NAME/, or FATA_NET_STATE). list shows what exists. Needs "
+	  "root.",
+	  NULL, put_net_options },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -377,6 +402,8 @@ static void put_fata_help(struct buf *b)
 	buf_puts(b, "OPTIONS\n");
 	put_option(b, "--help", "Show this help and exit.");
 	put_option(b, "--version", "Show the version and exit.");
+	buf_puts(b, "EXIT STATUS\n       0 on success, 1 on any error (one line on standard error); fata "
+		 "build\n       exits with make's status.\n\n");
 	buf_puts(b, "Run fata help COMMAND (or fata COMMAND --help) for a command's options.\n");
 }
 

@@ -20,6 +20,9 @@
 #include "package.h"
 #include "project.h"
 
+/* The first column of fata describe and fata query packages. */
+#define LABEL "%-11s"
+
 /* --- the configuration: config + configure command line --------------------------------------- */
 
 struct setup {
@@ -373,6 +376,72 @@ static int write_outputs(const struct setup *s, const struct buf out[NOUT])
 	return 0;
 }
 
+/*
+ * After a configure for one target: removes the binaries other targets left in dist/, so that
+ * dist/ holds only what this configuration builds. 0, or 1 after a message.
+ */
+static int remove_other_binaries(const struct setup *s)
+{
+	static const unsigned targets[] = { TARGET_UNIX, TARGET_HVT, TARGET_SPT };
+	int status = 0;
+
+	for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
+		struct buf name = BUF_INIT;
+		char err[ERR_MAX];
+		char *path;
+
+		if (targets[i] == s->plan.target)
+			continue;
+		buf_printf(&name, "dist/%s%s%s", s->cfg.name, targets[i] == TARGET_UNIX ? "" : ".",
+			   targets[i] == TARGET_UNIX ? "" : target_name(targets[i]));
+		path = project_path(&s->pr, buf_str(&name));
+		if (access(path, F_OK) == 0 && remove_path(path, err, sizeof(err)) < 0)
+			status = say_error(err);
+		free(path);
+		buf_free(&name);
+	}
+	return status;
+}
+
+static void add_file(char ***files, size_t *nfiles, const char *name);
+static void config_images(const struct config *cfg, char ***files, size_t *nfiles);
+
+/*
+ * Writes .gitignore beside config.ini listing what fata makes (Makefile, fata/, _build/, dist/,
+ * the [file] outputs and device images), unless a .gitignore that fata did not write is there.
+ */
+static int write_gitignore(const struct setup *s)
+{
+	char *path = project_path(&s->pr, ".gitignore");
+	struct buf b = BUF_INIT;
+	char **files = NULL, err[ERR_MAX], first[sizeof(GEN_MAKEFILE_MARKER)] = "";
+	size_t nfiles = 0;
+	FILE *f = fopen(path, "r");
+	int status = 0;
+
+	if (f) {
+		if (!fgets(first, sizeof(first), f))
+			first[0] = 0;
+		fclose(f);
+		if (strcmp(first, GEN_MAKEFILE_MARKER) != 0) {
+			free(path);
+			return 0;	/* the user's own */
+		}
+	}
+	buf_printf(&b, "%s\n/Makefile\n/fata/\n/_build/\n/dist/\n", GEN_MAKEFILE_MARKER);
+	config_images(&s->cfg, &files, &nfiles);
+	for (size_t i = 0; i < nfiles; i++) {
+		buf_printf(&b, "/%s\n", files[i]);
+		free(files[i]);
+	}
+	free(files);
+	if (write_atomic(path, buf_str(&b), b.len, err, sizeof(err)) < 0)
+		status = say_error(err);
+	buf_free(&b);
+	free(path);
+	return status;
+}
+
 static int cmd_configure(int argc, char **argv)
 {
 	struct setup s;
@@ -398,11 +467,83 @@ static int cmd_configure(int argc, char **argv)
 		}
 		if (prepare_folder(&s.pr) == 0)
 			status = write_outputs(&s, out);
+		if (status == 0)
+			status = remove_other_binaries(&s) | write_gitignore(&s);
 	}
 	for (int i = 0; i < NOUT; i++)
 		buf_free(&out[i]);
 	setup_free(&s);
 	return status;
+}
+
+/* Whether a user source includes "fata/HEADER" (or <fata/HEADER>). */
+static bool source_includes(const struct project *pr, const char *source, const char *header)
+{
+	char *path = project_path(pr, source);
+	FILE *f = fopen(path, "r");
+	char line[512], want[96];
+	bool found = false;
+
+	free(path);
+	if (!f)
+		return false;
+	snprintf(want, sizeof(want), "fata/%s", header);
+	while (!found && fgets(line, sizeof(line), f)) {
+		const char *p = line + strspn(line, " \t");
+
+		found = strncmp(p, "#include", 8) == 0 && strstr(p, want) != NULL;
+	}
+	fclose(f);
+	return found;
+}
+
+/*
+ * fata query [packages]: what the unikernel links, like `mirage query packages`: the runtime
+ * archive, each device's implementation (and the call that connects it), and the libraries of
+ * include/fata/ that the sources include beyond the device headers.
+ */
+static int query_packages(int argc, char **argv)
+{
+	static const char *const libraries[][2] = {
+		{ "http.h", "lib/http: HTTP/1.1 server" },
+		{ "dns.h", "lib/net/dns: DNS wire format" },
+		{ "tls.h", "lib/tls: TLS" },
+	};
+	struct setup s;
+	struct buf b = BUF_INIT;
+	const char *t;
+
+	if (setup(&s, "query", argc, argv, OPT_CONFIGURE | OPT_POSITIONAL, true)) {
+		setup_free(&s);
+		return 1;
+	}
+	t = target_name(s.plan.target);
+	buf_printf(&b, LABEL "%s/build/%s/libfata.a (library OS, %s platform%s)\n", "runtime",
+		   s.home, t, t, s.plan.target == TARGET_UNIX ? "; the host's C library" :
+		   ", Fata's freestanding libc; and -lgcc");
+	for (size_t i = 0; i < s.cfg.ndevices; i++) {
+		const struct config_device *d = &s.cfg.devices[i];
+
+		buf_printf(&b, LABEL "%s (%s): ", "device", d->name, d->cls->name);
+		if (d->impl->summary)
+			gen_expand(&b, d->impl->summary, d);
+		else
+			buf_puts(&b, d->cls->name);
+		buf_printf(&b, "; %.*s()\n", (int)strcspn(d->impl->connect, "("), d->impl->connect);
+	}
+	for (size_t i = 0; i < sizeof(libraries) / sizeof(libraries[0]); i++) {
+		for (size_t j = 0; j < s.cfg.nsources; j++) {
+			if (source_includes(&s.pr, s.cfg.sources[j], libraries[i][0])) {
+				buf_printf(&b, LABEL "%s (fata/%s, included by %s)\n", "library",
+					   libraries[i][1], libraries[i][0], s.cfg.sources[j]);
+				break;
+			}
+		}
+	}
+	buf_write(&b, stdout);
+	buf_free(&b);
+	setup_free(&s);
+	return 0;
 }
 
 static int cmd_query(int argc, char **argv)
@@ -426,16 +567,15 @@ static int cmd_query(int argc, char **argv)
 		what = o.positional;
 		options_free(&o);
 	}
-	if (!what)
-		return say_error("fata: query needs a FILE; expected one of: Makefile, main.c, unikernel.h, "
-			     "manifest.c, configure.args");
+	if (!what || strcmp(what, "packages") == 0)
+		return query_packages(argc, argv);
 	for (int i = 0; i < NOUT; i++) {
 		if (strcmp(what, outputs[i].query) == 0 || strcmp(what, outputs[i].path) == 0)
 			which = i;
 	}
 	if (which < 0) {
-		fprintf(stderr, "fata: unknown file \"%s\"; expected one of: Makefile, main.c, "
-			"unikernel.h, manifest.c, configure.args\n", what);
+		fprintf(stderr, "fata: unknown file \"%s\"; expected packages or one of: Makefile, "
+			"main.c, unikernel.h, manifest.c, configure.args\n", what);
 		return 1;
 	}
 	if (setup(&s, "query", argc, argv, OPT_CONFIGURE | OPT_POSITIONAL, true))
@@ -454,7 +594,6 @@ out:
 	return status;
 }
 
-#define LABEL "%-11s"
 
 /* Name, target, config, start function, build and sources. */
 static void describe_unikernel(struct buf *b, const struct setup *s)
@@ -597,6 +736,57 @@ static void describe_files(struct buf *b, const struct config *cfg)
 		buf_printf(b, LABEL "%s\n", i ? "" : "Files", cfg->files[i].name);
 }
 
+/* How the folder was configured (fata/configure.args) and whether config.ini changed since. */
+static void describe_configured(struct buf *b, const struct setup *s)
+{
+	char *args = project_path(&s->pr, "fata/configure.args");
+	struct stat ast, cst;
+
+	if (!s->pr.saved) {
+		buf_printf(b, LABEL "not yet (fata configure -t TARGET)\n", "Configured");
+	} else {
+		buf_printf(b, LABEL "fata configure", "Configured");
+		for (size_t i = 0; i < s->pr.nsaved; i++)
+			buf_printf(b, " %s", s->pr.saved[i]);
+		if (stat(args, &ast) == 0 && stat(s->pr.config_path, &cst) == 0 &&
+		    cst.st_mtime > ast.st_mtime)
+			buf_printf(b, " (%s changed since: make configures again)", s->pr.config_name);
+		buf_putc(b, '\n');
+	}
+	free(args);
+}
+
+/* What dist/ holds: each binary, the target it is for, and whether it is older than config.ini. */
+static void describe_dist(struct buf *b, const struct setup *s)
+{
+	static const unsigned targets[] = { TARGET_UNIX, TARGET_HVT, TARGET_SPT };
+	struct stat cst;
+	bool any = false, have_cfg = stat(s->pr.config_path, &cst) == 0;
+
+	for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
+		struct buf name = BUF_INIT;
+		struct stat st;
+		char *path;
+
+		buf_printf(&name, "dist/%s%s%s", s->cfg.name, targets[i] == TARGET_UNIX ? "" : ".",
+			   targets[i] == TARGET_UNIX ? "" : target_name(targets[i]));
+		path = project_path(&s->pr, buf_str(&name));
+		if (stat(path, &st) == 0) {
+			buf_printf(b, LABEL "%s (%s, %lld KiB%s)\n", any ? "" : "Dist", buf_str(&name),
+				   target_name(targets[i]), (long long)(st.st_size + 1023) / 1024,
+				   have_cfg && cst.st_mtime > st.st_mtime ?
+				   ", older than config.ini: make rebuilds it" : "");
+			any = true;
+		}
+		free(path);
+		buf_free(&name);
+	}
+	if (!any)
+		buf_printf(b, LABEL "(empty: make builds dist/%s%s%s)\n", "Dist", s->cfg.name,
+			   s->plan.target == TARGET_UNIX ? "" : ".",
+			   s->plan.target == TARGET_UNIX ? "" : target_name(s->plan.target));
+}
+
 static int cmd_describe(int argc, char **argv)
 {
 	struct setup s;
@@ -619,6 +809,8 @@ static int cmd_describe(int argc, char **argv)
 	describe_devices(&b, &s.cfg);
 	describe_keys(&b, &s);
 	describe_files(&b, &s.cfg);
+	describe_configured(&b, &s);
+	describe_dist(&b, &s);
 	buf_write(&b, stdout);
 	buf_free(&b);
 	setup_free(&s);
@@ -687,21 +879,27 @@ static void clean_files(const struct project *pr, const char *makefile, char ***
 			fprintf(stderr, "%s\nfata: cleaning what the generated files name\n", err);
 		return;
 	}
-	for (size_t i = 0; i < cfg.nfiles; i++)
-		add_file(files, nfiles, cfg.files[i].name);
-	for (size_t i = 0; i < cfg.ndevices; i++) {
-		for (const struct device_impl *im = cfg.devices[i].cls->impls; im->connect; im++) {
+	config_images(&cfg, files, nfiles);
+	config_free(&cfg);
+}
+
+/* The [file] outputs of `cfg` and the images of every implementation of its devices. */
+static void config_images(const struct config *cfg, char ***files, size_t *nfiles)
+{
+	for (size_t i = 0; i < cfg->nfiles; i++)
+		add_file(files, nfiles, cfg->files[i].name);
+	for (size_t i = 0; i < cfg->ndevices; i++) {
+		for (const struct device_impl *im = cfg->devices[i].cls->impls; im->connect; im++) {
 			struct buf name = BUF_INIT;
 
 			if (!im->image)
 				continue;
-			gen_expand(&name, im->image, &cfg.devices[i]);
+			gen_expand(&name, im->image, &cfg->devices[i]);
 			if (config_file_name_valid(buf_str(&name)))
 				add_file(files, nfiles, buf_str(&name));
 			buf_free(&name);
 		}
 	}
-	config_free(&cfg);
 }
 
 /* Removes `name` in the unikernel's folder: 0, or 1 after a message. */
@@ -747,6 +945,18 @@ static int cmd_clean(int argc, char **argv)
 	free(files);
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
 		status |= clean_path(&pr, dirs[i]);
+	{
+		char *gi = project_path(&pr, ".gitignore");
+		char first[sizeof(GEN_MAKEFILE_MARKER)] = "";
+		FILE *f = fopen(gi, "r");
+
+		if (f) {
+			if (fgets(first, sizeof(first), f) && strcmp(first, GEN_MAKEFILE_MARKER) == 0)
+				status |= clean_path(&pr, ".gitignore");
+			fclose(f);
+		}
+		free(gi);
+	}
 	/* Last, so that an interrupted clean can run again from the same Makefile. */
 	if (makefile_state(makefile) == MAKEFILE_OURS && unlink(makefile) < 0) {
 		fprintf(stderr, "fata: cannot remove %s: %s\n", makefile, strerror(errno));
@@ -805,6 +1015,26 @@ static int cmd_package(int argc, char **argv)
 	return status;
 }
 
+/* fata net: the shell script cli/net.sh under FATA_HOME (it drives ip and dnsmasq). */
+static int cmd_net(int argc, char **argv)
+{
+	char *self = fata_self();
+	char *home = fata_home(self);
+	struct buf script = BUF_INIT;
+	char **args = xmalloc(((size_t)argc + 3) * sizeof(*args));
+
+	buf_printf(&script, "%s/cli/net.sh", home);
+	args[0] = "sh";
+	args[1] = (char *)buf_str(&script);
+	for (int i = 0; i < argc; i++)
+		args[i + 2] = argv[i];
+	args[argc + 2] = NULL;
+	fflush(NULL);
+	execv("/bin/sh", args);
+	fprintf(stderr, "fata: cannot run %s: %s\n", buf_str(&script), strerror(errno));
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -820,6 +1050,7 @@ int main(int argc, char **argv)
 		{ "crunch", crunch_run },
 		{ "inspect", cmd_inspect },
 		{ "package", cmd_package },
+		{ "net", cmd_net },
 	};
 	const char *cmd = argc > 1 ? argv[1] : NULL;
 

@@ -112,10 +112,19 @@ static int key_option(const char *cmd, int argc, char *const *argv, int *i,
 	}
 	k = config_find_key(cfg, name);
 	if (!k) {
+		static const char *const own[] = { "file", "target", "debug", "help", NULL };
 		struct buf b = BUF_INIT;
+		const char *near = config_key_suggest(cfg, name, own);
+		char why[ERR_MAX / 2];
 
 		list_configure_keys(cfg, &b);
-		if (b.len)
+		if (config_key_off(cfg, ~0u, name, why, sizeof(why)))
+			set_err(err, errlen, "fata: --%s is not a key of this configuration: %s", name,
+				why);
+		else if (near)
+			set_err(err, errlen, "fata: unknown configure key --%s; did you mean --%s?",
+				name, near);
+		else if (b.len)
 			set_err(err, errlen, "fata: unknown configure key --%s; this unikernel's keys "
 				"are: %s", name, buf_str(&b));
 		else
@@ -240,6 +249,18 @@ int options_parse(const char *cmd, int argc, char *const *argv, const struct con
 					return -1;
 				continue;
 			}
+		}
+		if (strncmp(arg, "--", 2) == 0 && arg[2]) {
+			static const char *const own[] = { "file", "target", "debug", "help", NULL };
+			char *opt = xstrndup(arg + 2, strcspn(arg + 2, "="));
+			const char *near = config_key_suggest(NULL, opt, own);
+
+			free(opt);
+
+			if (near && (flags & OPT_CONFIGURE || (strcmp(near, "target") != 0 &&
+							       strcmp(near, "debug") != 0)))
+				return set_err(err, errlen, "fata: unknown option \"%s\" for fata %s; "
+					       "did you mean --%s?", arg, cmd, near);
 		}
 		if (arg[0] == '-' && arg[1])
 			return set_err(err, errlen, "fata: unknown option \"%s\" for fata %s; try fata "

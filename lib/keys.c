@@ -200,3 +200,39 @@ bool fata_key_name_valid(const char *name)
 	}
 	return true;
 }
+
+size_t fata_key_distance(const char *a, size_t alen, const char *b)
+{
+	size_t rows[3][FATA_KEY_NAME_MAX + 2], blen = strlen(b);
+
+	if (alen > FATA_KEY_NAME_MAX || blen > FATA_KEY_NAME_MAX)
+		return (size_t)-1;
+	/* Optimal string alignment: rows[i % 3] is row i; a swap of neighbours costs 1. */
+	for (size_t j = 0; j <= blen; j++)
+		rows[0][j] = j;
+	for (size_t i = 1; i <= alen; i++) {
+		size_t *cur = rows[i % 3], *up = rows[(i - 1) % 3], *up2 = rows[(i + 1) % 3];
+
+		cur[0] = i;
+		for (size_t j = 1; j <= blen; j++) {
+			size_t best = up[j - 1] + (a[i - 1] != b[j - 1]);
+
+			if (up[j] + 1 < best)
+				best = up[j] + 1;
+			if (cur[j - 1] + 1 < best)
+				best = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    up2[j - 2] + 1 < best)
+				best = up2[j - 2] + 1;
+			cur[j] = best;
+		}
+	}
+	return rows[alen % 3][blen];
+}
+
+bool fata_key_near(const char *a, size_t alen, const char *b)
+{
+	size_t d = fata_key_distance(a, alen, b), n = strlen(b);
+
+	return d > 0 && d <= (n <= 4 ? 1 : n <= 8 ? 2 : 3);
+}

@@ -95,8 +95,8 @@ static void print_help(const struct fata_unikernel *u)
 	    "           LEVEL, where LEVEL is one of quiet, app, error, warning, info, debug and\n"
 	    "           SRC names a log source (* for every source), e.g. -l \"*:debug\".\n\n");
 	out("       --help\n           Show this help and exit.\n\n");
-	out("EXIT STATUS\n       The unikernel's own status, %d on a bad command line, 255 on a fatal error.\n",
-	    FATA_EXIT_USAGE);
+	out("EXIT STATUS\n       What the start function returns, 1 when a device cannot be connected,\n"
+	    "       %d on a bad command line, 255 on a fatal error.\n", FATA_EXIT_USAGE);
 }
 
 static struct fata_key *find_key(const struct fata_unikernel *u, const char *name, size_t len)
@@ -106,6 +106,31 @@ static struct fata_key *find_key(const struct fata_unikernel *u, const char *nam
 			return &u->keys[i];
 	}
 	return NULL;
+}
+
+/* An option that is no key: says why when the configuration left it out, or the nearest key. */
+static void unknown_option(const struct fata_unikernel *u, const char *name, size_t len)
+{
+	const char *near = NULL;
+	size_t bestd = (size_t)-1;
+
+	for (unsigned i = 0; i < u->noff; i++) {
+		if (strlen(u->off[i].name) == len && strncmp(u->off[i].name, name, len) == 0)
+			usage_error("--%s is not a key of this build: %s; configure again to use it",
+				    u->off[i].name, u->off[i].why);
+	}
+	for (unsigned i = 0; i <= u->nkeys + 1; i++) {
+		const char *cand = i < u->nkeys ? u->keys[i].name : i == u->nkeys ? "logs" : "help";
+		size_t d = fata_key_distance(name, len, cand);
+
+		if (fata_key_near(name, len, cand) && d < bestd) {
+			near = cand;
+			bestd = d;
+		}
+	}
+	if (near)
+		usage_error("unknown option --%.*s; did you mean --%s?", (int)len, name, near);
+	usage_error("unknown option --%.*s", (int)len, name);
 }
 
 static void set_logs(const char *spec)
@@ -173,7 +198,7 @@ static void parse_args(const struct fata_unikernel *u, int argc, char **argv)
 		}
 		k = find_key(u, name, len);
 		if (!k)
-			usage_error("unknown option --%.*s", (int)len, name);
+			unknown_option(u, name, len);
 		if (!(k->stage & FATA_STAGE_RUNTIME))
 			usage_error("--%s is fixed at configure time (fata configure --%s=VALUE)",
 				    k->name, k->name);

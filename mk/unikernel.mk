@@ -4,14 +4,16 @@
 .DEFAULT_GOAL := all
 .SUFFIXES:
 .DELETE_ON_ERROR:
-.PHONY: all depends build clean
+.PHONY: all depends depend build clean
 
 include $(FATA_HOME)/mk/flags.mk
 include $(FATA_HOME)/mk/kv.mk
 
 # Nothing is ever stripped; a debug build only trades optimisation for what gdb can show.
 UNIKERNEL_OPT := $(if $(filter 1,$(DEBUG)),-Og,-O2)
-UNIKERNEL_CFLAGS := -std=gnu11 -Wall -Wextra $(UNIKERNEL_OPT) -g -MMD -MP -I. $(CFLAGS_EXTRA)
+# A misspelt call (FATA_MSEC for FATA_MSECS) is a compile error with the compiler's "did you mean".
+UNIKERNEL_CFLAGS := -std=gnu11 -Wall -Wextra -Werror=implicit-function-declaration $(UNIKERNEL_OPT) \
+	-g -MMD -MP -I. $(CFLAGS_EXTRA)
 RUNTIME := $(FATA_HOME)/build/$(TARGET)/libfata.a
 GENERATED := fata/main.c $(if $(filter hvt spt virtio,$(TARGET)),fata/manifest.c)
 OBJS := $(patsubst %.c,_build/%.o,$(SOURCES) $(GENERATED))
@@ -39,6 +41,20 @@ all: depends build
 depends:
 	$(Q)$(FATA_HOME)/mk/depends.sh $(TARGET) $(FATA_HOME)
 
+# The tutorial's spelling.
+depend: depends
+
+# A config.ini edited after fata configure: configure again with the saved command line (target,
+# -f and keys, fata/configure.args), which rewrites this Makefile, and GNU make restarts with it.
+# Not for clean, which must work with a broken config.ini.
+CONFIG := $(or $(shell sed -n '/^-f$$/{n;p;q}' fata/configure.args 2>/dev/null),config.ini)
+ifeq ($(filter clean,$(MAKECMDGOALS)),)
+Makefile: $(wildcard $(CONFIG))
+	@echo "fata: $(CONFIG) changed since fata configure; configuring again with:" \
+		"fata configure $$(tr '\n' ' ' <fata/configure.args | sed 's/ $$//')" >&2
+	$(Q)xargs -d '\n' -a fata/configure.args $(FATA) configure
+endif
+
 build: $(BINARY) $(EXTRA_FILES)
 ifeq ($(TARGET),virtio)
 include $(FATA_HOME)/mk/virtio.mk
@@ -46,6 +62,7 @@ endif
 
 $(BINARY): $(OBJS) $(RUNTIME)
 	$(call msg,LD,$@)
+	$(Q)$(FATA_HOME)/mk/check-start.sh "$(START)" "$(CONFIG)" $(patsubst %.c,_build/%.o,$(SOURCES))
 	$(Q)mkdir -p dist && $(CC) $(TARGET_LDFLAGS) -o $@ $(OBJS) $(RUNTIME) $(TARGET_LIBS)
 
 _build/%.o: %.c Makefile

@@ -75,6 +75,19 @@ const char *fata_key_value_format(enum fata_key_type type, const union fata_key_
 /* Formats an IPv4 address (host byte order) as a dotted quad into buf; returns buf. */
 char *fata_ipv4_format(uint32_t addr, char buf[FATA_IPV4_STRLEN]);
 
+/* The longest key name (fata_key_name_valid()). */
+#define FATA_KEY_NAME_MAX 63
+
+/*
+ * The edit distance (insertions, deletions, substitutions, swaps of neighbours) between the
+ * first `alen` bytes of `a` and the string `b`, for "did you mean" hints; (size_t)-1 when either
+ * is longer than FATA_KEY_NAME_MAX.
+ */
+size_t fata_key_distance(const char *a, size_t alen, const char *b);
+
+/* Whether `b` is a likely meaning of the misspelt `a` (first `alen` bytes): close, not equal. */
+bool fata_key_near(const char *a, size_t alen, const char *b);
+
 /* A key name is 1-63 characters of [a-z0-9_-], starting with a letter. Returns true if valid. */
 bool fata_key_name_valid(const char *name);
 

@@ -72,7 +72,10 @@ struct fata_netif *fata_netif_create(const char *name, const struct fata_netif_o
 /* Closes the interface (ops->close) and frees it; `n` is invalid afterwards. NULL is a no-op. */
 void fata_netif_disconnect(struct fata_netif *n);
 
+/* The interface's name as the unikernel knows it (config.ini's device). */
 const char *fata_netif_name(const struct fata_netif *n);
+
+/* The interface's MAC address, copied into `mac`. */
 void fata_netif_mac(const struct fata_netif *n, uint8_t mac[FATA_MAC_LEN]);
 /* Bytes of IP payload a frame carries at most. */
 uint16_t fata_netif_mtu(const struct fata_netif *n);
@@ -91,6 +94,7 @@ int fata_netif_wait(struct fata_netif *n, uint64_t deadline);
  * implementation cannot (the platform's): the wait then ends at its deadline or the next frame. */
 int fata_netif_interrupt(struct fata_netif *n);
 
+/* Copies the interface's counters (frames, bytes and errors each way) into `out`. */
 void fata_netif_stats(const struct fata_netif *n, struct fata_netif_stats *out);
 
 /* Formats a MAC as "xx:xx:xx:xx:xx:xx" into `buf`; returns `buf`. */

@@ -7,12 +7,20 @@
 
 #include <fata/keys.h>
 
+/* A key that a device class has but this configuration leaves out, and why (for messages). */
+struct fata_key_off {
+	const char *name;		/* "ipv4" */
+	const char *why;		/* "it needs --dhcp=false, and this build has --dhcp=true" */
+};
+
 struct fata_unikernel {
 	const char *name;
 	const char *target;		/* "unix", "hvt" or "spt" */
 	struct fata_key *keys;		/* runtime-visible and configure-only keys alike */
 	unsigned nkeys;
 	int (*run)(void);		/* connects devices, calls start, returns its status */
+	const struct fata_key_off *off;	/* keys this configuration leaves out; may be NULL */
+	unsigned noff;
 };
 
 /* Defined by the generated fata/main.c. */

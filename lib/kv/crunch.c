@@ -125,12 +125,12 @@ struct fata_kv *fata_kv_crunch_connect(const char *name, const struct fata_kv_cr
 	struct fata_kv *kv;
 
 	if (!table_ok(data)) {
-		fata_log(&kv_log, FATA_LOG_ERROR, "%s: crunch: the generated table is inconsistent; "
+		kv_msg(FATA_LOG_ERROR, "crunch: the generated table is inconsistent; "
 			 "run make again", name);
 		return NULL;
 	}
 	kv = kv_new(name, &crunch_ops, (void *)data);
 	if (!kv)
-		fata_log(&kv_log, FATA_LOG_ERROR, "%s: out of memory", name);
+		kv_msg(FATA_LOG_ERROR, "out of memory", name);
 	return kv;
 }

@@ -99,7 +99,7 @@ static int direct_read(struct fata_kv *kv, const char *path, const struct kv_nod
 			continue;
 		if (n <= 0) {
 			/* Shorter than it was a moment ago: the host changed it. */
-			fata_log(&kv_log, FATA_LOG_ERROR, "%s: direct: cannot read %s", kv->name, path);
+			kv_msg(FATA_LOG_ERROR, "direct: cannot read %s", kv->name, path);
 			close(fd);
 			return -EIO;
 		}
@@ -191,7 +191,7 @@ struct fata_kv *fata_kv_direct_connect(const char *name, const char *dir)
 		goto oom;
 	d->root = realpath(dir, NULL);
 	if (!d->root || stat(d->root, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		fata_log(&kv_log, FATA_LOG_ERROR, "%s: direct: cannot open the folder %s: %s", name,
+		kv_msg(FATA_LOG_ERROR, "direct: cannot open the folder %s: %s", name,
 			 dir, d->root ? "not a folder" : strerror(errno));
 		free(d->root);
 		free(d);
@@ -204,6 +204,6 @@ struct fata_kv *fata_kv_direct_connect(const char *name, const char *dir)
 	free(d->root);
 	free(d);
 oom:
-	fata_log(&kv_log, FATA_LOG_ERROR, "%s: out of memory", name);
+	kv_msg(FATA_LOG_ERROR, "out of memory", name);
 	return NULL;
 }

@@ -47,7 +47,7 @@ static uint32_t le32(const uint8_t *p)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-#define fat_error(f, ...) fata_log(&kv_log, FATA_LOG_ERROR, __VA_ARGS__)
+#define fat_error(f, ...) kv_msg(FATA_LOG_ERROR, __VA_ARGS__)
 
 /* Reads the boot sector and derives the layout. Logs and returns -EIO when it is unusable. */
 static int read_bpb(struct fat *f)
@@ -58,11 +58,11 @@ static int read_bpb(struct fat *f)
 	const char *n = f->name;
 
 	if (f->blk.size < sizeof(b) || kv_blk_read(&f->blk, 0, b, sizeof(b)) < 0) {
-		fat_error(f, "%s: fat: cannot read the boot sector", n);
+		fat_error(f, "fat: cannot read the boot sector", n);
 		return -EIO;
 	}
 	if ((b[0] != 0xEB && b[0] != 0xE9) || b[510] != 0x55 || b[511] != 0xAA) {
-		fat_error(f, "%s: fat: bad boot sector (no jump instruction or 55 AA signature); "
+		fat_error(f, "fat: bad boot sector (no jump instruction or 55 AA signature); "
 			  "not a FAT image", n);
 		return -EIO;
 	}
@@ -74,34 +74,34 @@ static int read_bpb(struct fat *f)
 	totsec = le16(b + 19) ? le16(b + 19) : le32(b + 32);
 	fatsz = le16(b + 22) ? le16(b + 22) : le32(b + 36);
 	if (bps < 512 || bps > 4096 || (bps & (bps - 1))) {
-		fat_error(f, "%s: fat: bad boot sector: %u bytes per sector is not a power of two "
+		fat_error(f, "fat: bad boot sector: %u bytes per sector is not a power of two "
 			  "from 512 to 4096", n, bps);
 		return -EIO;
 	}
 	if (spc == 0 || (spc & (spc - 1)) || (uint64_t)spc * bps > 64 * 1024) {
-		fat_error(f, "%s: fat: bad boot sector: %u sectors per cluster", n, spc);
+		fat_error(f, "fat: bad boot sector: %u sectors per cluster", n, spc);
 		return -EIO;
 	}
 	if (rsvd == 0 || nfats == 0 || fatsz == 0 || totsec == 0) {
-		fat_error(f, "%s: fat: bad boot sector: reserved sectors %u, FATs %u, FAT size %u, "
+		fat_error(f, "fat: bad boot sector: reserved sectors %u, FATs %u, FAT size %u, "
 			  "total sectors %u", n, rsvd, nfats, fatsz, totsec);
 		return -EIO;
 	}
 	rootsecs = (rootcnt * DIRENT + bps - 1) / bps;
 	if ((uint64_t)rsvd + (uint64_t)nfats * fatsz + rootsecs >= totsec) {
-		fat_error(f, "%s: fat: bad boot sector: no room for data (%u sectors in all)", n, totsec);
+		fat_error(f, "fat: bad boot sector: no room for data (%u sectors in all)", n, totsec);
 		return -EIO;
 	}
 	first_data = rsvd + nfats * fatsz + rootsecs;
 	f->clusters = (totsec - first_data) / spc;
 	if ((uint64_t)totsec * bps > f->blk.size) {
-		fat_error(f, "%s: fat: the file system is %llu bytes, the device only %llu", n,
+		fat_error(f, "fat: the file system is %llu bytes, the device only %llu", n,
 			  (unsigned long long)totsec * bps, (unsigned long long)f->blk.size);
 		return -EIO;
 	}
 	f->type = f->clusters < 4085 ? 12 : f->clusters < 65525 ? 16 : 32;
 	if (f->clusters == 0) {
-		fat_error(f, "%s: fat: bad boot sector: no clusters", n);
+		fat_error(f, "fat: bad boot sector: no clusters", n);
 		return -EIO;
 	}
 	f->bytes_per_sector = bps;
@@ -112,13 +112,13 @@ static int read_bpb(struct fat *f)
 		uint16_t ext = le16(b + 40);
 
 		if (rootcnt != 0 || le16(b + 22) != 0) {
-			fat_error(f, "%s: fat: bad boot sector: FAT32 with a fixed root directory", n);
+			fat_error(f, "fat: bad boot sector: FAT32 with a fixed root directory", n);
 			return -EIO;
 		}
 		/* Mirroring off (bit 7): the active FAT is in bits 0-3. */
 		if (ext & 0x80) {
 			if ((ext & 0xF) >= nfats) {
-				fat_error(f, "%s: fat: bad boot sector: active FAT %u of %u", n,
+				fat_error(f, "fat: bad boot sector: active FAT %u of %u", n,
 					  ext & 0xF, nfats);
 				return -EIO;
 			}
@@ -126,7 +126,7 @@ static int read_bpb(struct fat *f)
 		}
 		f->root_cluster = le32(b + 44);
 		if (f->root_cluster < 2 || f->root_cluster > f->clusters + 1) {
-			fat_error(f, "%s: fat: root directory cluster %u is out of range", n,
+			fat_error(f, "fat: root directory cluster %u is out of range", n,
 				  f->root_cluster);
 			return -EIO;
 		}
@@ -137,7 +137,7 @@ static int read_bpb(struct fat *f)
 	/* The FAT must have an entry for every cluster. */
 	fat_entries = (uint64_t)fatsz * bps * 8 / (uint64_t)f->type;
 	if (fat_entries < (uint64_t)f->clusters + 2) {
-		fat_error(f, "%s: fat: the FAT (%u sectors) is too small for %u clusters", n, fatsz,
+		fat_error(f, "fat: the FAT (%u sectors) is too small for %u clusters", n, fatsz,
 			  f->clusters);
 		return -EIO;
 	}
@@ -177,7 +177,7 @@ static int next_cluster(struct fat *f, uint32_t c, uint32_t *next, const char *p
 		break;
 	}
 	if (r < 0) {
-		fat_error(f, "%s: fat: %s: cannot read the FAT", f->name, path);
+		fat_error(f, "fat: %s: cannot read the FAT", f->name, path);
 		return -EIO;
 	}
 	if (v >= eoc) {
@@ -185,7 +185,7 @@ static int next_cluster(struct fat *f, uint32_t c, uint32_t *next, const char *p
 		return 0;
 	}
 	if (v == bad || v < 2 || v > f->clusters + 1) {
-		fat_error(f, "%s: fat: %s: cluster chain goes from %u to %s %u", f->name, path, c,
+		fat_error(f, "fat: %s: cluster chain goes from %u to %s %u", f->name, path, c,
 			  v == bad ? "bad cluster" : v < 2 ? "free cluster" : "out-of-range cluster", v);
 		return -EIO;
 	}
@@ -221,7 +221,7 @@ static int chain_length(struct fat *f, uint32_t c, uint64_t *len, const char *pa
 		if (next == NEXT_EOC)
 			break;
 		if (next == tortoise) {
-			fat_error(f, "%s: fat: %s: cluster chain loops (cluster %u comes back)", f->name,
+			fat_error(f, "fat: %s: cluster chain loops (cluster %u comes back)", f->name,
 				  path, next);
 			return -EIO;
 		}
@@ -246,7 +246,7 @@ static int check_chain(struct fat *f, uint32_t c, uint64_t size, const char *pat
 	if (chain_length(f, c, &len, path) < 0)
 		return -EIO;
 	if (len < need) {
-		fat_error(f, "%s: fat: %s: cluster chain ends after %llu of %llu clusters", f->name,
+		fat_error(f, "fat: %s: cluster chain ends after %llu of %llu clusters", f->name,
 			  path, (unsigned long long)len, (unsigned long long)need);
 		return -EIO;
 	}
@@ -462,12 +462,12 @@ static int dir_entry(struct fat *f, struct walk *w, struct lfn *l, const char *d
 	if (len == 0)
 		return 0;		/* "." or ".." */
 	if (len < 0) {
-		fat_error(f, "%s: fat: directory \"%s\" has an entry with an unusable name", f->name,
+		fat_error(f, "fat: directory \"%s\" has an entry with an unusable name", f->name,
 			  dir);
 		return -EIO;
 	}
 	if (strlen(dir) + 1 + (size_t)len > FATA_KV_KEY_MAX) {
-		fat_error(f, "%s: fat: path of %s/%s is too long (or directories loop)", f->name,
+		fat_error(f, "fat: path of %s/%s is too long (or directories loop)", f->name,
 			  dir, name);
 		return -EIO;
 	}
@@ -481,7 +481,7 @@ static int dir_entry(struct fat *f, struct walk *w, struct lfn *l, const char *d
 		int r;
 
 		if (!cluster_ok(f, cluster)) {
-			fat_error(f, "%s: fat: directory %s points to cluster %u, past the end (valid: "
+			fat_error(f, "fat: directory %s points to cluster %u, past the end (valid: "
 				  "2 to %u)", f->name, path, cluster, f->clusters + 1);
 			return -EIO;
 		}
@@ -490,7 +490,7 @@ static int dir_entry(struct fat *f, struct walk *w, struct lfn *l, const char *d
 		if (r < 0)
 			return r;
 		if (r == 1) {
-			fat_error(f, "%s: fat: directory %s is cluster %u again: the directories loop",
+			fat_error(f, "fat: directory %s is cluster %u again: the directories loop",
 				  f->name, path, cluster);
 			return -EIO;
 		}
@@ -499,7 +499,7 @@ static int dir_entry(struct fat *f, struct walk *w, struct lfn *l, const char *d
 		node.size = le32(e + 28);
 		node.ref = cluster;
 		if (node.size && !cluster_ok(f, cluster)) {
-			fat_error(f, "%s: fat: file %s points to cluster %u, past the end (valid: 2 to "
+			fat_error(f, "fat: file %s points to cluster %u, past the end (valid: 2 to "
 				  "%u)", f->name, path, cluster, f->clusters + 1);
 			return -EIO;
 		}
@@ -523,7 +523,7 @@ static int read_dir(struct fat *f, struct walk *w, const struct pending *d)
 	if (!d->cluster) {
 		for (uint32_t i = 0; i < f->root_entries && r == 0; i++) {
 			if (kv_blk_read(&f->blk, f->root_offset + (uint64_t)i * DIRENT, buf, DIRENT) < 0) {
-				fat_error(f, "%s: fat: cannot read the root directory", f->name);
+				fat_error(f, "fat: cannot read the root directory", f->name);
 				r = -EIO;
 			} else {
 				r = dir_entry(f, w, &l, d->path, buf);
@@ -538,14 +538,14 @@ static int read_dir(struct fat *f, struct walk *w, const struct pending *d)
 		if (chain_length(f, c, &len, d->path[0] ? d->path : "/") < 0)
 			r = -EIO;
 		else if (len * (f->cluster_bytes / DIRENT) > MAX_DIR_ENTRIES + f->cluster_bytes / DIRENT) {
-			fat_error(f, "%s: fat: directory \"%s\" has more than %u entries", f->name,
+			fat_error(f, "fat: directory \"%s\" has more than %u entries", f->name,
 				  d->path, MAX_DIR_ENTRIES);
 			r = -EIO;
 		}
 	}
 	while (r == 0) {
 		if (kv_blk_read(&f->blk, cluster_offset(f, c), buf, f->cluster_bytes) < 0) {
-			fat_error(f, "%s: fat: cannot read directory \"%s\"", f->name, d->path);
+			fat_error(f, "fat: cannot read directory \"%s\"", f->name, d->path);
 			r = -EIO;
 			break;
 		}
@@ -584,7 +584,7 @@ static int walk_tree(struct fat *f)
 	case 0:
 		return 0;
 	case -EEXIST:
-		fat_error(f, "%s: fat: a path is both a file and a directory", f->name);
+		fat_error(f, "fat: a path is both a file and a directory", f->name);
 		return -EIO;
 	default:
 		return -ENOMEM;
@@ -634,7 +634,7 @@ static int fat_read(struct fata_kv *kv, const char *path, const struct kv_node *
 		if (n > len)
 			n = len;
 		if (kv_blk_read(&f->blk, cluster_offset(f, first) + within, out, (size_t)n) < 0) {
-			fat_error(f, "%s: fat: cannot read %s", f->name, path);
+			fat_error(f, "fat: cannot read %s", f->name, path);
 			return -EIO;
 		}
 		out += n;
@@ -684,13 +684,13 @@ struct fata_kv *kv_fat_open(const char *name, const struct kv_dev *dev)
 	if (!f) {
 		if (dev->close)
 			dev->close(dev->ctx);
-		fata_log(&kv_log, FATA_LOG_ERROR, "%s: out of memory", name);
+		kv_msg(FATA_LOG_ERROR, "out of memory", name);
 		return NULL;
 	}
 	f->name = name;
 	r = kv_blk_init(&f->blk, dev);
 	if (r == -EINVAL)
-		fat_error(f, "%s: fat: unusable block device", name);
+		fat_error(f, "fat: unusable block device", name);
 	if (r == 0)
 		r = read_bpb(f);
 	if (r == 0)
@@ -702,7 +702,7 @@ struct fata_kv *kv_fat_open(const char *name, const struct kv_dev *dev)
 		r = -ENOMEM;
 	}
 	if (r == -ENOMEM)
-		fata_log(&kv_log, FATA_LOG_ERROR, "%s: out of memory", name);
+		kv_msg(FATA_LOG_ERROR, "out of memory", name);
 	kv_index_free(&f->ix);
 	kv_blk_close(&f->blk);
 	free(f);

@@ -12,11 +12,20 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct fata_block;
 
 /* The log source every store logs under. */
 extern struct fata_log_src kv_log;
+
+/*
+ * Logs a message about device `name` on the [kv] source: "NAME: ..." first, except for a device
+ * named kv, whose name the source already shows (no "[kv] kv: ...").
+ */
+#define kv_msg(level, fmt, name, ...) \
+	fata_log(&kv_log, (level), "%s%s" fmt, strcmp((name), "kv") ? (name) : "", \
+		 strcmp((name), "kv") ? ": " : "", ##__VA_ARGS__)
 
 /* What a lookup found. */
 struct kv_node {

@@ -136,30 +136,30 @@ static int scan(struct tar *t, const char *name)
 		int r;
 
 		if (size - off < TAR_BLOCK) {
-			fata_log(&kv_log, FATA_LOG_ERROR, "%s: archive: header at %llu is truncated",
+			kv_msg(FATA_LOG_ERROR, "archive: header at %llu is truncated",
 				 name, (unsigned long long)off);
 			return -EIO;
 		}
 		if (kv_blk_read(&t->blk, off, h, TAR_BLOCK) < 0) {
-			fata_log(&kv_log, FATA_LOG_ERROR, "%s: archive: cannot read the header at %llu",
+			kv_msg(FATA_LOG_ERROR, "archive: cannot read the header at %llu",
 				 name, (unsigned long long)off);
 			return -EIO;
 		}
 		if (all_zero(h))
 			break;		/* end of archive */
 		if (!checksum_ok(h)) {
-			fata_log(&kv_log, FATA_LOG_ERROR, "%s: archive: bad header checksum at %llu; "
+			kv_msg(FATA_LOG_ERROR, "archive: bad header checksum at %llu; "
 				 "not a ustar archive, or a corrupt one", name, (unsigned long long)off);
 			return -EIO;
 		}
 		if (octal(h + 124, 12, &len) < 0 || octal(h + 136, 12, &mtime) < 0) {
-			fata_log(&kv_log, FATA_LOG_ERROR, "%s: archive: member at %llu has a size or "
+			kv_msg(FATA_LOG_ERROR, "archive: member at %llu has a size or "
 				 "time that is not octal", name, (unsigned long long)off);
 			return -EIO;
 		}
 		data = off + TAR_BLOCK;
 		if (len > size - data) {
-			fata_log(&kv_log, FATA_LOG_ERROR, "%s: archive: member at %llu (%.100s) is "
+			kv_msg(FATA_LOG_ERROR, "archive: member at %llu (%.100s) is "
 				 "%llu bytes, past the end of the device (%llu bytes): truncated", name,
 				 (unsigned long long)off, (const char *)h, (unsigned long long)len,
 				 (unsigned long long)size);
@@ -167,7 +167,7 @@ static int scan(struct tar *t, const char *name)
 		}
 		r = member_path(h, path);
 		if (r < 0) {
-			fata_log(&kv_log, FATA_LOG_ERROR, "%s: archive: member at %llu has an unusable "
+			kv_msg(FATA_LOG_ERROR, "archive: member at %llu has an unusable "
 				 "name \"%.100s\" (empty, . or .. components, or too long)", name,
 				 (unsigned long long)off, (const char *)h);
 			return -EIO;
@@ -178,7 +178,7 @@ static int scan(struct tar *t, const char *name)
 		case '\0':
 		case '7':
 			if (r == 1) {
-				fata_log(&kv_log, FATA_LOG_ERROR, "%s: archive: member at %llu is a file "
+				kv_msg(FATA_LOG_ERROR, "archive: member at %llu is a file "
 					 "named like the root", name, (unsigned long long)off);
 				return -EIO;
 			}
@@ -192,7 +192,7 @@ static int scan(struct tar *t, const char *name)
 				root_mtime = node.mtime;
 			break;
 		default:
-			fata_log(&kv_log, FATA_LOG_WARNING, "%s: archive: skipping member \"%.100s\" of "
+			kv_msg(FATA_LOG_WARNING, "archive: skipping member \"%.100s\" of "
 				 "type '%c' (only files and directories are read)", name,
 				 (const char *)h, h[156] >= 32 && h[156] < 127 ? h[156] : '?');
 			node.kind = 0;
@@ -206,7 +206,7 @@ static int scan(struct tar *t, const char *name)
 	case 0:
 		return 0;
 	case -EEXIST:
-		fata_log(&kv_log, FATA_LOG_ERROR, "%s: archive: a path is both a file and a "
+		kv_msg(FATA_LOG_ERROR, "archive: a path is both a file and a "
 			 "directory", name);
 		return -EIO;
 	default:
@@ -226,7 +226,7 @@ static int tar_read(struct fata_kv *kv, const char *path, const struct kv_node *
 	int r = kv_blk_read(&t->blk, node->ref + offset, buf, len);
 
 	if (r < 0) {
-		fata_log(&kv_log, FATA_LOG_ERROR, "%s: archive: cannot read %s: %s", kv->name, path,
+		kv_msg(FATA_LOG_ERROR, "archive: cannot read %s: %s", kv->name, path,
 			 r == -ENOMEM ? "out of memory" : "device error");
 		return r == -ENOMEM ? r : -EIO;
 	}
@@ -265,14 +265,14 @@ struct fata_kv *kv_archive_open(const char *name, const struct kv_dev *dev)
 	if (!t) {
 		if (dev->close)
 			dev->close(dev->ctx);
-		fata_log(&kv_log, FATA_LOG_ERROR, "%s: out of memory", name);
+		kv_msg(FATA_LOG_ERROR, "out of memory", name);
 		return NULL;
 	}
 	r = kv_blk_init(&t->blk, dev);
 	if (r == 0)
 		r = scan(t, name);
 	if (r == -EINVAL)
-		fata_log(&kv_log, FATA_LOG_ERROR, "%s: archive: unusable block device", name);
+		kv_msg(FATA_LOG_ERROR, "archive: unusable block device", name);
 	if (r == 0) {
 		kv = kv_new(name, &tar_ops, t);
 		if (kv)
@@ -280,7 +280,7 @@ struct fata_kv *kv_archive_open(const char *name, const struct kv_dev *dev)
 		r = -ENOMEM;
 	}
 	if (r == -ENOMEM)
-		fata_log(&kv_log, FATA_LOG_ERROR, "%s: out of memory", name);
+		kv_msg(FATA_LOG_ERROR, "out of memory", name);
 	kv_index_free(&t->ix);
 	kv_blk_close(&t->blk);
 	free(t);

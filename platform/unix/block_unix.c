@@ -23,6 +23,13 @@ int plat_block_open(const char *name, const char *path, struct plat_block_info *
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		ro = 1;
 	}
+	if (fd < 0 && errno == ENOENT && path[0] != '/') {
+		char cwd[512];
+
+		snprintf(why, whylen, "%s: no such file in %s (make creates it; run from the "
+			 "unikernel's folder)", path, getcwd(cwd, sizeof(cwd)) ? cwd : ".");
+		return -ENOENT;
+	}
 	if (fd < 0) {
 		snprintf(why, whylen, "%s: %s", path, strerror(errno));
 		return -errno;

@@ -5,6 +5,7 @@
 #include <linux/if.h>
 #include <linux/if_tun.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/random.h>
@@ -62,6 +63,39 @@ static int tap_mtu(const char *ifname, char *why, size_t whylen)
 	return ifr.ifr_mtu > TAP_MTU_MAX ? TAP_MTU_MAX : ifr.ifr_mtu;
 }
 
+/*
+ * Whether `ifname` is an existing tap in this network namespace: 0, -ENODEV when there is no such
+ * interface, -EINVAL when it is not a tap (its /sys/class/net/NAME/tun_flags lack IFF_TAP).
+ */
+static int tap_exists(const char *ifname)
+{
+	char path[64 + IFNAMSIZ], text[32];
+	unsigned long flags;
+	struct ifreq ifr;
+	ssize_t n;
+	int fd, s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (s >= 0) {
+		memset(&ifr, 0, sizeof(ifr));
+		memcpy(ifr.ifr_name, ifname, strlen(ifname));
+		n = ioctl(s, SIOCGIFINDEX, &ifr) < 0 ? -errno : 0;
+		close(s);
+		if (n == -ENODEV)
+			return -ENODEV;
+	}
+	snprintf(path, sizeof(path), "/sys/class/net/%s/tun_flags", ifname);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -EINVAL : 0;	/* no sysfs: let TUNSETIFF decide */
+	n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	text[n] = 0;
+	flags = strtoul(text, NULL, 16);
+	return flags & IFF_TAP ? 0 : -EINVAL;
+}
+
 int plat_net_open(const char *name, const char *ifname, struct plat_net_info *info, char *why,
 		  size_t whylen)
 {
@@ -73,10 +107,22 @@ int plat_net_open(const char *name, const char *ifname, struct plat_net_info *in
 		snprintf(why, whylen, "'%s' is not a usable interface name", ifname ? ifname : "");
 		return -EINVAL;
 	}
+	/* TUNSETIFF would create a missing tap, down and unreachable: attach existing ones only. */
+	err = tap_exists(ifname);
+	if (err < 0) {
+		snprintf(why, whylen, err == -ENODEV ? "there is no network interface '%s'; create "
+			 "it with: ip tuntap add dev %s mode tap && ip link set %s up (or: fata net up "
+			 "%s)" : "'%s' is not a tap interface (it has no tun_flags, or they lack "
+			 "IFF_TAP); expected a tap made with ip tuntap add dev %s mode tap",
+			 ifname, ifname, ifname, ifname);
+		return err;
+	}
 	fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		err = errno;
-		snprintf(why, whylen, "/dev/net/tun: %s", strerror(err));
+		snprintf(why, whylen, "/dev/net/tun: %s%s", strerror(err), err == EACCES ?
+			 " (opening it needs root or read-write access to /dev/net/tun, e.g. "
+			 "chmod 0666 /dev/net/tun, as most distributions ship it)" : "");
 		return -err;
 	}
 	memset(&ifr, 0, sizeof(ifr));
@@ -85,7 +131,8 @@ int plat_net_open(const char *name, const char *ifname, struct plat_net_info *in
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
 		err = errno;
 		snprintf(why, whylen, "tap device %s: %s%s", ifname, strerror(err),
-			 err == EPERM ? " (needs CAP_NET_ADMIN or a tap owned by this user)" :
+			 err == EPERM ? " (needs CAP_NET_ADMIN, or a tap made for this user: ip "
+			 "tuntap add dev NAME mode tap user USER)" :
 			 err == EBUSY ? " (already in use, or not a tap device)" : "");
 		close(fd);
 		return -err;

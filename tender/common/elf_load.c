@@ -91,6 +91,28 @@ static void read_phdr(const uint8_t *file, const Elf64_Ehdr *eh, unsigned i, Elf
 	memcpy(ph, file + eh->e_phoff + (uint64_t)i * sizeof *ph, sizeof *ph);
 }
 
+/*
+ * Whether the file is a Fata unix build: a Linux program (a PIE or one with an interpreter) that
+ * carries the runtime's entry, fata_runtime_main (its name is in the symbol table, never stripped).
+ */
+static bool is_fata_unix(const uint8_t *file, size_t size, const Elf64_Ehdr *eh)
+{
+	static const char sym[] = "fata_runtime_main";
+	bool program = eh->e_type == ET_DYN;
+
+	for (unsigned i = 0; i < eh->e_phnum && !program; i++) {
+		Elf64_Phdr ph;
+
+		read_phdr(file, eh, i, &ph);
+		program = ph.p_type == PT_INTERP;
+	}
+	for (size_t i = 0; program && size >= sizeof sym && i <= size - sizeof sym; i++) {
+		if (file[i] == 'f' && memcmp(file + i, sym, sizeof sym) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* Where the notes of one PT_NOTE segment point, once found. */
 struct notes {
 	bool have_abi, have_mft, have_fex;
@@ -213,6 +235,10 @@ static int check_notes(const uint8_t *file, size_t size, const Elf64_Ehdr *eh, b
 		if (ph.p_type == PT_NOTE && scan_notes(file, size, i, &ph, &n, err) < 0)
 			return -1;
 	}
+	if (!n.have_abi && is_fata_unix(file, size, eh))
+		return tender_fail(err, "no Solo5 ABI1 note: a unix build, not a unikernel (it runs "
+				   "as a program by itself; for a tender, fata configure -t hvt or -t spt "
+				   "and make dist/NAME.hvt or dist/NAME.spt)");
 	if (!n.have_abi)
 		return tender_fail(err, "no Solo5 ABI1 note: not a Solo5 unikernel");
 	if (!any && n.abi.abi_target != target)

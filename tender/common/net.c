@@ -151,10 +151,15 @@ static int open_tap_name(struct tender_device *d, struct tender_err *err)
 				   d->opt->arg, iface);
 	/* TUNSETIFF would create a missing interface; we only attach existing ones. */
 	if (if_nametoindex(iface) == 0)
-		return tender_fail(err, "%s: there is no network interface '%s'", d->opt->arg, iface);
+		return tender_fail(err, "%s: there is no network interface '%s'; create it with: "
+				   "ip tuntap add dev %s mode tap && ip link set %s up (or: fata net "
+				   "up %s)", d->opt->arg, iface, iface, iface, iface);
 	d->fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (d->fd < 0)
-		return tender_fail(err, "%s: /dev/net/tun: %s", d->opt->arg, strerror(errno));
+		return tender_fail(err, "%s: /dev/net/tun: %s%s", d->opt->arg, strerror(errno),
+				   errno == EACCES || errno == EPERM ? " (needs root or read-write "
+				   "access to /dev/net/tun; a tap made for this user with ip tuntap "
+				   "add ... user NAME then attaches)" : "");
 	memset(&ifr, 0, sizeof ifr);
 	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
 	memcpy(ifr.ifr_name, iface, strlen(iface));

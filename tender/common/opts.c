@@ -192,7 +192,12 @@ void tender_usage(FILE *f, const char *target)
 		"  --version                    print the version and exit\n"
 		"\n"
 		"Every device the unikernel declares must be attached. The banner and the memory map\n"
-		"go to standard error; the guest's console output goes to standard output.\n",
+		"go to standard error; the guest's console output goes to standard output.\n"
+		"\n"
+		"Exit status: the guest's own (modulo 256; without -q the tender also prints \"guest\n"
+		"exited with status N\"), 1 when the tender refuses its input or setup, and 1 when\n"
+		"the guest breaks the ABI; a guest killed by a signal ends the tender by the same\n"
+		"signal (status 128+N in a shell).\n",
 		tender_name, target, TENDER_DEFAULT_MEM_MB,
 		strcmp(target, "hvt") == 0 ? ", rounded down to a multiple of 2" : "",
 		TENDER_MIN_SECTOR, TENDER_MAX_SECTOR, TENDER_MIN_SECTOR,

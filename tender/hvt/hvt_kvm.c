@@ -2,11 +2,13 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <linux/kvm.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../common/sandbox.h"
@@ -14,11 +16,30 @@
 
 #define KVM_DEVICE "/dev/kvm"
 
+/* /dev/kvm refused us: names the group that may open it, or says that only root may. */
+static void kvm_denied(int e)
+{
+	struct stat st;
+	struct group *g;
+
+	if (stat(KVM_DEVICE, &st) == 0 && (st.st_mode & 060) == 060 && st.st_gid != 0) {
+		g = getgrgid(st.st_gid);
+		tender_die("%s: %s (needs membership of group %s, which may open it: sudo usermod "
+			   "-aG %s $USER, then log in again)", KVM_DEVICE, strerror(e),
+			   g ? g->gr_name : "kvm", g ? g->gr_name : "kvm");
+	}
+	tender_die("%s: %s (only root may open it here (mode %03o); run as root, or give it to "
+		   "group kvm with mode 0660 and join that group)", KVM_DEVICE, strerror(e),
+		   stat(KVM_DEVICE, &st) == 0 ? (unsigned)(st.st_mode & 0777) : 0u);
+}
+
 void hvt_kvm_init(struct hvt *h)
 {
 	int version;
 
 	h->kvm_fd = open(KVM_DEVICE, O_RDWR | O_CLOEXEC);
+	if (h->kvm_fd < 0 && (errno == EACCES || errno == EPERM))
+		kvm_denied(errno);
 	if (h->kvm_fd < 0)
 		tender_die("%s: %s (KVM is needed to run hvt unikernels)", KVM_DEVICE,
 			   strerror(errno));

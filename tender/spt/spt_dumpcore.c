@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,9 +29,11 @@
 #include "../common/dumpcore.h"
 #include "../common/tender.h"
 
-void spt_dumpcore_start(const char *dir, uint64_t mem_base, uint64_t mem_size);
+void spt_dumpcore_start(const char *dir, uint64_t mem_base, uint64_t mem_size, bool note);
+void spt_watch_start(void);
 
 static pid_t child;
+static bool note_exit;		/* say how the guest ended, as fata-hvt does (not with -q) */
 
 static void forward(int sig)
 {
@@ -75,6 +78,11 @@ static void dump(int dirfd, const char *dir, int memfd, const struct user_regs_s
 
 static _Noreturn void end_like(int status)
 {
+	if (note_exit && WIFEXITED(status))
+		tender_note("guest exited with status %d", WEXITSTATUS(status));
+	else if (note_exit && WIFSIGNALED(status))
+		tender_note("guest ended by signal %d (%s)", WTERMSIG(status),
+			    strsignal(WTERMSIG(status)));
 	if (WIFSIGNALED(status)) {
 		int sig = WTERMSIG(status);
 		struct rlimit none = { 0, 0 };
@@ -135,7 +143,48 @@ static _Noreturn void supervise(int dirfd, const char *dir, int memfd, uint64_t 
 	}
 }
 
-void spt_dumpcore_start(const char *dir, uint64_t mem_base, uint64_t mem_size)
+/* The child's side of a fork: dies with the parent. Returns in the child only. */
+static void fork_guest(void)
+{
+	pid_t parent = getpid();
+
+	fflush(NULL);
+	child = fork();
+	if (child < 0)
+		tender_die_errno("fork");
+	if (child == 0 && (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent))
+		_exit(1);
+}
+
+/*
+ * Without -q and without --dumpcore: the guest runs in a child, and this process waits for it
+ * only to print "guest exited with status N" (the guest's exit_group is no tender code), then
+ * ends as the child did. Signals that end a program are forwarded.
+ */
+void spt_watch_start(void)
+{
+	static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+
+	note_exit = true;
+	fork_guest();
+	if (child == 0)
+		return;
+	for (size_t i = 0; i < sizeof forwarded / sizeof forwarded[0]; i++)
+		signal(forwarded[i], forward);
+	for (;;) {
+		int st;
+
+		if (waitpid(child, &st, 0) < 0) {
+			if (errno == EINTR)
+				continue;
+			tender_die_errno("waitpid");
+		}
+		if (WIFEXITED(st) || WIFSIGNALED(st))
+			end_like(st);
+	}
+}
+
+void spt_dumpcore_start(const char *dir, uint64_t mem_base, uint64_t mem_size, bool note)
 {
 	static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
 	struct tender_err err;
@@ -143,6 +192,7 @@ void spt_dumpcore_start(const char *dir, uint64_t mem_base, uint64_t mem_size)
 	pid_t parent = getpid();
 	char path[64];
 
+	note_exit = note;
 	dirfd = tender_dumpcore_open_dir(dir, &err);
 	if (dirfd < 0)
 		tender_die("%s", err.msg);

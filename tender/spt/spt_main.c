@@ -32,7 +32,8 @@ _Noreturn void fata_spt_launch(uint64_t stack, uint64_t entry, uint64_t boot_inf
 void spt_fault_init(void);
 void spt_fault_sandbox(scmp_filter_ctx ctx);
 /* In spt_dumpcore.c: --dumpcore: returns in a traced child; the parent writes the core. */
-void spt_dumpcore_start(const char *dir, uint64_t mem_base, uint64_t mem_size);
+void spt_dumpcore_start(const char *dir, uint64_t mem_base, uint64_t mem_size, bool note);
+void spt_watch_start(void);
 
 struct spt {
 	uint64_t mem_size;
@@ -172,7 +173,10 @@ int main(int argc, char **argv)
 	spt.mem_size = st.mem_size;
 	spt.extensions = !st.opts.no_extensions;
 	if (st.opts.dumpcore)
-		spt_dumpcore_start(st.opts.dumpcore, SPT_HOST_MEM_BASE, spt.mem_size - SPT_HOST_MEM_BASE);
+		spt_dumpcore_start(st.opts.dumpcore, SPT_HOST_MEM_BASE, spt.mem_size - SPT_HOST_MEM_BASE,
+				   !st.opts.quiet);
+	else if (!st.opts.quiet)
+		spt_watch_start();
 
 	map_memory(&spt);
 	tender_elf_load(&st.img, st.file, 0);

@@ -116,8 +116,14 @@ is "$rc:$(cat "$err")" "1:fata: --net=socket is not available on target hvt (soc
 run "$st" configure -t spt --net=socket
 is "$rc" 1 "--net=socket on spt"
 run "$st" configure -t unix --net=direct --dhcp --ipv4=1.2.3.4/8
-is "$rc:$(cat "$err")" "1:fata: unknown configure key --ipv4; this unikernel's keys are: --port, --interface, --net, --dhcp" \
-	"with DHCP there is no --ipv4"
+is "$rc:$(cat "$err")" "1:fata: --ipv4 is not a key of this configuration: it needs --dhcp=false, and this configuration has --dhcp=true" \
+	"with DHCP there is no --ipv4, and configure says why"
+run "$st" configure -t unix --net=direct --dhcp=false --prot=80
+is "$rc:$(cat "$err")" "1:fata: unknown configure key --prot; did you mean --port?" "a misspelt key: did you mean"
+run "$st" configure -t unix --net=direct --dchp=true
+is "$rc:$(cat "$err")" "1:fata: unknown configure key --dchp; did you mean --dhcp?" "a misspelt implementation key: did you mean"
+run "$st" describe --fiel=x
+is "$rc:$(cat "$err")" "1:fata: unknown option \"--fiel=x\" for fata describe; did you mean --file?" "a misspelt option: did you mean"
 run "$st" configure -t hvt --interface=tap1
 is "$rc:$(cat "$err")" "1:fata: unknown configure key --interface; this unikernel's keys are: --port, --ipv4, --ipv4-gateway, --net, --dhcp" \
 	"hvt has no --interface"

@@ -106,7 +106,7 @@ run "$full" configure -t unix stray
 is "$rc:$(cat "$err")" '1:fata: unexpected argument "stray" for fata configure; try fata help configure' \
 	"stray argument"
 run "$full" configure -t unix -f missing.ini
-is "$rc:$(cat "$err")" "1:missing.ini: cannot open: No such file or directory; expected the unikernel's config file (run fata in the unikernel's folder or give -f FILE)" \
+is "$rc:$(cat "$err")" "1:fata: missing.ini: cannot open: No such file or directory; expected the unikernel's config file (run fata in the unikernel's folder or give -f FILE)" \
 	"missing config file"
 is "$(snapshot "$full")" "$before" "failed configures wrote nothing"
 
@@ -142,8 +142,9 @@ is "$rc:$(cat "$err")" "1:fata: this unikernel is not configured (no fata/config
 	"describe before configure"
 run "$desc" configure -t unix
 is "$rc" 0 "configure -t unix"
-is "$(cd "$desc" && ls -A | tr '\n' ' ')" "Makefile config.ini fata unikernel.c " "configure wrote Makefile and fata/"
+is "$(cd "$desc" && ls -A | tr '\n' ' ')" ".gitignore Makefile config.ini fata unikernel.c " "configure wrote .gitignore, Makefile and fata/"
 is "$(cd "$desc/fata" && ls -A | tr '\n' ' ')" "configure.args main.c unikernel.h " "fata/ holds main.c, unikernel.h, configure.args"
+check_golden gitignore "$desc/.gitignore" "configure writes a .gitignore covering what fata makes and the images (disk.img)"
 run "$desc" describe
 check_golden describe-default.txt "$out" "fata describe (defaults)"
 run "$desc" configure -t unix --greeting="Hola \"amigo\"!" --port 9090 --verbose
@@ -173,11 +174,15 @@ check_golden manifest.c "$out" "query manifest.c -t hvt"
 run "$desc" query fata/unikernel.h -t spt --port=1
 is "$rc" 0 "query accepts fata/NAME and configure options"
 run "$desc" query nothing.c
-is "$rc:$(cat "$err")" '1:fata: unknown file "nothing.c"; expected one of: Makefile, main.c, unikernel.h, manifest.c, configure.args' \
+is "$rc:$(cat "$err")" '1:fata: unknown file "nothing.c"; expected packages or one of: Makefile, main.c, unikernel.h, manifest.c, configure.args' \
 	"query of an unknown file"
 run "$desc" query
-is "$rc:$(cat "$err")" "1:fata: query needs a FILE; expected one of: Makefile, main.c, unikernel.h, manifest.c, configure.args" \
-	"query without FILE"
+is "$rc" 0 "query without FILE lists what the unikernel links"
+sed "s|$ROOT_PHYS|@FATA_ROOT@|g; s|$FATA_ROOT|@FATA_ROOT@|g" "$out" >"$tmp/packages"
+check_golden query-packages.txt "$tmp/packages" "query packages: runtime archive, each device's implementation"
+run "$desc" query packages -t hvt
+like "$(cat "$out")" "^runtime    .*/build/hvt/libfata\.a \(library OS, hvt platform, Fata's freestanding libc; and -lgcc\)" \
+	"query packages -t hvt: the hvt archive and Fata's libc"
 is "$(snapshot "$desc")" "$before" "query writes nothing"
 
 # The generated C compiles as strictly as Fata's own code, against the public headers.
@@ -240,7 +245,7 @@ cp "$FIXTURES/full/config.ini" "$tmp/other/sub/my.ini"
 cp "$FIXTURES/full/unikernel.c" "$tmp/other/sub/"
 run "$tmp/other" configure -f sub/my.ini -t spt
 is "$rc:$(cat "$err")" "0:" "configure -f sub/my.ini"
-is "$(cd "$tmp/other/sub" && ls -A | tr '\n' ' ')" "Makefile fata my.ini unikernel.c " "outputs go beside the config"
+is "$(cd "$tmp/other/sub" && ls -A | tr '\n' ' ')" ".gitignore Makefile fata my.ini unikernel.c " "outputs go beside the config"
 is "$(tr '\n' ' ' <"$tmp/other/sub/fata/configure.args")" "-t spt -f my.ini " "configure.args names the config"
 run "$tmp/other/sub" describe
 is "$(sed -n 2,3p "$out" | tr -s ' ' | tr '\n' ' ')" "Target spt Config my.ini " "describe in that folder finds my.ini"

@@ -106,7 +106,7 @@ if [ -f "$tmp/spt-archive/dist/kv_ro.spt" ]; then
 	printf 'not a tar archive' >"$tmp/spt-archive/junk.img" && truncate -s 1024 "$tmp/spt-archive/junk.img"
 	out=$(cd "$tmp/spt-archive" && timeout 60 fata-spt --block:kv=junk.img -- dist/kv_ro.spt 2>&1)
 	is "$?" 1 "spt, archive on a non-tar image: exits 1"
-	like "$out" 'ERR \[kv\] kv: archive: bad header checksum' "spt, archive on a non-tar image: says why"
+	like "$out" 'ERR \[kv\] archive: bad header checksum' "spt, archive on a non-tar image: says why"
 else
 	skip "spt archive build failed"
 	skip "spt archive build failed"

@@ -380,7 +380,7 @@ static void test_gen(void)
 	ok(strncmp(buf_str(&b), GEN_MAKEFILE_MARKER "\n", strlen(GEN_MAKEFILE_MARKER) + 1) == 0,
 	   "Makefile marker first");
 	ok(strstr(buf_str(&b), "CFLAGS_EXTRA := -DA=1 \\# not a comment\n") != NULL, "# escaped");
-	ok(strstr(buf_str(&b), "disk.img:\n\techo $$HOME > disk.img\n") != NULL, "$ doubled in rule");
+	ok(strstr(buf_str(&b), "disk.img:\n\t$(call msg,GEN,disk.img)\n\t$(Q)echo $$HOME > disk.img\n") != NULL, "$ doubled in rule");
 	ok(strstr(buf_str(&b), "TARGET := hvt\n") != NULL, "TARGET");
 	buf_free(&b);
 

@@ -39,10 +39,18 @@ static int run(void)
 	return start(stack, backup);
 }
 
+/* Keys this configuration leaves out, and why. */
+static const struct fata_key_off off_keys[] = {
+	{ "ipv4", "it needs --dhcp=false, and this configuration has --dhcp=true" },
+	{ "ipv4-gateway", "it needs --dhcp=false, and this configuration has --dhcp=true" },
+};
+
 const struct fata_unikernel fata_unikernel = {
 	.name = "stackfix",
 	.target = "hvt",
 	.keys = keys,
 	.nkeys = 1,
 	.run = run,
+	.off = off_keys,
+	.noff = 2,
 };

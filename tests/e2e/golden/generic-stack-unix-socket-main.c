@@ -51,10 +51,18 @@ static int run(void)
 	return start(stack, backup);
 }
 
+/* Keys this configuration leaves out, and why. */
+static const struct fata_key_off off_keys[] = {
+	{ "ipv4-gateway", "it needs --net=direct, and this configuration has --net=socket" },
+	{ "interface", "it needs --net=direct, and this configuration has --net=socket" },
+};
+
 const struct fata_unikernel fata_unikernel = {
 	.name = "stackfix",
 	.target = "unix",
 	.keys = keys,
 	.nkeys = 2,
 	.run = run,
+	.off = off_keys,
+	.noff = 2,
 };
