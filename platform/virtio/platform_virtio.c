@@ -114,19 +114,23 @@ _Noreturn void virtio_boot(uint32_t magic, uint32_t info)
 
 	virtio_console_init();
 	virtio_traps_init();
-	if (magic == MULTIBOOT_MAGIC) {
+	/*
+	 * PVH first: the start info begins with its magic, while %eax is unspecified under PVH and
+	 * qboot (QEMU's microvm firmware) happens to leave the multiboot magic there.
+	 */
+	if (info && *(const uint32_t *)(uintptr_t)info == PVH_MAGIC) {
+		const struct pvh_start_info *si = (const struct pvh_start_info *)(uintptr_t)info;
+
+		mem_size = pvh_mem(si);
+		if (si->cmdline_paddr)
+			take_cmdline((const char *)(uintptr_t)si->cmdline_paddr, 0);
+	} else if (magic == MULTIBOOT_MAGIC) {
 		const struct multiboot_info *mb = (const struct multiboot_info *)(uintptr_t)info;
 
 		if (mb->flags & 1)
 			mem_size = KERNEL_BASE + (uint64_t)mb->mem_upper * 1024;
 		if (mb->flags & 4)
 			take_cmdline((const char *)(uintptr_t)mb->cmdline, 1);
-	} else if (info && *(const uint32_t *)(uintptr_t)info == PVH_MAGIC) {
-		const struct pvh_start_info *si = (const struct pvh_start_info *)(uintptr_t)info;
-
-		mem_size = pvh_mem(si);
-		if (si->cmdline_paddr)
-			take_cmdline((const char *)(uintptr_t)si->cmdline_paddr, 0);
 	} else {
 		static const char m[] = "fata: booted by an unknown protocol (neither PVH nor multiboot)\n";
 
