@@ -1,7 +1,8 @@
 /*
  * Clocks and waiting on virtio: the TSC, calibrated against the PIT's channel 0 at boot, for
- * monotonic time; the CMOS real-time clock (UTC, as QEMU keeps it by default) read once at boot for wall time;
- * and plat_wait(), which polls the network queues and halts between the PIT's 1 kHz ticks.
+ * monotonic time; the CMOS real-time clock (UTC, as QEMU keeps it by default) read once at boot
+ * for wall time; and plat_wait(), which polls the network queues and halts between the PIT's
+ * 1 kHz ticks.
  */
 #include "platform.h"
 #include "platform_virtio.h"
