@@ -54,9 +54,12 @@ int plat_block_open(const char *name, const char *path, struct plat_block_info *
 		return h;
 	d = virtio_find(VIRTIO_TYPE_BLOCK, nth);
 	if (!d || d->claimed || !d->device) {
-		snprintf(why, whylen, "%s is block device %u of the unikernel, but the machine has "
-			 "no virtio-blk device %u (in PCI slot order, or virtio-mmio address order; "
-			 "the launcher's --block:%s=FILE adds it)", name, nth + 1, nth + 1, name);
+		if (virtio_mmio_legacy_seen())
+			snprintf(why, whylen, "%s", VIRTIO_MMIO_LEGACY_HINT);
+		else
+			snprintf(why, whylen, "%s is block device %u, but the machine has no virtio-blk "
+				 "device %u (PCI slot or MMIO address order); add --block:%s=FILE",
+				 name, nth + 1, nth + 1, name);
 		return -ENODEV;
 	}
 	b = calloc(1, sizeof(*b));

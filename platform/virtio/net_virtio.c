@@ -54,9 +54,12 @@ int plat_net_open(const char *name, const char *ifname, struct plat_net_info *in
 		return h;
 	d = virtio_find(VIRTIO_TYPE_NET, nth);
 	if (!d || d->claimed || !d->device) {
-		snprintf(why, whylen, "%s is network interface %u of the unikernel, but the machine "
-			 "has no virtio-net device %u (in PCI slot order, or virtio-mmio address "
-			 "order; the launcher's --net:%s=TAP adds it)", name, nth + 1, nth + 1, name);
+		if (virtio_mmio_legacy_seen())
+			snprintf(why, whylen, "%s", VIRTIO_MMIO_LEGACY_HINT);
+		else
+			snprintf(why, whylen, "%s is network interface %u, but the machine has no "
+				 "virtio-net device %u (PCI slot or MMIO address order); add "
+				 "--net:%s=TAP", name, nth + 1, nth + 1, name);
 		return -ENODEV;
 	}
 	r = virtio_negotiate(d, NET_F_MAC | NET_F_MTU, &features, why, whylen);

@@ -84,6 +84,11 @@ void virtio_mmio_cmdline(char *cmdline);
  */
 unsigned virtio_mmio_scan(struct virtio_dev *devs, unsigned max, int have_pci);
 
+/* Whether virtio_mmio_scan() passed over devices in the legacy (version 1) layout. */
+int virtio_mmio_legacy_seen(void);
+#define VIRTIO_MMIO_LEGACY_HINT "the machine's virtio-mmio devices use the legacy layout; " \
+	"start QEMU with -global virtio-mmio.force-legacy=false"
+
 /* The MMIO transport's halves of virtio_negotiate(), virtio_queue_setup() and virtio_driver_ok(). */
 int virtio_mmio_negotiate(struct virtio_dev *d, uint64_t wanted, uint64_t *got, char *why,
 			  size_t whylen);

@@ -44,6 +44,7 @@
 #define MAX_CMDLINE_DEVS 32
 static uint64_t cmdline_bases[MAX_CMDLINE_DEVS];
 static unsigned ncmdline;
+static int legacy_seen;
 
 static inline uint32_t rd(const struct virtio_dev *d, unsigned off)
 {
@@ -150,8 +151,12 @@ static void probe(struct virtio_dev *devs, unsigned *n, unsigned max, uint64_t b
 		return;
 	memset(d, 0, sizeof(*d));
 	d->mmio = (volatile uint8_t *)(uintptr_t)base;
-	if (rd(d, R_MAGIC) != MMIO_MAGIC || rd(d, R_VERSION) != 2 || rd(d, R_DEVICE_ID) == 0)
-		return;	/* nothing, an empty transport, or a legacy (version 1) one */
+	if (rd(d, R_MAGIC) != MMIO_MAGIC || rd(d, R_DEVICE_ID) == 0)
+		return;	/* nothing, or an empty transport */
+	if (rd(d, R_VERSION) != 2) {
+		legacy_seen |= rd(d, R_VERSION) == 1;
+		return;
+	}
 	d->type = (uint16_t)rd(d, R_DEVICE_ID);
 	d->device = d->mmio + R_CONFIG;
 	(*n)++;
@@ -180,6 +185,11 @@ unsigned virtio_mmio_scan(struct virtio_dev *devs, unsigned max, int have_pci)
 			probe(devs, &n, max, MICROVM_BASE + (uint64_t)i * MICROVM_STRIDE);
 	}
 	return n;
+}
+
+int virtio_mmio_legacy_seen(void)
+{
+	return legacy_seen;
 }
 
 int virtio_mmio_negotiate(struct virtio_dev *d, uint64_t wanted, uint64_t *got, char *why,
