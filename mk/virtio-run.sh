@@ -17,7 +17,8 @@ status (0-125 as is, 126-255 as 255), or 1 when QEMU or the launcher fails.
   --net-mac:NAME=MAC    its MAC address (default: QEMU's 52:54:00:12:34:56)
   --mem=MB              guest memory in megabytes (default 512)
   --accel=kvm|tcg       default: kvm when /dev/kvm can be opened, else tcg (or \$FATA_VIRTIO_ACCEL)
-  --machine=q35|pc      QEMU machine (default q35)
+  --machine=q35|pc|microvm  QEMU machine (default q35; microvm: virtio-mmio, no PCI, no firmware
+                        beyond qboot)
   --qemu=PATH           the QEMU binary (default qemu-system-x86_64, or \$FATA_QEMU)
   --dry-run             print the QEMU command line instead of running it
   --launcher-help       this text
@@ -74,38 +75,53 @@ while [ $# -gt 0 ]; do
 done
 for a in "$@"; do add_arg "$a"; done
 
-case $machine in q35 | pc) ;; *) fail "--machine=$machine: expected q35 or pc" ;; esac
+case $machine in
+q35 | pc) bus=pci mopts=$machine ;;
+# The CMOS clock is the guest's wall clock; microvm leaves it out under KVM unless asked.
+microvm) bus=mmio mopts=microvm,rtc=on ;;
+*) fail "--machine=$machine: expected q35, pc or microvm" ;;
+esac
 if [ -z "$accel" ]; then
 	if [ -c /dev/kvm ] && { : <>/dev/kvm; } 2>/dev/null; then accel=kvm; else accel=tcg; fi
 fi
 case $accel in kvm) cpu=host ;; tcg) cpu=max ;; *) fail "--accel=$accel: expected kvm or tcg" ;; esac
 [ -f "$kernel" ] || fail "$kernel: no such file; run make"
 
-set -- -machine "$machine" -accel "$accel" -cpu "$cpu" -m "$mem" -nodefaults -no-user-config \
+set -- -machine "$mopts" -accel "$accel" -cpu "$cpu" -m "$mem" -nodefaults -no-user-config \
 	-display none -serial stdio -no-reboot \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel "$kernel" -append "$cmdline"
-# Device n of the manifest sits in PCI slot 8 + n: the guest matches them in slot order.
-slot=8
+# microvm's transports default to the legacy (version 1) register layout; the guest drives only
+# the modern one. QEMU appends virtio_mmio.device= entries to the command line; the guest takes
+# them out before the unikernel sees it.
+[ "$bus" = pci ] || set -- "$@" -global virtio-mmio.force-legacy=false
+# Device n of the manifest sits in PCI slot 8 + n, or on microvm on transport n (address
+# 0xfeb00000 + n * 0x200; without bus=, QEMU would fill the transports from the highest address
+# down): the guest matches them in slot or address order.
+slot=8 n=0
 for d in $devices; do
 	kind=${d%%:*} dev=${d#*:}
 	eval "value=\${dev_${kind}_$dev-}"
 	[ -n "$value" ] || fail "$kind device \"$dev\" is not attached; expected --$kind:$dev=$(
 		[ "$kind" = block ] && echo FILE || echo TAP)"
-	addr=$(printf '0x%x' "$slot")
+	if [ "$bus" = pci ]; then
+		place="-pci,addr=$(printf '0x%x' "$slot"),disable-legacy=on"
+	else
+		place="-device,bus=virtio-mmio-bus.$n"
+	fi
 	case $kind in
 	block)
 		[ -e "$value" ] || fail "--block:$dev=$value: no such file"
 		file=$(printf '%s' "$value" | sed 's/,/,,/g')
 		set -- "$@" -drive "if=none,id=blk$dev,format=raw,file=$file" \
-			-device "virtio-blk-pci,drive=blk$dev,addr=$addr,disable-legacy=on"
+			-device "virtio-blk${place%%,*},drive=blk$dev,${place#*,}"
 		;;
 	net)
 		eval "mac=\${dev_net_mac_$dev-}"
 		set -- "$@" -netdev "tap,id=net$dev,ifname=$value,script=no,downscript=no" \
-			-device "virtio-net-pci,netdev=net$dev,addr=$addr,disable-legacy=on${mac:+,mac=$mac}"
+			-device "virtio-net${place%%,*},netdev=net$dev,${place#*,}${mac:+,mac=$mac}"
 		;;
 	esac
-	slot=$((slot + 1))
+	slot=$((slot + 1)) n=$((n + 1))
 done
 
 if [ "$dry" = 1 ]; then

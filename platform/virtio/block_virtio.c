@@ -1,7 +1,8 @@
 /*
- * Block devices on virtio: virtio-blk over PCI, one request at a time, polled. config.ini's
- * block devices are matched to the virtio-blk devices in PCI slot order: the n-th block entry
- * of the manifest is the n-th virtio-blk device on bus 0 (the launcher puts them in that order).
+ * Block devices on virtio: virtio-blk over PCI or MMIO, one request at a time, polled.
+ * config.ini's block devices are matched to the virtio-blk devices in order: the n-th block
+ * entry of the manifest is the n-th virtio-blk device on PCI bus 0 by slot, or on microvm the
+ * n-th by virtio-mmio address (the launcher puts them in that order).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -53,9 +54,12 @@ int plat_block_open(const char *name, const char *path, struct plat_block_info *
 		return h;
 	d = virtio_find(VIRTIO_TYPE_BLOCK, nth);
 	if (!d || d->claimed || !d->device) {
-		snprintf(why, whylen, "%s is block device %u of the unikernel, but the machine has "
-			 "no virtio-blk device %u (PCI bus 0, in slot order; the launcher's "
-			 "--block:%s=FILE adds it)", name, nth + 1, nth + 1, name);
+		if (virtio_mmio_legacy_seen())
+			snprintf(why, whylen, "%s", VIRTIO_MMIO_LEGACY_HINT);
+		else
+			snprintf(why, whylen, "%s is block device %u, but the machine has no virtio-blk "
+				 "device %u (PCI slot or MMIO address order); add --block:%s=FILE",
+				 name, nth + 1, nth + 1, name);
 		return -ENODEV;
 	}
 	b = calloc(1, sizeof(*b));
@@ -86,7 +90,9 @@ int plat_block_open(const char *name, const char *path, struct plat_block_info *
 		if (m >= bs && m < b->chunk)
 			b->chunk = m / bs * bs;
 	}
-	info->capacity = *(volatile uint64_t *)(d->device + 0) * 512;
+	/* Two 32-bit reads: virtio-mmio takes no wider access. */
+	info->capacity = ((uint64_t)*(volatile uint32_t *)(d->device + 4) << 32 |
+			  *(volatile uint32_t *)(d->device + 0)) * 512;
 	info->sector_size = bs;
 	info->read_only = !!(b->features & BLK_F_RO);
 	blks[h] = b;

@@ -1,8 +1,8 @@
 /*
- * Network interfaces on virtio: virtio-net over PCI, polled. The receive queue keeps a buffer in
- * every descriptor; a frame is copied out and its buffer handed back at once. config.ini's
- * network interfaces are matched to the virtio-net devices in PCI slot order, as block devices
- * are (block_virtio.c). The MAC address comes from the device, the MTU too when it offers one.
+ * Network interfaces on virtio: virtio-net over PCI or MMIO, polled. The receive queue keeps a
+ * buffer in every descriptor; a frame is copied out and its buffer handed back at once.
+ * config.ini's network interfaces are matched to the virtio-net devices in order, as block
+ * devices are (block_virtio.c). The MAC address comes from the device, the MTU too when it offers one.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -54,9 +54,12 @@ int plat_net_open(const char *name, const char *ifname, struct plat_net_info *in
 		return h;
 	d = virtio_find(VIRTIO_TYPE_NET, nth);
 	if (!d || d->claimed || !d->device) {
-		snprintf(why, whylen, "%s is network interface %u of the unikernel, but the machine "
-			 "has no virtio-net device %u (PCI bus 0, in slot order; the launcher's "
-			 "--net:%s=TAP adds it)", name, nth + 1, nth + 1, name);
+		if (virtio_mmio_legacy_seen())
+			snprintf(why, whylen, "%s", VIRTIO_MMIO_LEGACY_HINT);
+		else
+			snprintf(why, whylen, "%s is network interface %u, but the machine has no "
+				 "virtio-net device %u (PCI slot or MMIO address order); add "
+				 "--net:%s=TAP", name, nth + 1, nth + 1, name);
 		return -ENODEV;
 	}
 	r = virtio_negotiate(d, NET_F_MAC | NET_F_MTU, &features, why, whylen);
@@ -91,7 +94,7 @@ int plat_net_open(const char *name, const char *ifname, struct plat_net_info *in
 	__asm__ __volatile__("" : : : "memory");
 	n->rx.avail[1] = n->rx.avail_idx;
 	virtio_driver_ok(d);
-	*n->rx.notify = 0;
+	virtio_queue_notify(&n->rx);
 	d->claimed = 1;
 	if (features & NET_F_MAC) {
 		for (int i = 0; i < 6; i++)

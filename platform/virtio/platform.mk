@@ -1,8 +1,9 @@
-# The virtio platform: a guest of QEMU (or another hypervisor) with virtio devices over PCI.
+# The virtio platform: a guest of QEMU (or another hypervisor) with virtio devices over PCI or MMIO.
 PLATFORM_virtio_SRCS := platform/virtio/boot_x86_64.S platform/virtio/platform_virtio.c \
 	platform/virtio/traps_virtio.c platform/virtio/traps_x86_64.S \
 	platform/virtio/paging_virtio.c platform/virtio/console_virtio.c \
 	platform/virtio/time_virtio.c platform/virtio/virtio_pci.c \
+	platform/virtio/virtio_mmio.c \
 	platform/virtio/block_virtio.c platform/virtio/net_virtio.c \
 	platform/solo5/boot.c platform/solo5/cmdline.c platform/solo5/random_solo5.c
 # Only the platform's own files see its private headers and the libc's (libc/internal/).

@@ -2,7 +2,7 @@
  * The virtio platform: a guest of a standard hypervisor (QEMU, microVMs, libvirt), booted with
  * PVH or multiboot (boot_x86_64.S). This file reads the boot information (memory size, command
  * line), sets up the machine and ends it; the devices live in console_virtio.c, time_virtio.c,
- * block_virtio.c, net_virtio.c (over virtio_pci.c), randomness in platform/solo5/random_solo5.c.
+ * block_virtio.c, net_virtio.c (over virtio_pci.c and virtio_mmio.c), randomness in platform/solo5/random_solo5.c.
  */
 #include <stdio.h>
 #include <string.h>
@@ -11,6 +11,7 @@
 #include "platform.h"
 #include "platform_virtio.h"
 #include "solo5.h"
+#include "virtio.h"
 
 #define PVH_MAGIC 0x336ec578u
 #define MULTIBOOT_MAGIC 0x2badb002u
@@ -114,25 +115,31 @@ _Noreturn void virtio_boot(uint32_t magic, uint32_t info)
 
 	virtio_console_init();
 	virtio_traps_init();
-	if (magic == MULTIBOOT_MAGIC) {
+	/*
+	 * PVH first: the start info begins with its magic, while %eax is unspecified under PVH and
+	 * qboot (QEMU's microvm firmware) happens to leave the multiboot magic there.
+	 */
+	if (info && *(const uint32_t *)(uintptr_t)info == PVH_MAGIC) {
+		const struct pvh_start_info *si = (const struct pvh_start_info *)(uintptr_t)info;
+
+		mem_size = pvh_mem(si);
+		if (si->cmdline_paddr)
+			take_cmdline((const char *)(uintptr_t)si->cmdline_paddr, 0);
+	} else if (magic == MULTIBOOT_MAGIC) {
 		const struct multiboot_info *mb = (const struct multiboot_info *)(uintptr_t)info;
 
 		if (mb->flags & 1)
 			mem_size = KERNEL_BASE + (uint64_t)mb->mem_upper * 1024;
 		if (mb->flags & 4)
 			take_cmdline((const char *)(uintptr_t)mb->cmdline, 1);
-	} else if (info && *(const uint32_t *)(uintptr_t)info == PVH_MAGIC) {
-		const struct pvh_start_info *si = (const struct pvh_start_info *)(uintptr_t)info;
-
-		mem_size = pvh_mem(si);
-		if (si->cmdline_paddr)
-			take_cmdline((const char *)(uintptr_t)si->cmdline_paddr, 0);
 	} else {
 		static const char m[] = "fata: booted by an unknown protocol (neither PVH nor multiboot)\n";
 
 		plat_console_err(m, sizeof(m) - 1);
 		virtio_exit(1);
 	}
+	/* microvm and Firecracker name their virtio-mmio devices there; the unikernel sees the rest. */
+	virtio_mmio_cmdline(cmdline);
 	if (mem_size > MEM_LIMIT)
 		mem_size = MEM_LIMIT;
 	mem_size &= ~0xfffull;

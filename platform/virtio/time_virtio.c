@@ -1,7 +1,8 @@
 /*
- * Clocks and waiting on virtio: the TSC, calibrated against the PIT at boot, for monotonic time;
- * the CMOS real-time clock (UTC, as QEMU keeps it by default) read once at boot for wall time;
- * and plat_wait(), which polls the network queues and halts between the PIT's 1 kHz ticks.
+ * Clocks and waiting on virtio: the TSC, calibrated against the PIT's channel 0 at boot, for
+ * monotonic time; the CMOS real-time clock (UTC, as QEMU keeps it by default) read once at boot
+ * for wall time; and plat_wait(), which polls the network queues and halts between the PIT's
+ * 1 kHz ticks.
  */
 #include "platform.h"
 #include "platform_virtio.h"
@@ -14,24 +15,40 @@ static uint64_t tsc_freq;	/* Hz */
 static uint64_t tsc_boot;
 static uint64_t wall_boot;	/* ns since the epoch at tsc_boot */
 
+/* PIT channel 0's current count, latched. */
+static uint16_t pit_count(void)
+{
+	uint8_t lo, hi;
+
+	outb(0x43, 0x00);
+	lo = inb(0x40);
+	hi = inb(0x40);
+	return (uint16_t)(hi << 8 | lo);
+}
+
+/*
+ * TSC ticks per second, from PIT channel 0 counting down 1/50 s. Channel 0 rather than the
+ * speaker's channel 2: its gate and output sit behind port 0x61, which microvm does not have.
+ */
 static uint64_t calibrate(void)
 {
-	uint16_t count = PIT_HZ / CALIBRATE_DIV;
+	uint16_t want = PIT_HZ / CALIBRATE_DIV, start, now;
 	uint64_t t0, t1;
 	unsigned long spins = 0;
 
-	/* Channel 2, gate on, speaker off; mode 0 counts down once and raises its output. */
-	outb(0x61, (uint8_t)((inb(0x61) & ~0x02) | 0x01));
-	outb(0x43, 0xb0);
-	outb(0x42, (uint8_t)count);
-	outb(0x42, (uint8_t)(count >> 8));
+	/* Mode 0 from 0xffff: counts down once through the 1/50 s we need (< 65536 ticks). */
+	outb(0x43, 0x30);
+	outb(0x40, 0xff);
+	outb(0x40, 0xff);
+	start = pit_count();
 	t0 = virtio_rdtsc();
-	while (!(inb(0x61) & 0x20) && ++spins < 100000000ul)
-		;
+	do
+		now = pit_count();
+	while ((uint16_t)(start - now) < want && ++spins < 10000000ul);
 	t1 = virtio_rdtsc();
-	if (t1 <= t0 || spins >= 100000000ul)
+	if (t1 <= t0 || spins >= 10000000ul || now == start)
 		return 1000000000;	/* no PIT: take 1 GHz */
-	return (t1 - t0) * CALIBRATE_DIV;
+	return (t1 - t0) * PIT_HZ / (uint16_t)(start - now);
 }
 
 static uint8_t cmos(uint8_t reg)
@@ -90,6 +107,25 @@ static uint64_t rtc_read(void)
 		bcd(r[0], binary)) * PLAT_NS_PER_SEC;
 }
 
+/*
+ * The local APIC in virtual-wire mode: LINT0 takes the PIC's interrupts (ExtINT). SeaBIOS leaves
+ * it so on pc and q35; qboot, microvm's firmware, leaves LINT0 masked and the APIC disabled, so
+ * the tick would never arrive. Spurious interrupts go to vector 47 (its low nibble must be 0xf),
+ * which only acknowledges the PICs.
+ */
+static void lapic_virtual_wire(void)
+{
+	uint32_t lo, hi;
+	volatile uint32_t *apic;
+
+	__asm__ __volatile__("rdmsr" : "=a"(lo), "=d"(hi) : "c"(0x1bu));	/* IA32_APIC_BASE */
+	if (!(lo & (1u << 11)) || (lo & (1u << 10)) || hi)
+		return;	/* disabled (the PIC then reaches the CPU directly), x2APIC, or above 4 GiB */
+	apic = (volatile uint32_t *)(uintptr_t)(lo & 0xfffff000u);
+	apic[0xf0 / 4] = 0x100 | 47;	/* spurious vector register: software-enabled */
+	apic[0x350 / 4] = 0x700;	/* LVT LINT0: ExtINT, unmasked */
+}
+
 uint64_t virtio_time_init(void)
 {
 	uint16_t div = PIT_HZ / TICK_HZ;
@@ -103,6 +139,7 @@ uint64_t virtio_time_init(void)
 	outb(0x21, 4); outb(0xa1, 2);
 	outb(0x21, 1); outb(0xa1, 1);
 	outb(0x21, 0xfe); outb(0xa1, 0xff);
+	lapic_virtual_wire();
 	/* PIT channel 0, rate generator: the tick that ends each hlt in plat_wait(). */
 	outb(0x43, 0x34);
 	outb(0x40, (uint8_t)div);

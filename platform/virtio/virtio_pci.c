@@ -1,7 +1,8 @@
 /*
  * virtio 1.0 over PCI: finding devices on bus 0 through the legacy configuration ports
  * (0xcf8/0xcfc, present on QEMU's pc and q35 machines), mapping their capability windows,
- * feature negotiation and split virtqueues. No interrupts: the drivers poll the used rings.
+ * feature negotiation and split virtqueues; devices on virtio-mmio (virtio_mmio.c) are found
+ * from here when PCI has none. No interrupts: the drivers poll the used rings.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -131,15 +132,29 @@ static void probe(unsigned bus, unsigned slot)
 struct virtio_dev *virtio_find(uint16_t type, unsigned nth)
 {
 	if (!scanned) {
+		/* Vendor 0xffff at 00:00.0: no host bridge answers, the machine has no PCI. */
+		int have_pci = (uint16_t)cfg_read32(0, 0, 0) != 0xffff;
+
 		scanned = 1;
-		for (unsigned slot = 0; slot < 32; slot++)
+		for (unsigned slot = 0; have_pci && slot < 32; slot++)
 			probe(0, slot);
+		if (ndevs == 0)
+			ndevs = virtio_mmio_scan(devs, MAX_DEVS, have_pci);
 	}
 	for (unsigned i = 0; i < ndevs; i++) {
 		if (devs[i].type == type && nth-- == 0)
 			return &devs[i];
 	}
 	return NULL;
+}
+
+const char *virtio_where(const struct virtio_dev *d, char *buf, size_t len)
+{
+	if (d->mmio)
+		snprintf(buf, len, "virtio-mmio 0x%llx", (unsigned long long)(uintptr_t)d->mmio);
+	else
+		snprintf(buf, len, "PCI 00:%02x.0", d->slot);
+	return buf;
 }
 
 static inline void w8(volatile uint8_t *b, unsigned off, uint8_t v) { *(volatile uint8_t *)(b + off) = v; }
@@ -160,6 +175,8 @@ int virtio_negotiate(struct virtio_dev *d, uint64_t wanted, uint64_t *got, char 
 {
 	uint64_t has;
 
+	if (d->mmio)
+		return virtio_mmio_negotiate(d, wanted, got, why, whylen);
 	w8(d->common, C_STATUS, 0);
 	for (int i = 0; i < 1000000 && r8(d->common, C_STATUS) != 0; i++)
 		;
@@ -192,9 +209,10 @@ int virtio_queue_setup(struct virtio_dev *d, struct virtq *q, uint16_t index, ui
 		       char *why, size_t whylen)
 {
 	uint16_t size;
-	size_t desc_len, avail_len, used_len;
-	uint8_t *mem;
+	int r;
 
+	if (d->mmio)
+		return virtio_mmio_queue_setup(d, q, index, max, why, whylen);
 	w16(d->common, C_Q_SELECT, index);
 	size = r16(d->common, C_Q_SIZE);
 	if (size == 0) {
@@ -204,21 +222,8 @@ int virtio_queue_setup(struct virtio_dev *d, struct virtq *q, uint16_t index, ui
 	}
 	while (size > max)
 		size /= 2;	/* sizes are powers of two */
-	desc_len = 16u * size;
-	avail_len = 6u + 2u * size;
-	used_len = 6u + 8u * size;
-	mem = aligned_alloc(4096, 3 * 4096 + desc_len + avail_len + used_len);
-	if (!mem) {
-		snprintf(why, whylen, "no memory for a virtqueue");
-		return -ENOMEM;
-	}
-	memset(mem, 0, 3 * 4096 + desc_len + avail_len + used_len);
-	memset(q, 0, sizeof(*q));
-	q->index = index;
-	q->size = size;
-	q->desc = (struct virtq_desc *)mem;
-	q->avail = (volatile uint16_t *)(mem + desc_len);
-	q->used = mem + ((desc_len + avail_len + 4095) & ~(size_t)4095);
+	if ((r = virtio_queue_alloc(q, index, size, why, whylen)) < 0)
+		return r;
 	w16(d->common, C_Q_SIZE, size);
 	w16(d->common, C_Q_MSIX, 0xffff);	/* no interrupt: we poll */
 	w64(d->common, C_Q_DESC, (uint64_t)(uintptr_t)q->desc);
@@ -230,8 +235,31 @@ int virtio_queue_setup(struct virtio_dev *d, struct virtq *q, uint16_t index, ui
 	return 0;
 }
 
+int virtio_queue_alloc(struct virtq *q, uint16_t index, uint16_t size, char *why, size_t whylen)
+{
+	size_t desc_len = 16u * size, avail_len = 6u + 2u * size, used_len = 6u + 8u * size;
+	uint8_t *mem = aligned_alloc(4096, 3 * 4096 + desc_len + avail_len + used_len);
+
+	if (!mem) {
+		snprintf(why, whylen, "no memory for a virtqueue");
+		return -ENOMEM;
+	}
+	memset(mem, 0, 3 * 4096 + desc_len + avail_len + used_len);
+	memset(q, 0, sizeof(*q));
+	q->index = index;
+	q->size = size;
+	q->desc = (struct virtq_desc *)mem;
+	q->avail = (volatile uint16_t *)(mem + desc_len);
+	q->used = mem + ((desc_len + avail_len + 4095) & ~(size_t)4095);
+	return 0;
+}
+
 void virtio_driver_ok(struct virtio_dev *d)
 {
+	if (d->mmio) {
+		virtio_mmio_driver_ok(d);
+		return;
+	}
 	w8(d->common, C_STATUS, S_ACK | S_DRIVER | S_FEATURES_OK | S_DRIVER_OK);
 }
 
@@ -241,7 +269,15 @@ void virtio_queue_submit(struct virtq *q, uint16_t head)
 	__asm__ __volatile__("" : : : "memory");	/* x86 keeps stores in order */
 	q->avail[1] = ++q->avail_idx;
 	__asm__ __volatile__("mfence" : : : "memory");
-	*q->notify = q->index;
+	virtio_queue_notify(q);
+}
+
+void virtio_queue_notify(struct virtq *q)
+{
+	if (q->notify32)
+		*q->notify32 = q->index;
+	else
+		*q->notify = q->index;
 }
 
 int virtio_queue_used(struct virtq *q, struct virtq_used_elem *e)

@@ -2,13 +2,14 @@
 # The network steps of the tutorial on the virtio target: QEMU (TCG) with virtio-net on a tap in
 # a namespace of the test's own. The network example with a static address (its log lines, a TCP
 # connection, ping), udp-echo with DHCP from dnsmasq, TCP echo, http-hello with curl and the DNS
-# example with dig. SKIPs when qemu-system-x86_64 is missing.
+# example with dig; the network example and TCP echo again on the microvm machine (virtio-mmio).
+# SKIPs when qemu-system-x86_64 is missing.
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/netns.sh"
 command -v qemu-system-x86_64 >/dev/null 2>&1 ||
 	skip_all "qemu-system-x86_64 is missing (scripts/install-deps.sh installs qemu-system-x86)"
 netns_require nc ping dnsmasq curl dig socat
-plan 18
+plan 22
 netns_setup virtio
 export FATA_VIRTIO_ACCEL=tcg
 UK=198.18.0.2
@@ -67,6 +68,30 @@ head -c 100000 /dev/urandom >"$NETNS_TMP/in"
 nsx socat -t 5 - TCP:$UK:7 <"$NETNS_TMP/in" >"$NETNS_TMP/out"
 cmp -s "$NETNS_TMP/in" "$NETNS_TMP/out"
 ok $? "tcp-echo: 100000 random bytes come back the same"
+netns_stop $PID
+
+# --- the same on the microvm machine: virtio-net over virtio-mmio --------------------------------
+nsx ip neigh flush dev tap0
+netns_bg "$NETNS_TMP/network-microvm.log" "$NETNS_TMP/network/dist/network" --machine=microvm \
+	--net:service=tap0 --ipv4=$UK/24 -l application:debug
+PID=$NETNS_LAST LOG=$NETNS_TMP/network-microvm.log
+wait_log "$LOG" 'stack assembled' 60
+like "$(cat "$LOG")" "INF \[tcpip-stack-direct\] stack assembled: mac=52:54:00:12:34:56,ip=$UK" \
+	"microvm: network's stack assembled, MAC from the virtio-mmio device, static address"
+out=$(nsx ping -c 10 -i 0.05 -W 2 $UK 2>&1)
+like "$out" '10 packets transmitted, 10 received' "microvm: network: ping -c 10: 10 replies"
+echo -n hello microvm | nsx nc -nw1 $UK 8080
+wait_log "$LOG" '^hello microvm.?$' 20
+ok $? "microvm: network: a TCP connection's bytes are logged"
+netns_stop $PID
+nsx ip neigh flush dev tap0
+netns_bg "$NETNS_TMP/tcp-echo-microvm.log" "$NETNS_TMP/tcp-echo/dist/tcp-echo" --machine=microvm \
+	--net:service=tap0 --ipv4=$UK/24
+PID=$NETNS_LAST
+wait_log "$NETNS_TMP/tcp-echo-microvm.log" 'echo on' 60
+nsx socat -t 5 - TCP:$UK:7 <"$NETNS_TMP/in" >"$NETNS_TMP/out-microvm"
+cmp -s "$NETNS_TMP/in" "$NETNS_TMP/out-microvm"
+ok $? "microvm: tcp-echo: 100000 random bytes come back the same"
 netns_stop $PID
 
 # --- http-hello ---------------------------------------------------------------------------------
