@@ -97,6 +97,17 @@ _Static_assert(offsetof(struct hvt_boot_info, net_ring) == 48, "net_ring at 48")
  */
 #define HVT_FEATURE_ENTROPY (1u << 18)
 
+/*
+ * HVT_FEATURE_NET_OFFLOAD: every frame of every network device, in NET_READ and NET_WRITE,
+ * starts with a virtio-net header (struct solo5_vnet_hdr in solo5_abi.h, SOLO5_VNET_HDR_LEN
+ * bytes), and a frame may be up to SOLO5_VNET_FRAME_MAX bytes after it: the guest may send TCP
+ * segments for the host to cut (gso_type TCPV4) and checksums for it to finish (NEEDS_CSUM), and
+ * receives coalesced segments and frames with partial or already checked checksums. The tender
+ * sets it only for a binary whose FEX1 note lists it (the guest must ask: a guest that does not
+ * sees plain frames), without --no-extensions, and when every tap was opened by name.
+ */
+#define HVT_FEATURE_NET_OFFLOAD (1u << 19)
+
 /* Hypercall argument structs. IN: set by the guest; OUT: set by the tender. */
 
 struct hvt_hc_walltime {

@@ -30,4 +30,26 @@ typedef uint64_t solo5_handle_set_t;
 /* An Ethernet frame is at most MTU + this many bytes (the header, no FCS). */
 #define SOLO5_ETHER_HEADER 14u
 
+/*
+ * The virtio-net header (virtio 1.x section 5.1.6, legacy 10-byte form, little-endian as on the
+ * x86-64 host) that precedes every frame when the tender offers the NET_OFFLOAD feature (a Fata
+ * extension, hvt_abi.h and spt_abi.h). It is what Linux's tap reads and writes with IFF_VNET_HDR.
+ */
+struct solo5_vnet_hdr {
+	uint8_t flags;		/* SOLO5_VNET_F_* */
+	uint8_t gso_type;	/* SOLO5_VNET_GSO_* */
+	uint16_t hdr_len;	/* bytes of Ethernet + IP + TCP header of a GSO frame */
+	uint16_t gso_size;	/* bytes of payload in each segment the host cuts */
+	uint16_t csum_start;	/* NEEDS_CSUM: where the checksummed bytes start (from the frame) */
+	uint16_t csum_offset;	/* NEEDS_CSUM: where the result goes, from csum_start */
+} __attribute__((packed));
+_Static_assert(sizeof(struct solo5_vnet_hdr) == 10, "solo5_vnet_hdr is 10 bytes");
+#define SOLO5_VNET_HDR_LEN 10u
+#define SOLO5_VNET_F_NEEDS_CSUM 1u	/* the checksum at csum_start + csum_offset is partial */
+#define SOLO5_VNET_F_DATA_VALID 2u	/* the host checked the checksums already */
+#define SOLO5_VNET_GSO_NONE 0u
+#define SOLO5_VNET_GSO_TCPV4 1u
+/* The longest frame after the header: a 64 KiB IP datagram and its Ethernet header. */
+#define SOLO5_VNET_FRAME_MAX (65535u + SOLO5_ETHER_HEADER)
+
 #endif

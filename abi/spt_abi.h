@@ -90,4 +90,12 @@ _Static_assert(offsetof(struct spt_boot_info, timerfd) == 36, "timerfd at 36");
  */
 #define SPT_FEATURE_ENTROPY (1u << 18)
 
+/*
+ * SPT_FEATURE_NET_OFFLOAD: each network device's tap was opened with a virtio-net header (as
+ * HVT_FEATURE_NET_OFFLOAD in hvt_abi.h): every frame read from or written to its descriptor
+ * starts with a struct solo5_vnet_hdr, and may be up to SOLO5_VNET_FRAME_MAX bytes after it.
+ * Offered under the same conditions as on hvt.
+ */
+#define SPT_FEATURE_NET_OFFLOAD (1u << 19)
+
 #endif

@@ -8,6 +8,7 @@
 #ifndef FATA_PLATFORM_H
 #define FATA_PLATFORM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -84,6 +85,11 @@ void plat_block_close(int handle);
 struct plat_net_info {
 	uint8_t mac[6];
 	uint16_t mtu;		/* bytes of IP payload; frames are at most mtu + 14 */
+	/* Every frame read and written starts with a virtio-net header (struct fata_vnet_hdr in
+	 * fata/netif.h) and may be up to FATA_VNET_FRAME_MAX bytes after it: the host finishes
+	 * checksums, cuts TCP segments and coalesces them (the NET_OFFLOAD extension, or unix's
+	 * tap opened with IFF_VNET_HDR). */
+	bool vnet;
 };
 
 /*

@@ -116,6 +116,11 @@ struct fata_stack_stats {
 		uint64_t drop_bad_src;		/* group or own source address */
 		uint64_t drop_type;		/* EtherType we do not speak (VLAN, IPv6, 802.3) */
 		uint64_t tx_errors;		/* the interface refused a frame */
+		uint64_t rx_big;		/* offloads: coalesced frames over mtu + 14 */
+		uint64_t tx_big;		/* offloads: TCP segments over mtu + 14 for the host
+						 * to cut */
+		uint64_t rx_csum_host;		/* offloads: frames whose checksums the host
+						 * checked or owes (not checked again) */
 	} eth;
 	struct {
 		uint64_t rx, tx;

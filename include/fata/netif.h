@@ -22,6 +22,31 @@
 #define FATA_ETHER_HEADER 14		/* destination, source, type; frames are at most mtu + this */
 #define FATA_MAC_STRLEN 18		/* "xx:xx:xx:xx:xx:xx" and its NUL */
 
+/*
+ * Offloads. An interface MAY carry a virtio-net header (virtio 1.x 5.1.6, the legacy 10-byte
+ * form, host byte order) in front of every frame: on unix a tap opened with IFF_VNET_HDR, on
+ * hvt/spt a tender that offers the NET_OFFLOAD extension. Then a frame may be up to
+ * FATA_VNET_FRAME_MAX bytes: the stack sends TCP segments of up to 64 KiB for the host to cut
+ * (gso_type TCPV4, gso_size bytes of payload each) with the TCP checksum left partial
+ * (NEEDS_CSUM: the field holds the pseudo-header sum, the host adds the rest), and it receives
+ * coalesced segments and frames whose checksum the host checked (DATA_VALID) or never computed
+ * (NEEDS_CSUM: from the host itself, nothing to check).
+ */
+struct fata_vnet_hdr {
+	uint8_t flags;		/* FATA_VNET_F_* */
+	uint8_t gso_type;	/* FATA_VNET_GSO_* */
+	uint16_t hdr_len;	/* GSO: bytes of Ethernet + IP + TCP header */
+	uint16_t gso_size;	/* GSO: bytes of TCP payload per segment */
+	uint16_t csum_start;	/* NEEDS_CSUM: first checksummed byte, from the frame's start */
+	uint16_t csum_offset;	/* NEEDS_CSUM: where the sum goes, from csum_start */
+} __attribute__((packed));
+#define FATA_VNET_HDR_LEN 10
+#define FATA_VNET_F_NEEDS_CSUM 1
+#define FATA_VNET_F_DATA_VALID 2
+#define FATA_VNET_GSO_NONE 0
+#define FATA_VNET_GSO_TCPV4 1
+#define FATA_VNET_FRAME_MAX (65535 + FATA_ETHER_HEADER)	/* a 64 KiB datagram, framed */
+
 struct fata_netif;
 
 /* Counters every interface keeps (never reset). */
@@ -30,6 +55,8 @@ struct fata_netif_stats {
 	uint64_t rx_errors;		/* reads that failed with something other than -EAGAIN */
 	uint64_t tx_frames, tx_bytes;
 	uint64_t tx_errors;		/* writes refused by the implementation, or too long */
+	uint64_t rx_big, tx_big;	/* frames longer than mtu + 14 (coalesced; for the host
+					 * to cut), with offloads only */
 };
 
 /*
@@ -50,6 +77,9 @@ struct fata_netif_ops {
 	void (*interrupt)(void *priv);
 	/* MAY be NULL. Releases whatever `priv` holds; called by fata_netif_disconnect(). */
 	void (*close)(void *priv);
+	/* MAY be 1: every frame through read and write starts with a struct fata_vnet_hdr and
+	 * may be up to FATA_VNET_FRAME_MAX bytes after it (offloads, above). */
+	int vnet;
 };
 
 /*
@@ -80,12 +110,32 @@ void fata_netif_mac(const struct fata_netif *n, uint8_t mac[FATA_MAC_LEN]);
 /* Bytes of IP payload a frame carries at most. */
 uint16_t fata_netif_mtu(const struct fata_netif *n);
 
-/* Reads one frame without blocking: its length, -EAGAIN, or another negative errno. */
+/* Reads one frame without blocking: its length, -EAGAIN, or another negative errno. On an
+ * interface with offloads the header is taken off (a copy), and a frame may be a coalesced TCP
+ * segment longer than mtu + 14 (truncated to `len`) or carry a partial TCP checksum. */
 long fata_netif_read(struct fata_netif *n, void *buf, size_t len);
 
 /* Sends one frame without blocking. -EMSGSIZE when `len` is over mtu + 14, -EINVAL when it is
- * under 14; otherwise 0 or the implementation's error. */
+ * under 14, -ENOMEM when an interface with offloads has no room to put a header in front;
+ * otherwise 0 or the implementation's error. */
 int fata_netif_write(struct fata_netif *n, const void *buf, size_t len);
+
+/* 1 when the interface carries virtio-net headers (offloads, above), else 0. */
+int fata_netif_vnet(const struct fata_netif *n);
+
+/*
+ * With offloads only (else -EOPNOTSUPP): reads one header and frame into `buf` without
+ * blocking, as fata_netif_read() does. Returns the bytes of both, -EAGAIN, or a negative
+ * errno; -EBADMSG (counted as an error) when fewer than FATA_VNET_HDR_LEN + 14 bytes came.
+ */
+long fata_netif_read_vnet(struct fata_netif *n, void *buf, size_t len);
+
+/*
+ * With offloads only (else -EOPNOTSUPP): sends the header and frame in `buf` (`len` bytes of
+ * both). -EINVAL when the frame is under 14 bytes; -EMSGSIZE when it is over
+ * FATA_VNET_FRAME_MAX, or over mtu + 14 without gso_type TCPV4; otherwise as fata_netif_write().
+ */
+int fata_netif_write_vnet(struct fata_netif *n, const void *buf, size_t len);
 
 /* Blocks the calling fiber until a frame may be waiting (1) or until `deadline` (0). */
 int fata_netif_wait(struct fata_netif *n, uint64_t deadline);

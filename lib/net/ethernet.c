@@ -15,13 +15,18 @@ int eth_init(struct eth_layer *s, struct fata_netif *netif)
 	s->netif = netif;
 	fata_netif_mac(netif, s->mac);
 	s->mtu = fata_netif_mtu(netif);
-	s->tx_buf = malloc((size_t)s->mtu + ETH_HDR_LEN);
+	s->vnet = fata_netif_vnet(netif) != 0;
+	/* With offloads, room for the header in front of the frame: one write, no copy. */
+	s->tx_mem = malloc(s->vnet ? FATA_VNET_HDR_LEN + FATA_VNET_FRAME_MAX
+				   : (size_t)s->mtu + ETH_HDR_LEN);
+	s->tx_buf = s->tx_mem && s->vnet ? s->tx_mem + FATA_VNET_HDR_LEN : s->tx_mem;
 	return s->tx_buf ? 0 : -ENOMEM;
 }
 
 void eth_free(struct eth_layer *s)
 {
-	free(s->tx_buf);
+	free(s->tx_mem);
+	s->tx_mem = NULL;
 	s->tx_buf = NULL;
 }
 
@@ -52,7 +57,7 @@ void eth_input(struct eth_layer *s, uint8_t *frame, size_t len)
 		net_drop(&log_eth, st->drop_short, "frame of %zu bytes", len);
 		return;
 	}
-	if (len > (size_t)s->mtu + ETH_HDR_LEN) {
+	if (len > (s->vnet ? (size_t)FATA_VNET_FRAME_MAX : (size_t)s->mtu + ETH_HDR_LEN)) {
 		net_drop(&log_eth, st->drop_oversize, "frame of %zu bytes over mtu %u", len,
 			 (unsigned)s->mtu);
 		return;
@@ -78,7 +83,32 @@ void eth_input(struct eth_layer *s, uint8_t *frame, size_t len)
 	net_drop(&log_eth, st->drop_type, "EtherType 0x%04x", type);
 }
 
-int eth_output(struct eth_layer *s, const uint8_t dst[6], uint16_t type, size_t len)
+void eth_input_vnet(struct eth_layer *s, uint8_t *buf, size_t len)
+{
+	struct fata_vnet_hdr h;
+
+	memcpy(&h, buf, sizeof(h));
+	s->rx_csum_host = (h.flags & (FATA_VNET_F_NEEDS_CSUM | FATA_VNET_F_DATA_VALID)) != 0;
+	if (s->rx_csum_host)
+		s->stats.rx_csum_host++;
+	if (len - FATA_VNET_HDR_LEN > (size_t)s->mtu + ETH_HDR_LEN) {
+		/* Only the host's coalescing (GRO) makes frames over the MTU; it marks them. */
+		if (h.gso_type == FATA_VNET_GSO_NONE) {
+			s->stats.rx++;
+			net_drop(&log_eth, s->stats.drop_oversize, "frame of %zu bytes over mtu %u",
+				 len - FATA_VNET_HDR_LEN, (unsigned)s->mtu);
+			s->rx_csum_host = false;
+			return;
+		}
+		s->stats.rx_big++;
+	}
+	eth_input(s, buf + FATA_VNET_HDR_LEN, len - FATA_VNET_HDR_LEN);
+	s->rx_csum_host = false;
+}
+
+/* Frames what tx_buf + 14 holds and sends it, after the header `vh` with offloads. */
+static int send_frame(struct eth_layer *s, const uint8_t dst[6], uint16_t type, size_t len,
+		      const struct fata_vnet_hdr *vh)
 {
 	struct eth_hdr *h = (struct eth_hdr *)s->tx_buf;
 	int r;
@@ -86,7 +116,13 @@ int eth_output(struct eth_layer *s, const uint8_t dst[6], uint16_t type, size_t 
 	memcpy(h->dst, dst, ETH_ADDR_LEN);
 	memcpy(h->src, s->mac, ETH_ADDR_LEN);
 	be16_put(h->type, type);
-	r = fata_netif_write(s->netif, s->tx_buf, ETH_HDR_LEN + len);
+	if (s->vnet) {
+		memcpy(s->tx_buf - FATA_VNET_HDR_LEN, vh, FATA_VNET_HDR_LEN);
+		r = fata_netif_write_vnet(s->netif, s->tx_buf - FATA_VNET_HDR_LEN,
+					  FATA_VNET_HDR_LEN + ETH_HDR_LEN + len);
+	} else {
+		r = fata_netif_write(s->netif, s->tx_buf, ETH_HDR_LEN + len);
+	}
 	if (r < 0) {
 		s->stats.tx_errors++;
 		if (fata_log_enabled(&log_eth, FATA_LOG_DEBUG))
@@ -96,4 +132,32 @@ int eth_output(struct eth_layer *s, const uint8_t dst[6], uint16_t type, size_t 
 	}
 	s->stats.tx++;
 	return 0;
+}
+
+int eth_output(struct eth_layer *s, const uint8_t dst[6], uint16_t type, size_t len)
+{
+	static const struct fata_vnet_hdr none;
+
+	return send_frame(s, dst, type, len, &none);
+}
+
+int eth_output_tcp_offload(struct eth_layer *s, const uint8_t dst[6], size_t len, size_t csum_at,
+			   size_t l4_hdr_len, uint16_t gso_size)
+{
+	struct fata_vnet_hdr vh = {
+		.flags = FATA_VNET_F_NEEDS_CSUM,
+		.csum_start = ETH_HDR_LEN + 20,
+		.csum_offset = (uint16_t)(csum_at - 20),
+	};
+	int r;
+
+	if (gso_size) {
+		vh.gso_type = FATA_VNET_GSO_TCPV4;
+		vh.gso_size = gso_size;
+		vh.hdr_len = (uint16_t)(ETH_HDR_LEN + 20 + l4_hdr_len);
+	}
+	r = send_frame(s, dst, ETH_TYPE_IPV4, len, &vh);
+	if (r == 0 && ETH_HDR_LEN + len > (size_t)s->mtu + ETH_HDR_LEN)
+		s->stats.tx_big++;
+	return r;
 }

@@ -25,8 +25,12 @@ struct eth_layer {
 	struct fata_netif *netif;
 	uint8_t mac[6];
 	uint16_t mtu;
-	uint8_t *tx_buf;		/* the frame being sent: mtu + 14 bytes */
+	uint8_t *tx_buf;		/* the frame being sent: mtu + 14 bytes (with offloads
+					 * FATA_VNET_FRAME_MAX, after a header's room) */
+	uint8_t *tx_mem;		/* what was allocated for tx_buf */
 	bool tx_busy;			/* IPv4 is building a frame in tx_buf */
+	bool vnet;			/* the interface has offloads (fata/netif.h) */
+	bool rx_csum_host;		/* the frame being handled: its checksums need no check */
 	struct { uint16_t type; eth_input_fn fn; void *ctx; } types[ETH_MAX_TYPES];
 	unsigned ntypes;
 	NET_STATS(eth) stats;
@@ -49,8 +53,23 @@ int eth_register(struct eth_layer *s, uint16_t type, eth_input_fn fn, void *ctx)
 /* Checks one received frame's addresses and hands its payload to the handler of its type.
  * `frame` may be modified. */
 void eth_input(struct eth_layer *s, uint8_t *frame, size_t len);
+/*
+ * With offloads: takes the header off one received header and frame (`len` bytes of both, at
+ * least FATA_VNET_HDR_LEN + 14), notes in rx_csum_host whether the host vouches for its
+ * checksums, and hands the frame to eth_input(), which then lets it be up to
+ * FATA_VNET_FRAME_MAX bytes.
+ */
+void eth_input_vnet(struct eth_layer *s, uint8_t *buf, size_t len);
 /* Sends the frame whose payload (`len` bytes) is already at s->tx_buf + 14. Returns 0 or what
  * fata_netif_write() returned. */
 int eth_output(struct eth_layer *s, const uint8_t dst[6], uint16_t type, size_t len);
+/*
+ * With offloads: as eth_output(), with the TCP checksum at payload offset `csum_at` left
+ * partial for the host to finish and, when `gso_size` is not 0, the datagram (up to 64 KiB,
+ * its TCP header `l4_hdr_len` bytes) cut by the host into segments of `gso_size` bytes of
+ * payload. The payload starts with a 20-byte IPv4 header.
+ */
+int eth_output_tcp_offload(struct eth_layer *s, const uint8_t dst[6], size_t len, size_t csum_at,
+			   size_t l4_hdr_len, uint16_t gso_size);
 
 #endif

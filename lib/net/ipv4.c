@@ -184,11 +184,33 @@ static void fill_header(struct ipv4_layer *s, uint8_t *hdr, const struct ipv4_tx
  * exceeds the MTU. Nothing here blocks, so the one tx_buf is safe.
  */
 static int emit(struct ipv4_layer *s, const uint8_t mac[6], const uint8_t *tmpl,
-		const struct net_iov *iov, size_t n, size_t plen)
+		const struct net_iov *iov, size_t n, size_t plen, const struct ipv4_tx *tx)
 {
 	size_t maxdata = (size_t)s->eth->mtu - IPV4_HDR_MIN, chunk, off = 0;
 	bool df = (be16_get(tmpl + 6) & IPV4_FLAG_DF) != 0;
 	int r = 0;
+
+	/* Offloads: one frame, whatever its length; the host finishes it (and cuts it up). */
+	if (tx && tx->csum_at && s->eth->vnet && (plen <= maxdata || tx->gso_size)) {
+		uint8_t *ip = s->eth->tx_buf + ETH_HDR_LEN;
+
+		if (s->eth->tx_busy)
+			fata_panic("ipv4: a frame is being built already (a sender yielded)");
+		memcpy(ip, tmpl, IPV4_HDR_MIN);
+		be16_put(ip + 2, (uint16_t)(IPV4_HDR_MIN + plen));
+		be16_put(ip + 10, 0);
+		be16_put(ip + 10, net_checksum(ip, IPV4_HDR_MIN));
+		net_iov_copy(ip + IPV4_HDR_MIN, iov, n, 0, plen);
+		r = eth_output_tcp_offload(s->eth, mac, IPV4_HDR_MIN + plen, IPV4_HDR_MIN + tx->csum_at,
+					   tx->l4_hdr_len, plen > maxdata ? tx->gso_size : 0);
+		if (r < 0)
+			return r == -EMSGSIZE ? -EMSGSIZE : -EIO;
+		/* The host numbers the segments on from this datagram's id. */
+		if (plen > maxdata)
+			s->ip_id = (uint16_t)(s->ip_id + (plen + tx->gso_size - 1) / tx->gso_size - 1);
+		s->stats.tx++;
+		return 0;
+	}
 
 	if (plen > maxdata && df) {
 		s->stats.tx_too_big++;
@@ -307,12 +329,26 @@ int ipv4_output(struct ipv4_layer *s, const struct ipv4_tx *tx, const struct net
 		r = arp_resolve(s->arp, next_hop, mac, deadline);
 		if (r == -EAGAIN) {
 			/* Keep the whole datagram in the ARP entry until the neighbour answers. */
-			uint8_t *d = malloc(IPV4_HDR_MIN + plen);
+			uint8_t *d;
 
+			/* Offloads wait for no one: a segment for the host to cut is dropped (TCP
+			 * sends it again, MTU-sized), a partial checksum is finished. */
+			if (tx->csum_at && tx->gso_size && plen > (size_t)s->eth->mtu - IPV4_HDR_MIN) {
+				s->stats.tx_unresolved++;
+				return 0;
+			}
+			d = malloc(IPV4_HDR_MIN + plen);
 			if (!d)
 				return -ENOMEM;
 			fill_header(s, d, tx, src);
 			net_iov_copy(d + IPV4_HDR_MIN, iov, n, 0, plen);
+			if (tx->csum_at && (size_t)tx->csum_at + 2 <= plen) {
+				struct net_csum sum;
+
+				net_csum_init(&sum);
+				net_csum_add(&sum, d + IPV4_HDR_MIN, plen);
+				be16_put(d + IPV4_HDR_MIN + tx->csum_at, net_csum_result(&sum));
+			}
 			arp_queue(s->arp, next_hop, d, IPV4_HDR_MIN + plen);
 			return 0;
 		}
@@ -322,7 +358,7 @@ int ipv4_output(struct ipv4_layer *s, const struct ipv4_tx *tx, const struct net
 		}
 	}
 	fill_header(s, tmpl, tx, src);
-	return emit(s, mac, tmpl, iov, n, plen);
+	return emit(s, mac, tmpl, iov, n, plen, tx);
 }
 
 int ipv4_output_resolved(void *ctx, const uint8_t mac[6], const uint8_t *datagram, size_t len)
@@ -332,5 +368,5 @@ int ipv4_output_resolved(void *ctx, const uint8_t mac[6], const uint8_t *datagra
 
 	if (len < IPV4_HDR_MIN)
 		return -EINVAL;
-	return emit(s, mac, datagram, &iov, 1, len - IPV4_HDR_MIN);
+	return emit(s, mac, datagram, &iov, 1, len - IPV4_HDR_MIN, NULL);
 }

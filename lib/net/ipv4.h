@@ -30,6 +30,13 @@ struct ipv4_tx {
 	uint8_t ttl;		/* 0: IPV4_DEFAULT_TTL */
 	uint8_t tos;
 	bool df;		/* don't fragment: -EMSGSIZE rather than fragments */
+	/* Offloads (eth.vnet only): the payload's checksum at offset csum_at (not 0) holds only
+	 * the pseudo-header sum, for the host to finish; with gso_size, a payload over the MTU
+	 * goes as one frame that the host cuts into segments of gso_size bytes after the
+	 * l4_hdr_len bytes of TCP header. */
+	uint8_t csum_at;
+	uint8_t l4_hdr_len;
+	uint16_t gso_size;
 };
 
 /* A protocol's input: `data`/`len` is the payload (reassembled when it came in fragments);

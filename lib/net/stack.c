@@ -101,7 +101,9 @@ struct fata_stack *stack_new(struct fata_netif *netif, const char *name)
 	s->tun = net_tunables_default;
 	if (eth_init(&s->eth, netif) < 0)
 		goto fail;
-	s->rx_cap = (size_t)s->eth.mtu + ETH_HDR_LEN + RX_SLACK;
+	/* With offloads a frame has a header in front and may be a 64 KiB coalesced segment. */
+	s->rx_cap = s->eth.vnet ? FATA_VNET_HDR_LEN + FATA_VNET_FRAME_MAX
+				: (size_t)s->eth.mtu + ETH_HDR_LEN + RX_SLACK;
 	s->rx_buf = malloc(s->rx_cap);
 	if (!s->rx_buf)
 		goto fail;
@@ -163,7 +165,8 @@ static int input_main(void *arg)
 	unsigned burst = 0;
 
 	while (!s->closing) {
-		long n = fata_netif_read(s->eth.netif, s->rx_buf, s->rx_cap);
+		long n = s->eth.vnet ? fata_netif_read_vnet(s->eth.netif, s->rx_buf, s->rx_cap)
+				     : fata_netif_read(s->eth.netif, s->rx_buf, s->rx_cap);
 
 		if (n == -EAGAIN) {
 			burst = 0;
@@ -176,7 +179,10 @@ static int input_main(void *arg)
 			fata_sleep_ns(FATA_MS(10));
 			continue;
 		}
-		stack_input(s, s->rx_buf, (size_t)n);
+		if (s->eth.vnet)
+			eth_input_vnet(&s->eth, s->rx_buf, (size_t)n);
+		else
+			stack_input(s, s->rx_buf, (size_t)n);
 		if (++burst == INPUT_BURST) {
 			burst = 0;
 			stack_timers(s, fata_monotonic_ns());
@@ -410,7 +416,7 @@ static struct fata_tcp *direct_tcp_connect(struct fata_stack *s, uint32_t ip, ui
 /* Counter names in the order of their layer's struct in fata/net.h. */
 static const char *const eth_names[] = {
 	"rx", "tx", "drop_short", "drop_oversize", "drop_not_for_us", "drop_bad_src", "drop_type",
-	"tx_errors",
+	"tx_errors", "rx_big", "tx_big", "rx_csum_host",
 };
 static const char *const arp_names[] = {
 	"rx", "tx", "drop_short", "drop_bad", "drop_not_for_us", "requests_rx", "replies_rx",

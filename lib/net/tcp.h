@@ -66,6 +66,8 @@ struct tcp_range {
 #define TCP_SACK_MAX 4		/* blocks one SACK option carries at most */
 #define TCP_SCOREBOARD 8	/* SACKed ranges the sender remembers (RFC 6675 scoreboard) */
 #define TCP_HASH 256
+#define TCP_TSO_MAX (65535 - 20 - 60)	/* offloads: most payload in one segment for the host
+					 * to cut (a 64 KiB datagram with the longest headers) */
 
 struct tcp_listener;
 struct stack_tcp_ops;
@@ -352,5 +354,11 @@ uint32_t tcp_sacked_bytes(const struct fata_tcp *c);
 /* RFC 6675 "pipe": bytes thought to be in the network. Un-SACKed holes below the highest SACKed
  * byte count as lost unless they have been sent again in this recovery. */
 uint32_t tcp_pipe(const struct fata_tcp *c);
+
+/* Whether segments go out with offloads: partial checksums, up to TCP_TSO_MAX bytes. */
+static inline bool tcp_offload(const struct tcp_stack *s)
+{
+	return s->ip->eth->vnet;
+}
 
 #endif

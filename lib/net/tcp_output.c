@@ -156,8 +156,16 @@ int tcp_send_at(struct fata_tcp *c, uint32_t seq, uint8_t flags, size_t len, uin
 	}
 	net_csum_init(&sum);
 	net_csum_pseudo(&sum, tx.src, tx.dst, IPV4_PROTO_TCP, (uint16_t)(hlen + len));
-	net_csum_add_iov(&sum, iov, n);
-	be16_put(hdr + 16, net_csum_result(&sum));
+	if (tcp_offload(s)) {
+		/* The host adds the segment to the pseudo-header sum (and cuts it at the MSS). */
+		be16_put(hdr + 16, (uint16_t)~net_csum_result(&sum));
+		tx.csum_at = 16;
+		tx.l4_hdr_len = (uint8_t)hlen;
+		tx.gso_size = (uint16_t)c->mss;
+	} else {
+		net_csum_add_iov(&sum, iov, n);
+		be16_put(hdr + 16, net_csum_result(&sum));
+	}
 	if (flags & TCP_ACK) {
 		c->last_ack_sent = c->rcv_nxt;
 		c->ack_now = false;
@@ -443,20 +451,24 @@ void tcp_output(struct fata_tcp *c)
 		used = c->in_recovery && c->sack_ok ? tcp_pipe(c) : inflight;
 		by_wnd = c->snd_wnd > inflight ? c->snd_wnd - inflight : 0;
 		by_cwnd = cwnd > used ? cwnd - used : 0;
-		seg_max = c->mss;	/* SACK blocks only ever go on pure ACKs */
+		/* SACK blocks only ever go on pure ACKs. With offloads, up to 64 KiB of whole
+		 * segments at once, which the host cuts at the MSS. */
+		seg_max = tcp_offload(s) ? TCP_TSO_MAX / c->mss * c->mss : c->mss;
 		if (avail) {
 			len = by_wnd < by_cwnd ? by_wnd : by_cwnd;
 			if (len > avail)
 				len = avail;
 			if (len > seg_max)
 				len = seg_max;
+			if (len > c->mss && len < avail)
+				len -= len % c->mss;	/* a short segment only at the end */
 		}
 		if (c->fin_queued && (c->state == TCP_FIN_WAIT_1 || c->state == TCP_CLOSING ||
 				      c->state == TCP_LAST_ACK) &&
 		    SEQ_LEQ(c->snd_nxt, c->fin_seq) && c->snd_nxt + (uint32_t)len == c->fin_seq)
 			fin = true;
 		if (len > 0) {
-			if (len == seg_max)
+			if (len >= c->mss)
 				go = true;
 			else if (len == avail && (c->nodelay || inflight == 0 || fin))
 				go = true;	/* Nagle: a small segment only with nothing in flight */

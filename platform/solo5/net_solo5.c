@@ -7,6 +7,8 @@
 #include "platform.h"
 #include "solo5.h"
 
+bool solo5_net_vnet;
+
 int plat_net_open(const char *name, const char *ifname, struct plat_net_info *info, char *why,
 		  size_t whylen)
 {
@@ -23,5 +25,6 @@ int plat_net_open(const char *name, const char *ifname, struct plat_net_info *in
 	for (int i = 0; i < 6; i++)
 		info->mac[i] = e->u.net_basic.mac[i];
 	info->mtu = e->u.net_basic.mtu;
+	info->vnet = solo5_net_vnet;
 	return h;
 }

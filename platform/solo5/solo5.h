@@ -2,6 +2,7 @@
 #ifndef FATA_PLATFORM_SOLO5_H
 #define FATA_PLATFORM_SOLO5_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,6 +37,9 @@ extern uint32_t solo5_block_size[64];
  * (HVT_FEATURE_BLOCK_MULTI, SPT_FEATURE_BLOCK_MULTI), else 0; each platform sets it at boot.
  */
 extern uint32_t solo5_block_multi_max;
+
+/* Set at boot when the tender offers NET_OFFLOAD: every frame carries a virtio-net header. */
+extern bool solo5_net_vnet;
 
 /*
  * How many bytes the next request on `handle` moves, `left` (a multiple of the block size) being

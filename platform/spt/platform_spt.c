@@ -15,7 +15,8 @@
 
 ABI1_NOTE_DECLARE(SOLO5_ABI_TARGET_SPT, SPT_ABI_VERSION);
 /* The extensions this platform uses when the tender offers them (fata inspect lists them). */
-FEX1_NOTE_DECLARE(SPT_FEATURE_BLOCK_MULTI | SPT_FEATURE_STACK_GUARD | SPT_FEATURE_ENTROPY);
+FEX1_NOTE_DECLARE(SPT_FEATURE_BLOCK_MULTI | SPT_FEATURE_STACK_GUARD | SPT_FEATURE_ENTROPY |
+		  SPT_FEATURE_NET_OFFLOAD);
 /* The kernel refuses to exec a file whose interpreter does not exist: run it with fata-spt. */
 const char spt_interp[] __attribute__((section(".interp"), used)) = "/nonexistent/fata/use/fata-spt";
 
@@ -99,6 +100,7 @@ _Noreturn void _start(struct spt_boot_info *bi)
 	if (bi->mft >= SPT_BOOT_INFO_BASE + SPT_BOOT_INFO_EXT_SIZE) {
 		if (bi->host_features & SPT_FEATURE_BLOCK_MULTI)
 			solo5_block_multi_max = SPT_BLOCK_MULTI_MAX;
+		solo5_net_vnet = (bi->host_features & SPT_FEATURE_NET_OFFLOAD) != 0;
 		stack_guard = bi->host_features & SPT_FEATURE_STACK_GUARD;
 		if ((bi->host_features & SPT_FEATURE_ENTROPY) &&
 		    bi->mft >= SPT_BOOT_INFO_BASE + sizeof(*bi))

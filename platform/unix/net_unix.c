@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <linux/if.h>
 #include <linux/if_tun.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,11 +97,24 @@ static int tap_exists(const char *ifname)
 	return flags & IFF_TAP ? 0 : -EINVAL;
 }
 
+/*
+ * Whether to open taps with a virtio-net header and offloads (checksums, TSO and GRO done by the
+ * host kernel): yes, unless the environment says FATA_NET_OFFLOAD=0 (the unix twin of the
+ * tenders' --no-extensions, for comparing the two paths).
+ */
+static bool want_vnet(void)
+{
+	const char *e = getenv("FATA_NET_OFFLOAD");
+
+	return !e || strcmp(e, "0") != 0;
+}
+
 int plat_net_open(const char *name, const char *ifname, struct plat_net_info *info, char *why,
 		  size_t whylen)
 {
 	struct ifreq ifr;
 	int fd, err, mtu;
+	bool vnet = want_vnet();
 
 	(void)name;
 	if (!ifname || !*ifname || strlen(ifname) >= IFNAMSIZ) {
@@ -126,7 +140,7 @@ int plat_net_open(const char *name, const char *ifname, struct plat_net_info *in
 		return -err;
 	}
 	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | (vnet ? IFF_VNET_HDR : 0);
 	memcpy(ifr.ifr_name, ifname, strlen(ifname));
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
 		err = errno;
@@ -137,6 +151,21 @@ int plat_net_open(const char *name, const char *ifname, struct plat_net_info *in
 		close(fd);
 		return -err;
 	}
+	/* Offloads outlive an attachment: a plain one turns them off. Without them (an old
+	 * kernel), plain frames. */
+	if (ioctl(fd, TUNSETOFFLOAD, vnet ? TUN_F_CSUM | TUN_F_TSO4 : 0) < 0 && vnet) {
+		ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+		vnet = false;
+		close(fd);
+		fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0 || ioctl(fd, TUNSETIFF, &ifr) < 0) {
+			err = errno;
+			snprintf(why, whylen, "tap device %s: %s", ifname, strerror(err));
+			if (fd >= 0)
+				close(fd);
+			return -err;
+		}
+	}
 	mtu = tap_mtu(ifname, why, whylen);
 	if (mtu < 0) {
 		close(fd);
@@ -144,6 +173,7 @@ int plat_net_open(const char *name, const char *ifname, struct plat_net_info *in
 	}
 	random_mac(info->mac);
 	info->mtu = (uint16_t)mtu;
+	info->vnet = vnet;
 	return fd;
 }
 

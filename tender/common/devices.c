@@ -91,10 +91,17 @@ int tender_devices_resolve(const struct tender_opts *o, const struct mft *mft, c
 	return 0;
 }
 
-int tender_devices_open(const struct mft *mft, struct tender_devices *devs,
+int tender_devices_open(const struct mft *mft, struct tender_devices *devs, bool net_offload,
 			struct tender_err *err)
 {
 	devs->block_max = tender_block_max(mft);
+	/* One header format for all of a guest's devices: offloads on every tap, or on none. */
+	for (unsigned i = 1; i < mft->entries; i++)
+		if (mft->e[i].type == MFT_DEV_NET_BASIC && devs->d[i].opt && devs->d[i].opt->is_fd)
+			net_offload = false;
+	devs->net_offload = net_offload;
+	for (unsigned i = 1; i < mft->entries; i++)
+		devs->d[i].vnet = net_offload && mft->e[i].type == MFT_DEV_NET_BASIC;
 	for (unsigned i = 1; i < mft->entries; i++)
 		if (kind_of(mft->e[i].type)->open(mft->e[i].name, &devs->d[i], err) < 0)
 			return -1;

@@ -30,12 +30,14 @@ struct tender_device {
 	uint8_t mac[6];		/* net */
 	uint16_t mtu;		/* net: the tap's, or TENDER_NET_MTU when it cannot be read */
 	char note[200];		/* net: why the MTU is not the tap's own, or "" */
+	bool vnet;		/* net: open the tap with a virtio-net header and offloads */
 };
 
 struct tender_devices {
 	unsigned n;		/* mft->entries */
 	struct tender_device d[MFT_MAX_ENTRIES];
 	uint32_t block_max;	/* largest block request: TENDER_BLOCK_MULTI_MAX, or 0 (one block) */
+	bool net_offload;	/* every tap has a virtio-net header and offloads (NET_OFFLOAD) */
 };
 
 /*
@@ -71,9 +73,13 @@ int tender_devices_resolve(const struct tender_opts *o, const struct mft *mft, c
  * devices (an existing tap interface through /dev/net/tun, or an open descriptor; made
  * non-blocking), reading each tap's MTU (falling back to TENDER_NET_MTU with a message in the
  * device's `note` when it cannot, and clamping it to TENDER_NET_MTU_MAX, also with a note) and
- * picking MAC addresses; sets `block_max`. Returns 0, or -1 with a message in `err`.
+ * picking MAC addresses; sets `block_max`. When `net_offload` (the guest asked for the
+ * NET_OFFLOAD extension and may have it), taps opened by name get a virtio-net header and
+ * checksum and TSO offloads, and `net_offload` stays set only when every tap got them (a tap
+ * handed over as a descriptor keeps the flags it was opened with). Returns 0, or -1 with a
+ * message in `err`.
  */
-int tender_devices_open(const struct mft *mft, struct tender_devices *devs,
+int tender_devices_open(const struct mft *mft, struct tender_devices *devs, bool net_offload,
 			struct tender_err *err);
 
 /*

@@ -161,7 +161,7 @@ static int open_tap_name(struct tender_device *d, struct tender_err *err)
 				   "access to /dev/net/tun; a tap made for this user with ip tuntap "
 				   "add ... user NAME then attaches)" : "");
 	memset(&ifr, 0, sizeof ifr);
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | (d->vnet ? IFF_VNET_HDR : 0);
 	memcpy(ifr.ifr_name, iface, strlen(iface));
 	if (ioctl(d->fd, TUNSETIFF, &ifr) < 0) {
 		if (errno == EINVAL)
@@ -173,6 +173,14 @@ static int open_tap_name(struct tender_device *d, struct tender_err *err)
 	if (strncmp(ifr.ifr_name, iface, IFNAMSIZ) != 0)
 		return tender_fail(err, "%s: the kernel attached '%.*s' instead of '%s'", d->opt->arg,
 				   IFNAMSIZ, ifr.ifr_name, iface);
+	/*
+	 * The kernel may now hand the guest TCP segments up to 64 KiB with partial checksums. The
+	 * offloads outlive the attachment, so a guest without them turns them off again: it could
+	 * not tell a partial checksum from a broken one.
+	 */
+	if (ioctl(d->fd, TUNSETOFFLOAD, d->vnet ? TUN_F_CSUM | TUN_F_TSO4 : 0) < 0 && d->vnet)
+		return tender_fail(err, "%s: %s: cannot turn on offloads: %s", d->opt->arg, iface,
+				   strerror(errno));
 	return read_mtu(d, iface, err);
 }
 
@@ -205,9 +213,9 @@ static void net_fill(struct mft_entry *e, const struct tender_device *d)
 
 static void net_banner(const char *name, const struct tender_device *d)
 {
-	fprintf(stderr, "%s:   net %s: %s, mac %02x:%02x:%02x:%02x:%02x:%02x, mtu %u\n",
+	fprintf(stderr, "%s:   net %s: %s, mac %02x:%02x:%02x:%02x:%02x:%02x, mtu %u%s\n",
 		tender_name, name, d->opt->value, d->mac[0], d->mac[1], d->mac[2], d->mac[3],
-		d->mac[4], d->mac[5], d->mtu);
+		d->mac[4], d->mac[5], d->mtu, d->vnet ? ", offloads" : "");
 }
 
 /*

@@ -3,10 +3,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hvt_abi.h"
+#include "spt_abi.h"
 #include "start.h"
 #include "tender.h"
 
 #define MIB (1ull << 20)
+
+_Static_assert(HVT_FEATURE_NET_OFFLOAD == SPT_FEATURE_NET_OFFLOAD, "one bit on both targets");
 
 void tender_start(int argc, char **argv, const char *target, uint32_t abi_target,
 		  uint32_t abi_version, uint64_t mem_page, struct tender_start *s)
@@ -41,8 +45,10 @@ void tender_start(int argc, char **argv, const char *target, uint32_t abi_target
 	if (tender_cmdline_join(s->opts.guest_argc, s->opts.guest_argv, s->cmdline,
 				sizeof s->cmdline, &err) < 0)
 		tender_die("%s", err.msg);
+	/* NET_OFFLOAD is bit 19 on both targets; only a guest that lists it gets it. */
 	if (tender_devices_resolve(&s->opts, s->img.mft, s->opts.kernel, &s->devs, &err) < 0 ||
-	    tender_devices_open(s->img.mft, &s->devs, &err) < 0)
+	    tender_devices_open(s->img.mft, &s->devs, !s->opts.no_extensions &&
+				(s->img.fex_features & HVT_FEATURE_NET_OFFLOAD), &err) < 0)
 		tender_die("%s", err.msg);
 	if (s->opts.no_extensions)
 		s->devs.block_max = 0;

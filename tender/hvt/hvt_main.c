@@ -34,7 +34,8 @@ static void write_boot_info(struct hvt *h, const struct tender_image *img, const
 	bi.cpu_cycle_freq = h->tsc_hz;
 	bi.cmdline = cmdline_at;
 	bi.mft = mft_at;
-	bi.host_features = h->devs->block_max ? HVT_FEATURE_BLOCK_MULTI : 0;
+	bi.host_features = (h->devs->block_max ? HVT_FEATURE_BLOCK_MULTI : 0) |
+			   (h->devs->net_offload ? HVT_FEATURE_NET_OFFLOAD : 0);
 	if (extensions) {
 		tender_entropy_read(bi.entropy, sizeof bi.entropy);
 		bi.host_features |= HVT_FEATURE_ENTROPY;

@@ -16,7 +16,9 @@ void hvt_net_write(struct hvt *h, unsigned nr, uint64_t gpa)
 
 	hvt_arg_in(h, nr, gpa, &a, sizeof a);
 	d = hvt_device(h, a.handle, MFT_DEV_NET_BASIC);
-	if (!d || a.len > (uint64_t)d->mtu + SOLO5_ETHER_HEADER) {
+	/* With NET_OFFLOAD a frame may be a 64 KiB TCP segment for the host to cut, after its header. */
+	if (!d || a.len > (d->vnet ? SOLO5_VNET_HDR_LEN + SOLO5_VNET_FRAME_MAX
+				   : (uint64_t)d->mtu + SOLO5_ETHER_HEADER)) {
 		a.ret = SOLO5_R_EINVAL;
 	} else {
 		const void *data = hvt_guest_range(h, nr, "data", a.data, a.len);

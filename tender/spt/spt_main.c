@@ -87,6 +87,7 @@ static void write_boot_info(const struct spt *spt, const struct tender_image *im
 	bi->epollfd = spt->epollfd;
 	bi->timerfd = spt->timerfd;
 	bi->host_features = (devs->block_max ? SPT_FEATURE_BLOCK_MULTI : 0) |
+			    (devs->net_offload ? SPT_FEATURE_NET_OFFLOAD : 0) |
 			    (spt->extensions ? SPT_FEATURE_STACK_GUARD | SPT_FEATURE_ENTROPY : 0);
 	bi->reserved = 0;
 	if (spt->extensions)

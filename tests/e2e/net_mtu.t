@@ -87,7 +87,7 @@ for target in unix spt hvt; do
 	wait_log "$log" 'echo on 198' 60
 	ok $? "$target: tcp-echo comes up on a tap with MTU 9000"
 	if [ "$target" != unix ]; then
-		like "$(cat "$log")" "net service: tap0, mac [0-9a-f:]{17}, mtu 9000$" \
+		like "$(cat "$log")" "net service: tap0, mac [0-9a-f:]{17}, mtu 9000, offloads$" \
 			"$target: the tender's banner shows MTU 9000"
 	else
 		like "$(cat "$log")" "DBG \[netif\] tap0: mtu 9000," "unix: the stack takes MTU 9000"

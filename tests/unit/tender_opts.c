@@ -264,7 +264,7 @@ static void test_block(void)
 		snprintf(opt, sizeof opt, "--block:storage=%s", a);
 		PARSE(opt, "--block-sector-size:storage=4096", "k");
 		ok(tender_devices_resolve(&o, MFT, "k", &devs, &err) == 0 &&
-		   tender_devices_open(MFT, &devs, &err) == 0, "attach an 8 KiB disk with 4 KiB sectors");
+		   tender_devices_open(MFT, &devs, false, &err) == 0, "attach an 8 KiB disk with 4 KiB sectors");
 		is_int(devs.d[1].capacity, 8192, "capacity is the file size");
 		is_int(devs.d[1].block_size, 4096, "block size from the option");
 		ok(devs.d[1].fd >= 0 && !devs.d[1].readonly, "opened read-write");
@@ -281,12 +281,12 @@ static void test_block(void)
 		snprintf(opt, sizeof opt, "--block:storage=%s", b);
 		PARSE(opt, "k");
 		tender_devices_resolve(&o, MFT, "k", &devs, &err);
-		ok(tender_devices_open(MFT, &devs, &err) == 0 && devs.d[1].block_size == 512,
+		ok(tender_devices_open(MFT, &devs, false, &err) == 0 && devs.d[1].block_size == 512,
 		   "1.5 KiB with the default 512-byte sectors");
 		close(devs.d[1].fd);
 		PARSE(opt, "--block-sector-size:storage=1024", "k");
 		tender_devices_resolve(&o, MFT, "k", &devs, &err);
-		refused(tender_devices_open(MFT, &devs, &err),
+		refused(tender_devices_open(MFT, &devs, false, &err),
 			"has 1536 bytes, not a multiple of the sector size 1024",
 			"1.5 KiB with 1 KiB sectors");
 		close(devs.d[1].fd);
@@ -294,12 +294,12 @@ static void test_block(void)
 		snprintf(opt, sizeof opt, "--block:storage=%s/none.img", dir);
 		PARSE(opt, "k");
 		tender_devices_resolve(&o, MFT, "k", &devs, &err);
-		refused(tender_devices_open(MFT, &devs, &err), "none.img: No such file or directory",
+		refused(tender_devices_open(MFT, &devs, false, &err), "none.img: No such file or directory",
 			"a missing file");
 		snprintf(opt, sizeof opt, "--block:storage=%s", dir);
 		PARSE(opt, "k");
 		tender_devices_resolve(&o, MFT, "k", &devs, &err);
-		refused(tender_devices_open(MFT, &devs, &err), "Is a directory",
+		refused(tender_devices_open(MFT, &devs, false, &err), "Is a directory",
 			"a directory");
 		close(devs.d[1].fd);
 	}
@@ -347,10 +347,10 @@ static void test_net(void)
 	PARSE(opt, "--net:service=@999", "k");
 	ok(tender_devices_resolve(&o, MFT, "k", &devs, &err) == 0, "two net devices resolved");
 	snprintf(opt2, sizeof opt2, "descriptor %d is not a tap device", p[0]);
-	refused(tender_devices_open(MFT, &devs, &err), opt2, "a descriptor that is no tap");
+	refused(tender_devices_open(MFT, &devs, false, &err), opt2, "a descriptor that is no tap");
 	PARSE("--net:service=@999", "--net:storage=@999", "k");
 	tender_devices_resolve(&o, MFT, "k", &devs, &err);
-	refused(tender_devices_open(MFT, &devs, &err), "--net:storage=@999: descriptor 999 is not open",
+	refused(tender_devices_open(MFT, &devs, false, &err), "--net:storage=@999: descriptor 999 is not open",
 		"a descriptor that is not open");
 
 	tap0 = make_tap("fatatest0", IFF_TAP | IFF_NO_PI);
@@ -362,7 +362,7 @@ static void test_net(void)
 		snprintf(opt2, sizeof opt2, "--net:service=@%d", tap1);
 		PARSE(opt, opt2, "--net-mac:storage=02:00:00:00:00:2a", "k");
 		ok(tender_devices_resolve(&o, MFT, "k", &devs, &err) == 0 &&
-		   tender_devices_open(MFT, &devs, &err) == 0, "attach two tap descriptors");
+		   tender_devices_open(MFT, &devs, false, &err) == 0, "attach two tap descriptors");
 		ok(devs.d[1].attached && (fcntl(tap0, F_GETFL) & O_NONBLOCK),
 		   "@FD is made non-blocking");
 		is_int(devs.d[1].mac[5], 0x2a, "--net-mac sets the MAC");
@@ -371,11 +371,11 @@ static void test_net(void)
 	}
 	PARSE("--net:storage=nosuchif0", "--net:service=@999", "k");
 	tender_devices_resolve(&o, MFT, "k", &devs, &err);
-	refused(tender_devices_open(MFT, &devs, &err), "there is no network interface 'nosuchif0'",
+	refused(tender_devices_open(MFT, &devs, false, &err), "there is no network interface 'nosuchif0'",
 		"an interface that does not exist");
 	PARSE("--net:storage=averyveryverylongname", "--net:service=@999", "k");
 	tender_devices_resolve(&o, MFT, "k", &devs, &err);
-	refused(tender_devices_open(MFT, &devs, &err), "too long for a network interface name",
+	refused(tender_devices_open(MFT, &devs, false, &err), "too long for a network interface name",
 		"an interface name too long");
 	if (tap0 >= 0)
 		close(tap0);
@@ -420,7 +420,7 @@ static void test_net_mtu(void)
 	m.e[1].type = MFT_DEV_NET_BASIC;
 	PARSE("--net:storage=fatamtu0", "k");
 	ok(tender_devices_resolve(&o, MFT, "k", &devs, &err) == 0 &&
-	   tender_devices_open(MFT, &devs, &err) == 0, "attach a tap with MTU 9000 by name");
+	   tender_devices_open(MFT, &devs, false, &err) == 0, "attach a tap with MTU 9000 by name");
 	is_int(devs.d[1].mtu, 9000, "by name: the tap's MTU, 9000");
 	is_str(devs.d[1].note, "", "and no note");
 	close(devs.d[1].fd);
@@ -430,14 +430,14 @@ static void test_net_mtu(void)
 	snprintf(opt, sizeof opt, "--net:storage=@%d", tap);
 	PARSE(opt, "k");
 	ok(tender_devices_resolve(&o, MFT, "k", &devs, &err) == 0 &&
-	   tender_devices_open(MFT, &devs, &err) == 0 && devs.d[1].mtu == 9000 &&
+	   tender_devices_open(MFT, &devs, false, &err) == 0 && devs.d[1].mtu == 9000 &&
 	   !devs.d[1].note[0], "as a descriptor: MTU 9000, no note");
 
 	/* The bounds: Linux's taps take 68 to 65521, which is TENDER_NET_MTU_MAX. */
 	set_mtu("fatamtu0", 68);
-	ok(tender_devices_open(MFT, &devs, &err) == 0 && devs.d[1].mtu == 68, "MTU 68 (the least)");
+	ok(tender_devices_open(MFT, &devs, false, &err) == 0 && devs.d[1].mtu == 68, "MTU 68 (the least)");
 	set_mtu("fatamtu0", 65521);
-	ok(tender_devices_open(MFT, &devs, &err) == 0 && devs.d[1].mtu == TENDER_NET_MTU_MAX &&
+	ok(tender_devices_open(MFT, &devs, false, &err) == 0 && devs.d[1].mtu == TENDER_NET_MTU_MAX &&
 	   !devs.d[1].note[0], "MTU 65521 (the most, 65535 - 14)");
 	ok(set_mtu("fatamtu0", 65522) < 0, "Linux refuses MTU 65522 on a tap");
 	set_mtu("fatamtu0", 9000);
@@ -447,7 +447,7 @@ static void test_net_mtu(void)
 		tap_skip(5, "cannot make a second network namespace");
 		goto out;
 	}
-	ok(tender_devices_open(MFT, &devs, &err) == 0, "a tap from another namespace is attached");
+	ok(tender_devices_open(MFT, &devs, false, &err) == 0, "a tap from another namespace is attached");
 	is_int(devs.d[1].mtu, TENDER_NET_MTU, "with MTU 1500");
 	snprintf(opt, sizeof opt, "--net:storage=@%d: cannot read the MTU of tap 'fatamtu0' (it is "
 		 "in another network namespace); the guest gets MTU 1500", tap);
@@ -455,7 +455,7 @@ static void test_net_mtu(void)
 	/* Here, another interface of the same name with another MTU: not the tap's. */
 	other = make_tap("fatamtu0", IFF_TAP | IFF_NO_PI);
 	set_mtu("fatamtu0", 1280);
-	ok(other >= 0 && tender_devices_open(MFT, &devs, &err) == 0 &&
+	ok(other >= 0 && tender_devices_open(MFT, &devs, false, &err) == 0 &&
 	   devs.d[1].mtu == TENDER_NET_MTU, "a namesake here with MTU 1280 is not taken for it");
 	ok(strstr(devs.d[1].note, "another network namespace") != NULL, "and the note says so");
 	if (other >= 0)
