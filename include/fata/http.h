@@ -193,8 +193,8 @@ int fata_http_date_parse(const char *s, int64_t *secs);
 /* --- the client --------------------------------------------------------------------------------- */
 
 /*
- * An HTTP/1.1 client for GET over TCP on either stack (http:// only: https waits for TLS): the
- * host is resolved with the stub resolver of fata/dns.h unless it is a dotted quad, redirects
+ * An HTTP/1.1 client for GET over TCP on either stack, http:// and (with a TLS hook in the
+ * options) https://: the host is resolved with the stub resolver of fata/dns.h unless it is a dotted quad, redirects
  * (301, 302, 303, 307, 308) are followed up to a limit, and bodies framed by Content-Length,
  * chunked transfer coding or the end of the connection are read whole, within a size limit and
  * one deadline for everything. One connection per request ("Connection: close").
@@ -202,26 +202,29 @@ int fata_http_date_parse(const char *s, int64_t *secs);
 
 struct fata_stack;
 struct fata_random;
+struct fata_tcp;
 
 #define FATA_HTTP_HOST_MAX 253
 #define FATA_HTTP_TARGET_MAX 2048
 
 struct fata_http_url {
 	char host[FATA_HTTP_HOST_MAX + 1];	/* lower case */
-	uint16_t port;				/* 80 when the URL names none */
+	uint16_t port;				/* 80 (443 for https) when the URL names none */
+	bool https;				/* https://: over TLS */
 	char target[FATA_HTTP_TARGET_MAX + 1];	/* path and query, "/" at least */
 };
 
 /*
- * Parses "http://HOST[:PORT][/PATH][?QUERY][#FRAGMENT]" (the fragment is dropped). Returns 0,
- * -EPROTONOSUPPORT for another scheme (https), -EINVAL when malformed (user info, an empty host,
+ * Parses "http[s]://HOST[:PORT][/PATH][?QUERY][#FRAGMENT]" (the fragment is dropped). Returns 0,
+ * -EPROTONOSUPPORT for another scheme, -EINVAL when malformed (user info, an empty host,
  * a bad port, a control character or space), -ENAMETOOLONG past the limits above.
  */
 int fata_http_url_parse(const char *url, struct fata_http_url *out);
 
 /*
- * Resolves a Location value against the URL it came from (RFC 3986 5.2, without dot-segment
- * removal): an absolute http URL, "//host/path", "/path", "?query" or a relative path.
+ * Resolves a Location value against the URL it came from (RFC 3986 5.2, with dot-segment
+ * removal): an absolute http or https URL, "//host/path" (the base's scheme), "/path", "?query"
+ * or a relative path.
  * Returns what fata_http_url_parse() returns.
  */
 int fata_http_url_join(const struct fata_http_url *base, const char *location,
@@ -245,6 +248,14 @@ struct fata_http_get_options {
 	const uint32_t *dns;			/* resolver servers; NULL: the stack's (DHCP) */
 	unsigned ndns;
 	struct fata_random *rng;		/* for the resolver; may be NULL for dotted quads */
+	/* For https:// URLs (and redirects to them): tls_connect(tls, tcp, host, io) runs a
+	 * handshake on the connected `tcp` for `host` and fills `io` (io->close closing it all)
+	 * or closes `tcp` and returns a negative errno. fata/tls.h's fata_tls_http_connect with a
+	 * struct fata_tls_client is the one to use; a hook rather than a call, so that the HTTP
+	 * library does not pull TLS into unikernels that fetch only http. NULL: https refused. */
+	int (*tls_connect)(void *tls, struct fata_tcp *tcp, const char *host,
+			   struct fata_http_io *io);
+	void *tls;
 };
 
 /*
@@ -261,8 +272,9 @@ int fata_http_get_io(const struct fata_http_io *io, const struct fata_http_url *
  * redirect while opt->max_redirects allows (the last redirect response is returned with its
  * Location when the limit stops it; a 303 or any other redirect is followed with GET). Returns 0
  * with `out` filled, or -ELOOP (more redirects than allowed: `out` holds the last), the
- * resolver's errors (-ENOENT: no such host...), fata_tcp_connect()'s (-ECONNREFUSED...), or
- * those of fata_http_get_io().
+ * resolver's errors (-ENOENT: no such host...), fata_tcp_connect()'s (-ECONNREFUSED...),
+ * -EPROTONOSUPPORT (an https URL without opt->tls_connect), the hook's (fata_tls_connect()'s (-EPROTO: the
+ * certificate was refused, with a logged reason), or those of fata_http_get_io().
  */
 int fata_http_get(struct fata_stack *stack, const char *url, const struct fata_http_get_options *opt,
 		  struct fata_http_result *out);

@@ -87,8 +87,10 @@ void fata_tls_client_free(struct fata_tls_client *c);
 /*
  * Runs the client side of a handshake on `tcp` (owned as by fata_tls_accept), offering ALPN
  * "http/1.1" and checking that the server's chain leads to an anchor, is valid at the wall-clock
- * time and names `server_name` (which is also sent as SNI). Errors as fata_tls_accept; a chain
- * that does not verify gives -EPROTO.
+ * time and names `server_name` (which is also sent as SNI; BearSSL matches DNS names only, so an
+ * IP address as the name never verifies). Errors as fata_tls_accept; a chain that does not verify
+ * gives -EPROTO and one error line, "certificate of NAME refused: REASON" (no trusted CA, wrong
+ * name, expired...).
  */
 int fata_tls_connect(struct fata_tls_client *c, struct fata_tcp *tcp, const char *server_name,
 		     struct fata_tls_conn **out);
@@ -120,6 +122,13 @@ void fata_tls_info(struct fata_tls_conn *c, struct fata_tls_info *info);
 
 /* Fills `io` so that fata_http_serve_io() serves HTTP over the connection; io->close closes it. */
 void fata_tls_http_io(struct fata_tls_conn *c, struct fata_http_io *io);
+
+/*
+ * The HTTP client's TLS hook (fata_http_get_options.tls_connect, with `tls` a struct
+ * fata_tls_client): fata_tls_connect() on `tcp` for `host`, then fata_tls_http_io() into `io`.
+ * Returns what fata_tls_connect() returns; `tcp` is closed on failure.
+ */
+int fata_tls_http_connect(void *tls, struct fata_tcp *tcp, const char *host, struct fata_http_io *io);
 
 /*
  * Listens on TCP `port` of `stack` and serves HTTPS: each connection gets its own fiber, a

@@ -1,7 +1,7 @@
 /*
  * The HTTP/1.1 client of fata/http.h: URLs and their joining, one GET over a transport (the
  * response head, interim responses, bodies by Content-Length, chunked coding or the end of the
- * stream), and fata_http_get(), which adds name resolution, TCP and redirects.
+ * stream), and fata_http_get(), which adds name resolution, TCP, TLS for https and redirects.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -60,7 +60,12 @@ int fata_http_url_parse(const char *url, struct fata_http_url *out)
 	size_t hlen;
 
 	memset(out, 0, sizeof(*out));
-	if (strncasecmp(url, "http://", 7) != 0) {
+	if (strncasecmp(url, "http://", 7) == 0) {
+		p = url + 7;
+	} else if (strncasecmp(url, "https://", 8) == 0) {
+		p = url + 8;
+		out->https = true;
+	} else {
 		const char *sep = strstr(url, "://");
 
 		return sep && sep > url && !memchr(url, '/', (size_t)(sep - url)) ? -EPROTONOSUPPORT
@@ -68,7 +73,6 @@ int fata_http_url_parse(const char *url, struct fata_http_url *out)
 	}
 	if (!url_chars_ok(url))
 		return -EINVAL;
-	p = url + 7;
 	auth_end = p + strcspn(p, "/?#");
 	if (memchr(p, '@', (size_t)(auth_end - p)) || *p == '[')
 		return -EINVAL;	/* no user info, no IPv6 literals */
@@ -86,7 +90,7 @@ int fata_http_url_parse(const char *url, struct fata_http_url *out)
 			return -EINVAL;
 		out->host[i] = c;
 	}
-	out->port = 80;
+	out->port = out->https ? 443 : 80;
 	if (colon) {
 		unsigned long port = 0;
 
@@ -163,9 +167,10 @@ static int url_join(const struct fata_http_url *base, const char *loc, struct fa
 	if (sep && !memchr(loc, '/', (size_t)(sep - loc)) && sep > loc)
 		return fata_http_url_parse(loc, out);
 	if (loc[0] == '/' && loc[1] == '/') {
-		if (strlen(loc) + 6 > sizeof(buf))
+		int n = snprintf(buf, sizeof(buf), "%s:%s", base->https ? "https" : "http", loc);
+
+		if (n < 0 || (size_t)n >= sizeof(buf))
 			return -ENAMETOOLONG;
-		snprintf(buf, sizeof(buf), "http:%s", loc);
 		return fata_http_url_parse(buf, out);
 	}
 	if (!url_chars_ok(loc))
@@ -333,7 +338,7 @@ int fata_http_get_io(const struct fata_http_io *io, const struct fata_http_url *
 	out->url = *url;
 	if (!buf)
 		return -ENOMEM;
-	if (url->port != 80)
+	if (url->port != (url->https ? 443 : 80))
 		snprintf(port, sizeof(port), ":%u", (unsigned)url->port);
 	n = snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: %s%s\r\nUser-Agent: fata\r\n"
 		     "Accept: */*\r\nConnection: close\r\n\r\n", url->target, url->host, port);
@@ -484,6 +489,8 @@ int fata_http_get(struct fata_stack *stack, const char *url, const struct fata_h
 		uint32_t ip;
 		int err = 0;
 
+		if (u.https && !opt->tls_connect)
+			return -EPROTONOSUPPORT;
 		if (fata_key_value_parse(FATA_KEY_IPV4, u.host, &v) == 0) {
 			ip = v.ipv4;
 		} else {
@@ -498,14 +505,24 @@ int fata_http_get(struct fata_stack *stack, const char *url, const struct fata_h
 			ip = (uint32_t)res.addrs[0][0] << 24 | (uint32_t)res.addrs[0][1] << 16 |
 			     (uint32_t)res.addrs[0][2] << 8 | res.addrs[0][3];
 		}
-		fata_log(&log_client, FATA_LOG_DEBUG, "GET http://%s:%u%s", u.host, (unsigned)u.port,
-			 u.target);
+		fata_log(&log_client, FATA_LOG_DEBUG, "GET %s://%s:%u%s", u.https ? "https" : "http",
+			 u.host, (unsigned)u.port, u.target);
 		c = fata_tcp_connect(stack, ip, u.port, opt->deadline, &err);
 		if (!c)
 			return err ? err : -ECONNREFUSED;
-		io.ctx = c;
-		r = fata_http_get_io(&io, &u, opt->deadline, opt->body_max, out);
-		fata_tcp_close(c);
+		if (u.https) {
+			/* The handshake has its own limit (fata_tls_config.handshake_ns); the
+			 * request and response after it keep to the fetch's deadline. */
+			r = opt->tls_connect(opt->tls, c, u.host, &io);
+			if (r < 0)
+				return r;	/* c is closed */
+			r = fata_http_get_io(&io, &u, opt->deadline, opt->body_max, out);
+			io.close(io.ctx);
+		} else {
+			io.ctx = c;
+			r = fata_http_get_io(&io, &u, opt->deadline, opt->body_max, out);
+			fata_tcp_close(c);
+		}
 		if (r < 0)
 			return r;
 		out->redirects = hops;

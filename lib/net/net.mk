@@ -29,7 +29,7 @@ $(foreach t,$(NET_TCP_TESTS),$(eval $(call unit_test,$(t),tests/unit/net_fake.c 
 # build/fuzz/net_NAME is the libFuzzer binary (clang):
 #   build/fuzz/net_ipv4 -max_total_time=60 tests/fuzz/corpus/net_ipv4
 NET_FUZZERS := net_eth net_arp net_ipv4 net_icmp net_udp net_dhcp net_tcp net_dns \
-	net_dhcp_server net_dns_resolver
+	net_dhcp_server net_dns_resolver net_tcp_cookie
 $(foreach t,$(NET_FUZZERS),$(eval $(call fuzz_test,$(t),$(NET_TEST_LIBOS))))
 # The HTTP client (lib/http/client.c) calls the stack and the resolver, so its test is here.
 $(eval $(call unit_test,http_client,,$(NET_TEST_LIBOS) $(HTTP_CORE) lib/http/client.c))

@@ -1,4 +1,4 @@
-/* HTTPS: the HTTP/1.1 server library (fata/http.h) over TLS connections. */
+/* HTTPS: the HTTP/1.1 server library and the client's TLS hook (fata/http.h) over TLS connections. */
 #include <errno.h>
 #include <stdlib.h>
 
@@ -41,6 +41,17 @@ void fata_tls_http_io(struct fata_tls_conn *c, struct fata_http_io *io)
 	io->shutdown = io_shutdown;
 	io->close = io_close;
 	io->ctx = c;
+}
+
+int fata_tls_http_connect(void *tls, struct fata_tcp *tcp, const char *host, struct fata_http_io *io)
+{
+	struct fata_tls_conn *c;
+	int err = fata_tls_connect(tls, tcp, host, &c);
+
+	if (err < 0)
+		return err;
+	fata_tls_http_io(c, io);
+	return 0;
 }
 
 static int on_connection(struct fata_tcp *tcp, void *arg)

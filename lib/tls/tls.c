@@ -626,6 +626,34 @@ fail:
 	return err;
 }
 
+/* Why BearSSL's X.509 engine refused a chain (error `e`), for the one line a user reads. */
+static const char *x509_reason(int e, const char *name)
+{
+	switch (e) {
+	case BR_ERR_X509_NOT_TRUSTED:
+		return "it does not lead to a trusted CA";
+	case BR_ERR_X509_BAD_SERVER_NAME:
+		return name ? "it does not name the server (DNS names only, not IP addresses)"
+			    : "no server name to check";
+	case BR_ERR_X509_EXPIRED:
+		return "expired or not yet valid at the wall-clock time";
+	case BR_ERR_X509_TIME_UNKNOWN:
+		return "no wall-clock time to check it against";
+	case BR_ERR_X509_BAD_SIGNATURE:
+		return "a signature in the chain does not verify";
+	case BR_ERR_X509_NOT_CA:
+		return "an intermediate certificate is not a CA";
+	case BR_ERR_X509_FORBIDDEN_KEY_USAGE:
+		return "its key usage forbids this use";
+	case BR_ERR_X509_WEAK_PUBLIC_KEY:
+		return "its public key is too weak";
+	case BR_ERR_X509_EMPTY_CHAIN:
+		return "the server sent no certificate";
+	default:
+		return "malformed or unsupported certificate";
+	}
+}
+
 /* BearSSL counts days from January 1st of year 0 (proleptic Gregorian): 1970-01-01 is 719528. */
 #define UNIX_EPOCH_DAYS 719528u
 
@@ -660,8 +688,14 @@ int fata_tls_connect(struct fata_tls_client *cl, struct fata_tcp *tcp, const cha
 		goto fail;
 	}
 	err = handshake(c, cl->handshake_ns);
-	if (err)
+	if (err) {
+		int e = br_ssl_engine_last_error(c->eng);
+
+		if (e >= BR_ERR_X509_OK && e <= BR_ERR_X509_NOT_TRUSTED)
+			fata_log(&tls_log, FATA_LOG_ERROR, "certificate of %s refused: %s",
+				 server_name ? server_name : "the server", x509_reason(e, server_name));
 		goto fail;
+	}
 	*out = c;
 	return 0;
 fail:

@@ -2,12 +2,13 @@
 # The stub resolver (examples/applications/dns-resolve) against dnsmasq in a network namespace:
 # A records, a two-link CNAME chain to A and AAAA records, NXDOMAIN, NODATA, a silent first server
 # (the resolver moves on to the next), no server at all (it gives up at its deadline), a new
-# random ID and source port for every query, and the DNS server learnt from a DHCP lease. On
-# unix with the direct stack and with the socket stack, then once on spt and hvt.
+# random ID and source port for every query, and the DNS server learnt from a DHCP lease; then
+# unbound serving a local zone (A, CNAME to A and AAAA, NXDOMAIN). On unix with the direct stack
+# and with the socket stack, then once on spt and hvt.
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/netns.sh"
-netns_require dnsmasq tcpdump
-plan 18
+netns_require dnsmasq tcpdump unbound
+plan 23
 netns_setup dnsres
 UK=198.18.0.2
 SILENT=198.18.0.3
@@ -108,6 +109,52 @@ build "$s" unix socket false
 resolve "$NETNS_TMP/socket.out" unix "$s/dist/dns-resolve" --dns-server=$NETNS_HOST --domain-name=alias.fata.test
 [ "$st" = 0 ] && grep -q 'alias.fata.test has IPv6 address 2001:db8::81' "$NETNS_TMP/socket.out"
 ok $? "the socket stack resolves alias.fata.test too (status $st)"
+
+# unbound (Debian's) as a second server: started in the namespace on its own address with a
+# configuration of the test's own (no daemon, no chroot, no root user switch, files in the scratch
+# folder, iterator only so no trust anchor is needed), answering a static local zone. It never
+# needs the outside network: every name asked lies inside the zone.
+UNB=198.18.0.4
+nsx ip addr add $UNB/24 dev tap0
+cat >"$NETNS_TMP/unbound.conf" <<EOF
+server:
+	interface: $UNB
+	port: 53
+	do-ip6: no
+	access-control: 198.18.0.0/24 allow
+	username: ""
+	chroot: ""
+	directory: "$NETNS_TMP"
+	pidfile: "$NETNS_TMP/unbound.pid"
+	use-syslog: no
+	logfile: ""
+	log-queries: yes
+	verbosity: 1
+	do-daemonize: no
+	module-config: "iterator"
+	local-zone: "fata.test." static
+	local-data: "www.fata.test. 300 IN A 198.18.0.90"
+	local-data: "host.fata.test. 300 IN A 198.18.0.91"
+	local-data: "host.fata.test. 300 IN AAAA 2001:db8::91"
+	local-data: "alias.fata.test. 300 IN CNAME host.fata.test."
+EOF
+netns_bg "$NETNS_TMP/unbound.out" unbound -d -c "$NETNS_TMP/unbound.conf"
+UNBOUND=$NETNS_LAST
+wait_log "$NETNS_TMP/unbound.out" 'start of service' 10
+ok $? "unbound answers for fata.test on $UNB (pid $UNBOUND)" || cat "$NETNS_TMP/unbound.out" >&2
+resolve "$NETNS_TMP/ua.out" unix "${R[@]}" --dns-server=$UNB --type=A
+[ "$st" = 0 ] && grep -q 'INF \[application\] www\.fata\.test has IPv4 address 198\.18\.0\.90 (TTL [0-9]* s)$' "$NETNS_TMP/ua.out"
+ok $? "unbound: it prints the A record unbound serves (status $st)"
+like "$(cat "$NETNS_TMP/unbound.out")" "info: $UK www\.fata\.test\. A IN" "unbound saw the query from $UK"
+resolve "$NETNS_TMP/uc.out" unix "${R[@]}" --dns-server=$UNB --domain-name=alias.fata.test
+out=$(cat "$NETNS_TMP/uc.out")
+[ "$st" = 0 ] && grep -q 'alias\.fata\.test is an alias of host\.fata\.test (1 CNAME)' <<<"$out" &&
+	grep -q 'alias\.fata\.test has IPv4 address 198\.18\.0\.91 ' <<<"$out" &&
+	grep -q 'alias\.fata\.test has IPv6 address 2001:db8::91 ' <<<"$out"
+ok $? "unbound: a CNAME to host's A and AAAA records (status $st)"
+resolve "$NETNS_TMP/unx.out" unix "${R[@]}" --dns-server=$UNB --domain-name=nothere.fata.test
+is "$st/$(grep -c 'nothere.fata.test: no such name (NXDOMAIN)' "$NETNS_TMP/unx.out")" 2/1 "unbound: NXDOMAIN, exit 2"
+netns_stop $UNBOUND
 
 for target in spt hvt; do
 	if [ ! -x "$FATA_ROOT/bin/fata-$target" ]; then

@@ -86,7 +86,11 @@ static void urls(void)
 	   strcmp(u.target, "/") == 0, "a port, no path: target /");
 	ok(fata_http_url_parse("HTTP://h?q", &u) == 0 && strcmp(u.target, "/?q") == 0,
 	   "scheme in upper case; query without a path");
-	is_int(fata_http_url_parse("https://h/", &u), -EPROTONOSUPPORT, "https: not yet");
+	ok(fata_http_url_parse("https://h/x", &u) == 0 && u.https && u.port == 443 &&
+	   strcmp(u.target, "/x") == 0, "https: port 443, over TLS");
+	ok(fata_http_url_parse("HTTPS://h:8443", &u) == 0 && u.https && u.port == 8443,
+	   "https with a port, scheme in upper case");
+	ok(fata_http_url_parse("http://h/", &u) == 0 && !u.https, "http: not over TLS");
 	is_int(fata_http_url_parse("ftp://h/", &u), -EPROTONOSUPPORT, "ftp: not supported");
 	is_int(fata_http_url_parse("h/x", &u), -EINVAL, "no scheme: EINVAL");
 	is_int(fata_http_url_parse("http://user@h/", &u), -EINVAL, "user info: EINVAL");
@@ -108,7 +112,15 @@ static void urls(void)
 	   "join: a relative path replaces the last segment");
 	ok(fata_http_url_join(&u, "?new", &j) == 0 && strcmp(j.target, "/dir/page?new") == 0,
 	   "join: a query keeps the path");
-	is_int(fata_http_url_join(&u, "https://secure/", &j), -EPROTONOSUPPORT, "join: https refused");
+	ok(fata_http_url_join(&u, "https://secure/", &j) == 0 && j.https && j.port == 443 &&
+	   strcmp(j.host, "secure") == 0, "join: to https");
+	is_int(fata_http_url_join(&u, "ftp://secure/", &j), -EPROTONOSUPPORT, "join: ftp refused");
+	fata_http_url_parse("https://s/dir/page", &j);
+	ok(fata_http_url_join(&j, "//third/y", &u) == 0 && u.https && u.port == 443,
+	   "join: a network-path reference keeps https");
+	ok(fata_http_url_join(&j, "/z", &u) == 0 && u.https && strcmp(u.host, "s") == 0,
+	   "join: an absolute path keeps https");
+	fata_http_url_parse("http://h:81/dir/page?q", &u);
 	ok(fata_http_url_join(&u, "../up/./x?a/../b", &j) == 0 && strcmp(j.target, "/up/x?a/../b") == 0,
 	   "join: dot segments removed from the path, not the query");
 	ok(fata_http_url_join(&u, "../../../x", &j) == 0 && strcmp(j.target, "/x") == 0,
