@@ -22,5 +22,7 @@ comma := ,
 $(eval $(call fuzz_test,config,$(CLI_LIB_SRCS),$(CLI_LIBS)))
 $(eval $(call fuzz_test,keys,lib/keys.c))
 $(eval $(call fuzz_test,mft,tender/common/mft.c tender/common/tender.c))
+# fata-spt's seccomp filter as built for random manifests, run by a BPF interpreter on random calls.
+$(eval $(call fuzz_test,spt_syscall,$(TENDER_COMMON_SRCS) $(TENDER_SPT_FILTER_SRCS),$(TENDER_LIBS)))
 $(eval $(call fuzz_test,hvt_hypercall,$(TENDER_UNIT_SRCS_tender_hvt),\
 	-Wl$(comma)--wrap=tender_die $(TENDER_LIBS)))
