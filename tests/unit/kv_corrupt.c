@@ -139,6 +139,24 @@ static void test_tar(void)
 	fix_checksum(p + h);
 	ok(open_tar(p, len) == NULL, "tar: huge size");
 
+	/* A member's data ending exactly at the device's end, one byte before, one byte past. */
+	for (int d = -1; d <= 1; d++) {
+		memcpy(p, orig, len);
+		put_octal(p + h + 124, 12, (uint64_t)(len - (h + 512)) + (uint64_t)d);
+		fix_checksum(p + h);
+		kv = open_tar(p, len);
+		ok(d <= 0 ? kv != NULL : kv == NULL, "tar: data ending %d byte(s) from the device's "
+		   "end: %s", d, d <= 0 ? "opens" : "refused");
+		if (kv && d <= 0) {
+			uint64_t sz = 0;
+
+			ok(fata_kv_size(kv, "secret", &sz) == 0 &&
+			   sz == (uint64_t)(len - (h + 512)) + (uint64_t)d,
+			   "tar: the member has the size its header says");
+		}
+		fata_kv_disconnect(kv);
+	}
+
 	/* Truncated images (the memory device pads the last sector with zeros). */
 	kv = open_tar(orig, h + 1024);
 	ok(reads_secret(kv), "tar: cut after secret's first data sector: still reads it");
