@@ -365,6 +365,36 @@ static void test_fat(const char *image, int want_type)
 	DAMAGE("free cluster in a chain");
 	set_fat(p, &l, c, l.clusters + 9);
 	DAMAGE("FAT entry out of range");
+	set_fat(p, &l, c, l.clusters + 2);
+	DAMAGE("FAT entry one past the last cluster");
+	set_fat(p, &l, c, 1);
+	DAMAGE("FAT entry 1 (one below the first data cluster)");
+	e = root_entry(p, &l, "DECOY   TXT");
+	set_first_cluster(e, 1);
+	DAMAGE("file at cluster 1 (one below the first data cluster)");
+	{
+		/* decoy.txt moved to the last cluster, clusters + 1: still reads. */
+		uint32_t last = l.clusters + 1;
+		uint32_t eoc = l.type == 12 ? 0xfff : l.type == 16 ? 0xffff : 0x0fffffff;
+		void *want = NULL, *got = NULL;
+		size_t wn = 0, gn = 0;
+		struct fata_kv *kv2 = open_fat(orig, len);
+
+		ok(kv2 && fata_kv_get(kv2, "decoy.txt", &want, &wn) == 0, "%s: decoy.txt reads", image);
+		fata_kv_disconnect(kv2);
+		memcpy(cluster_at(p, &l, last), cluster_at(p, &l, c), (size_t)l.bps * l.spc);
+		set_fat(p, &l, last, eoc);
+		set_fat(p, &l, c, 0);
+		e = root_entry(p, &l, "DECOY   TXT");
+		set_first_cluster(e, last);
+		kv2 = open_fat(p, len);
+		ok(kv2 && fata_kv_get(kv2, "decoy.txt", &got, &gn) == 0 && gn == wn &&
+		   memcmp(got, want, wn) == 0, "%s: a file in the last cluster (%u) reads", image, last);
+		fata_kv_disconnect(kv2);
+		free(want);
+		free(got);
+		memcpy(p, orig, len);
+	}
 	e = root_entry(p, &l, "DECOY   TXT");
 	e[28] = 0, e[29] = 0, e[30] = 1, e[31] = 0;	/* 65536 bytes, one cluster */
 	DAMAGE("file larger than its chain");
