@@ -76,7 +76,8 @@ build/tests/tender/%.hvt: tests/tender/%.c $(TENDER_GUEST_DEPS)
 
 # --- end-to-end tests ---------------------------------------------------------------------------
 .PHONY: tender-check
-CHECK_TESTS += $(sort $(wildcard tests/e2e/tender_*.t))
+# dumpcore.t (--dumpcore on both tenders) was outside every list, so make check never ran it.
+CHECK_TESTS += $(sort $(wildcard tests/e2e/tender_*.t)) tests/e2e/dumpcore.t
 CHECK_DEPS += bin/fata-hvt bin/fata-spt $(TENDER_GUESTS)
 
 # Builds and runs only the tender tests: make tender-check
