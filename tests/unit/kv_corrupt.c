@@ -341,6 +341,37 @@ static void test_fat(const char *image, int want_type)
 		p[44] = 0xFF, p[45] = 0xFF, p[46] = 0xFF, p[47] = 0x0F;
 		DAMAGE("root cluster out of range");
 	}
+	{
+		/* Total sectors at the first data sector (no room), and one sector later with
+		 * two-sector clusters (no whole cluster). */
+		uint32_t first = l.data / l.bps;
+
+		p[19] = 0, p[20] = 0;
+		p[32] = (uint8_t)first, p[33] = (uint8_t)(first >> 8), p[34] = (uint8_t)(first >> 16);
+		p[35] = (uint8_t)(first >> 24);
+		DAMAGE("total sectors ending where the data would start");
+		first++;
+		p[13] = 2;
+		p[19] = 0, p[20] = 0;
+		p[32] = (uint8_t)first, p[33] = (uint8_t)(first >> 8);
+		p[34] = (uint8_t)(first >> 16), p[35] = (uint8_t)(first >> 24);
+		DAMAGE("one data sector, less than a cluster");
+	}
+	if (l.type != 32) {
+		p[22] = 1, p[23] = 0;
+		DAMAGE("a FAT of one sector, too small for the clusters");
+	} else {
+		p[17] = 16, p[18] = 0;
+		DAMAGE("FAT32 with a fixed root directory");
+		/* Mirroring off, active FAT at the number of FATs (one past the last): refused. */
+		p[40] = (uint8_t)(0x80 | p[16]), p[41] = 0;
+		DAMAGE("active FAT one past the last");
+		p[40] = (uint8_t)(0x80 | (p[16] - 1)), p[41] = 0;
+		kv = open_fat(p, len);
+		ok(reads_secret(kv), "%s: the last FAT as the active one reads", image);
+		fata_kv_disconnect(kv);
+		memcpy(p, orig, len);
+	}
 
 	/* decoy.txt (65 bytes) and the subdirectory: chains and entries. */
 	e = root_entry(p, &l, "DECOY   TXT");
