@@ -92,7 +92,10 @@ deps:
 # the test) and its skips recorded in build/check-skips, listed at the end (tests/lib/skip-report;
 # .ci/run adds --strict, failing on a skip that is not by design on that machine).
 CHECK_SKIPS := build/check-skips
+# An end-to-end test in no fragment's list would never run: make check refuses to start then.
+E2E_UNLISTED = $(filter-out $(CHECK_TESTS),$(wildcard tests/e2e/*.t))
 check: deps
+	$(Q)test -z "$(E2E_UNLISTED)" || { echo "make check: not in CHECK_TESTS: $(E2E_UNLISTED)"; exit 1; }
 	$(Q)$(MAKE) --no-print-directory check-deps
 	$(Q)mkdir -p build && : >$(CHECK_SKIPS)
 	$(Q)FATA_SKIP_LOG=$(CURDIR)/$(CHECK_SKIPS) prove --exec tests/lib/run-test -j2 $(CHECK_TESTS); \

@@ -10,7 +10,9 @@ cd "$(dirname "$0")/.."
 root=$PWD
 cov=$root/build/cov
 mkdir -p "$cov/src"
-tar -C "$root" --exclude=./build --exclude=./bin --exclude=./.git -cf - . | tar -C "$cov/src" -xf -
+# -m: the copies get the time of this run, so make rebuilds whatever changed since the last one
+# (with the sources' own times, an object built by an earlier run can look newer than its edit).
+tar -C "$root" --exclude=./build --exclude=./bin --exclude=./.git -cf - . | tar -C "$cov/src" -xmf -
 find "$cov/src" -name '*.gcda' -delete 2>/dev/null
 export CC=$root/scripts/cov-cc
 status=0

@@ -83,6 +83,7 @@ void tender_sandbox_install(scmp_filter_ctx ctx)
 		tender_die("reading the seccomp program failed");
 	close(fd);
 
+	tender_cov_dump();	/* the last moment gcov may still open its files */
 	prog.len = (unsigned short)(st.st_size / sizeof program[0]);
 	prog.filter = program;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)

@@ -1,6 +1,7 @@
 /* Messages and small helpers shared by both tenders (tender.h). */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +60,20 @@ static void vmessage(const char *fmt, va_list ap, const char *suffix)
 	(void)tender_write_all(2, line, n);
 }
 
+#ifdef FATA_COVERAGE
+void __gcov_dump(void);
+
+void tender_cov_dump(void)
+{
+	static bool dumped;
+
+	if (!dumped) {
+		dumped = true;
+		__gcov_dump();
+	}
+}
+#endif
+
 void tender_die(const char *fmt, ...)
 {
 	va_list ap;
@@ -66,6 +81,7 @@ void tender_die(const char *fmt, ...)
 	va_start(ap, fmt);
 	vmessage(fmt, ap, NULL);
 	va_end(ap);
+	tender_cov_dump();
 	_exit(1);
 }
 
@@ -77,6 +93,7 @@ void tender_die_errno(const char *fmt, ...)
 	va_start(ap, fmt);
 	vmessage(fmt, ap, why);
 	va_end(ap);
+	tender_cov_dump();
 	_exit(1);
 }
 

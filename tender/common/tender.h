@@ -42,6 +42,21 @@ void tender_die(const char *fmt, ...);
 __attribute__((format(printf, 1, 2), noreturn))
 void tender_die_errno(const char *fmt, ...);
 
+/*
+ * make coverage only (built with -DFATA_COVERAGE, scripts/cov-cc): writes the gcov data of this
+ * process now, once, since the tenders end with _exit() or the guest's own exit_group, which skip
+ * gcov's exit handler. tender_die() calls it, and tender_sandbox_install() calls it last before
+ * the filter goes in (which forbids the files gcov writes), so it covers everything up to the
+ * sandbox; later calls do nothing. Elsewhere a no-op.
+ */
+#ifdef FATA_COVERAGE
+void tender_cov_dump(void);
+#else
+static inline void tender_cov_dump(void)
+{
+}
+#endif
+
 /* Prints "NAME: message" on stderr and carries on. */
 __attribute__((format(printf, 1, 2)))
 void tender_note(const char *fmt, ...);

@@ -21,11 +21,8 @@
 #include <ucontext.h>
 #include <unistd.h>
 
-#include "../common/sandbox.h"
 #include "../common/tender.h"
-
-void spt_fault_init(void);
-void spt_fault_sandbox(scmp_filter_ctx ctx);
+#include "spt.h"
 
 static const int fault_sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP };
 static long self_pid, self_tid;

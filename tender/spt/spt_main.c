@@ -5,7 +5,6 @@
  * status is the process's status.
  */
 #define _GNU_SOURCE
-#include <asm/prctl.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,23 +22,15 @@
 #include "../common/start.h"
 #include "../common/tender.h"
 #include "solo5_abi.h"
+#include "spt.h"
 
 #define MIB (1ull << 20)
 
 /* In spt_launch_x86_64.S. */
 _Noreturn void fata_spt_launch(uint64_t stack, uint64_t entry, uint64_t boot_info);
-/* In spt_fault.c: report a guest's fault on stderr and die by its signal; the tgkill rules. */
-void spt_fault_init(void);
-void spt_fault_sandbox(scmp_filter_ctx ctx);
 /* In spt_dumpcore.c: --dumpcore: returns in a traced child; the parent writes the core. */
 void spt_dumpcore_start(const char *dir, uint64_t mem_base, uint64_t mem_size, bool note);
 void spt_watch_start(void);
-
-struct spt {
-	uint64_t mem_size;
-	int epollfd, timerfd;
-	bool extensions;	/* offer Fata's extensions (not --no-extensions) */
-};
 
 static void map_memory(struct spt *spt)
 {
@@ -129,40 +120,6 @@ static void setup_events(struct spt *spt, const struct mft *mft,
 	tender_net_watch(spt->epollfd, mft, devs);
 }
 
-#define A0(v) tender_arg(0, SCMP_CMP_EQ, (scmp_datum_t)(v))
-
-_Static_assert(SPT_BLOCK_MULTI_MAX == TENDER_BLOCK_MULTI_MAX, "the ABI's limit is the tender's");
-
-/* Exactly the system calls docs/solo5-abi.md lists for an spt guest, with their arguments. */
-static scmp_filter_ctx build_filter(const struct spt *spt, const struct mft *mft,
-				    const struct tender_devices *devs)
-{
-	scmp_filter_ctx ctx = tender_sandbox_new();
-	struct scmp_arg_cmp c[1];
-
-	/* write(2) also serves the fault report (spt_fault.c). */
-	tender_sandbox_base(ctx, spt->epollfd, spt->timerfd);
-	c[0] = A0(CLOCK_MONOTONIC);
-	tender_sandbox_allow(ctx, "clock_gettime(CLOCK_MONOTONIC)", SCMP_SYS(clock_gettime), 1, c);
-	c[0] = A0(ARCH_SET_FS);
-	tender_sandbox_allow(ctx, "arch_prctl", SCMP_SYS(arch_prctl), 1, c);
-	if (spt->extensions) {
-		/* SPT_FEATURE_STACK_GUARD: one page inside guest memory, never executable. */
-		struct scmp_arg_cmp m[3] = {
-			tender_arg(0, SCMP_CMP_LE, spt->mem_size - SPT_GUARD_SIZE),
-			tender_arg(1, SCMP_CMP_EQ, SPT_GUARD_SIZE),
-			tender_arg(2, SCMP_CMP_EQ, PROT_NONE),
-		};
-
-		tender_sandbox_allow(ctx, "mprotect(guard page)", SCMP_SYS(mprotect), 3, m);
-		m[2] = tender_arg(2, SCMP_CMP_EQ, PROT_READ | PROT_WRITE);
-		tender_sandbox_allow(ctx, "mprotect(guard page)", SCMP_SYS(mprotect), 3, m);
-	}
-	spt_fault_sandbox(ctx);
-	tender_devices_sandbox(ctx, mft, devs);
-	return ctx;
-}
-
 int main(int argc, char **argv)
 {
 	static struct tender_start st;
@@ -187,7 +144,7 @@ int main(int argc, char **argv)
 	if (!st.opts.quiet)
 		tender_print_banner("spt", st.opts.kernel, &st.img, spt.mem_size, st.img.mft, &st.devs);
 
-	filter = build_filter(&spt, st.img.mft, &st.devs);
+	filter = spt_build_filter(&spt, st.img.mft, &st.devs);
 	free(st.file);
 	tender_image_free(&st.img);
 	fflush(NULL);

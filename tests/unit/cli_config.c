@@ -437,6 +437,90 @@ static void test_gen(void)
 	config_free(&cfg);
 }
 
+/* A string of n copies of c (n < 300). */
+static const char *run_of(char c, size_t n)
+{
+	static char s[4][300];
+	static int k;
+	char *r = s[k++ % 4];
+
+	memset(r, c, n);
+	r[n] = '\0';
+	return r;
+}
+
+/* A config.ini of exactly `size` bytes (a valid head, then comment lines) at a temporary path. */
+static int load_of_size(size_t size, struct config *cfg)
+{
+	char path[] = "/tmp/fata-cli-config.XXXXXX";
+	int fd = mkstemp(path), r;
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+	size_t n = strlen(HEAD);
+
+	if (!f)
+		return -2;
+	fputs(HEAD, f);
+	while (n < size) {
+		size_t line = size - n > 100 ? 100 : size - n;
+
+		if (line > 1)
+			fprintf(f, "#%s\n", run_of('x', line - 2));
+		else
+			fputc('\n', f);
+		n += line;
+	}
+	fclose(f);
+	r = config_load(path, cfg, err, sizeof(err));
+	unlink(path);
+	return r;
+}
+
+/* Every length limit at the limit, one below and one above. */
+static void test_name_limits(void)
+{
+	struct buf b = BUF_INIT;
+	struct config cfg;
+
+	for (size_t n = 62; n <= 64; n++) {
+		buf_free(&b);
+		buf_puts(&b, "[unikernel]\nname = ");
+		buf_puts(&b, run_of('u', n));
+		buf_puts(&b, "\n");
+		is_int(parse(buf_str(&b), &cfg), n <= 63 ? 0 : -1, "a unikernel name of %zu", n);
+		config_free(&cfg);
+
+		buf_free(&b);
+		buf_puts(&b, HEAD "start = ");
+		buf_puts(&b, run_of('s', n));
+		buf_puts(&b, "\n");
+		is_int(parse(buf_str(&b), &cfg), n <= 63 ? 0 : -1, "a start function of %zu", n);
+		config_free(&cfg);
+
+		buf_free(&b);
+		buf_puts(&b, HEAD "[device ");
+		buf_puts(&b, run_of('d', n));
+		buf_puts(&b, "]\nclass = time\n");
+		is_int(parse(buf_str(&b), &cfg), n <= 63 ? 0 : -1, "a device name of %zu", n);
+		config_free(&cfg);
+	}
+	ok(strstr(err, "(at most 63)") != NULL, "the 64-character device name's message");
+	buf_free(&b);
+
+	ok(mft_name_valid(run_of('M', 66)) && mft_name_valid(run_of('M', 67)),
+	   "manifest names of 66 and 67 characters");
+	ok(!mft_name_valid(run_of('M', 68)), "a manifest name of 68 characters is refused");
+	ok(config_file_name_valid(run_of('f', 254)) && config_file_name_valid(run_of('f', 255)),
+	   "file names of 254 and 255 characters");
+	ok(!config_file_name_valid(run_of('f', 256)), "a file name of 256 characters is refused");
+
+	is_int(load_of_size(CONFIG_MAX_SIZE - 1, &cfg), 0, "a config.ini of 1 MiB - 1 bytes loads");
+	config_free(&cfg);
+	is_int(load_of_size(CONFIG_MAX_SIZE, &cfg), 0, "a config.ini of exactly 1 MiB loads");
+	config_free(&cfg);
+	is_int(load_of_size(CONFIG_MAX_SIZE + 1, &cfg), -1, "a config.ini of 1 MiB + 1 bytes: refused");
+	ok(strstr(err, "file is larger than 1048576 bytes") != NULL, "its message");
+}
+
 int main(void)
 {
 	test_good();
@@ -445,6 +529,7 @@ int main(void)
 	test_first_error_wins();
 	test_load();
 	test_file_names();
+	test_name_limits();
 	test_gen();
 	return tap_done();
 }

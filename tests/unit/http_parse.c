@@ -290,6 +290,19 @@ static void test_chunked(void)
 		strcpy(big + 106, "\r\n\r\n");
 		is_int(chunked(big, 1000, 100, out, &n, &rest), -431, "trailers too long: 431");
 	}
+	{
+		/* 1024 bytes of chunk extension after the ";" (CHUNK_EXT_MAX), one below, one above. */
+		static char ext[1100];
+
+		for (int len = 1023; len <= 1025; len++) {
+			ext[0] = '1';
+			ext[1] = ';';
+			memset(ext + 2, 'e', (size_t)len);
+			strcpy(ext + 2 + len, "\r\nz\r\n0\r\n\r\n");
+			is_int(chunked(ext, 1000, 100, out, &n, &rest), len <= 1024 ? 1 : -400,
+			       "a chunk extension of %d bytes: %s", len, len <= 1024 ? "ok" : "400");
+		}
+	}
 }
 
 static void test_range(void)
@@ -307,6 +320,20 @@ static void test_range(void)
 	is_int(http_range("bytes=8-100", 10, &a, &b), 1, "end past the size");
 	ok(a == 8 && b == 9, "clipped to 8..9");
 	is_int(http_range("bytes=9-9", 10, &a, &b), 1, "the last byte");
+	ok(a == 9 && b == 9, "the last byte is 9-9");
+	is_int(http_range("bytes=9-", 10, &a, &b), 1, "first one below the size");
+	ok(a == 9 && b == 9, "9- of 10 is 9-9");
+	is_int(http_range("bytes=0-9", 10, &a, &b), 1, "last at size - 1");
+	ok(a == 0 && b == 9, "0-9 of 10");
+	is_int(http_range("bytes=0-10", 10, &a, &b), 1, "last at the size is clamped");
+	ok(a == 0 && b == 9, "0-10 of 10 is 0-9");
+	is_int(http_range("bytes=-10", 10, &a, &b), 1, "a suffix of exactly the size");
+	ok(a == 0 && b == 9, "-10 of 10 is 0-9");
+	is_int(http_range("bytes=-9", 10, &a, &b), 1, "a suffix one below the size");
+	ok(a == 1 && b == 9, "-9 of 10 is 1-9");
+	is_int(http_range("bytes=-11", 10, &a, &b), 1, "a suffix one above the size");
+	ok(a == 0 && b == 9, "-11 of 10 is 0-9");
+	is_int(http_range("bytes=11-", 10, &a, &b), -416, "first one above the size: 416");
 	is_int(http_range("bytes=10-", 10, &a, &b), -416, "first at the size: 416");
 	is_int(http_range("bytes=-0", 10, &a, &b), -416, "empty suffix: 416");
 	is_int(http_range("bytes=0-", 0, &a, &b), -416, "empty representation: 416");

@@ -62,5 +62,33 @@ int main(void)
 	ok(fata_key_name_valid("hello") && fata_key_name_valid("ipv4-gateway"), "valid key names");
 	ok(!fata_key_name_valid("Hello") && !fata_key_name_valid("9x") && !fata_key_name_valid("") &&
 	   !fata_key_name_valid("a b"), "invalid key names");
+
+	/* Exact boundaries: at each limit, one below, one above. */
+	ok(parses(FATA_KEY_INT, "9223372036854775806") && parses(FATA_KEY_INT, "-9223372036854775807"),
+	   "int one inside each end");
+	ok(!parses(FATA_KEY_INT, "-9223372036854775809"), "int one below INT64_MIN rejected");
+	ok(fata_key_value_parse(FATA_KEY_INT, "0x7fffffffffffffff", &v) == 0 && v.i == INT64_MAX,
+	   "hex INT64_MAX");
+	ok(fata_key_value_parse(FATA_KEY_INT, "-0x8000000000000000", &v) == 0 && v.i == INT64_MIN,
+	   "hex INT64_MIN");
+	ok(!parses(FATA_KEY_INT, "0x8000000000000000") && !parses(FATA_KEY_INT, "-0x8000000000000001"),
+	   "hex one past each end rejected");
+	ok(fata_key_value_parse(FATA_KEY_IPV4, "255.254.255.255", &v) == 0 &&
+	   v.ipv4 == 0xfffeffff, "ipv4 octets 255 and 254");
+	ok(!parses(FATA_KEY_IPV4, "1.1.1.256"), "ipv4 last octet 256 rejected");
+	ok(parses(FATA_KEY_IPV4_PREFIX, "198.18.0.1/32") && parses(FATA_KEY_IPV4_PREFIX, "198.18.0.1/31") &&
+	   parses(FATA_KEY_IPV4_PREFIX, "198.18.0.1/0"), "prefix /32, /31 and /0");
+	{
+		char name[66];
+
+		memset(name, 'a', sizeof name - 1);
+		name[65] = '\0';
+		name[64] = '\0';
+		ok(!fata_key_name_valid(name), "64-character key name rejected");
+		name[63] = '\0';
+		ok(fata_key_name_valid(name), "63-character key name");
+		name[62] = '\0';
+		ok(fata_key_name_valid(name), "62-character key name");
+	}
 	return tap_done();
 }

@@ -139,6 +139,24 @@ static void test_tar(void)
 	fix_checksum(p + h);
 	ok(open_tar(p, len) == NULL, "tar: huge size");
 
+	/* A member's data ending exactly at the device's end, one byte before, one byte past. */
+	for (int d = -1; d <= 1; d++) {
+		memcpy(p, orig, len);
+		put_octal(p + h + 124, 12, (uint64_t)(len - (h + 512)) + (uint64_t)d);
+		fix_checksum(p + h);
+		kv = open_tar(p, len);
+		ok(d <= 0 ? kv != NULL : kv == NULL, "tar: data ending %d byte(s) from the device's "
+		   "end: %s", d, d <= 0 ? "opens" : "refused");
+		if (kv && d <= 0) {
+			uint64_t sz = 0;
+
+			ok(fata_kv_size(kv, "secret", &sz) == 0 &&
+			   sz == (uint64_t)(len - (h + 512)) + (uint64_t)d,
+			   "tar: the member has the size its header says");
+		}
+		fata_kv_disconnect(kv);
+	}
+
 	/* Truncated images (the memory device pads the last sector with zeros). */
 	kv = open_tar(orig, h + 1024);
 	ok(reads_secret(kv), "tar: cut after secret's first data sector: still reads it");
@@ -323,6 +341,37 @@ static void test_fat(const char *image, int want_type)
 		p[44] = 0xFF, p[45] = 0xFF, p[46] = 0xFF, p[47] = 0x0F;
 		DAMAGE("root cluster out of range");
 	}
+	{
+		/* Total sectors at the first data sector (no room), and one sector later with
+		 * two-sector clusters (no whole cluster). */
+		uint32_t first = l.data / l.bps;
+
+		p[19] = 0, p[20] = 0;
+		p[32] = (uint8_t)first, p[33] = (uint8_t)(first >> 8), p[34] = (uint8_t)(first >> 16);
+		p[35] = (uint8_t)(first >> 24);
+		DAMAGE("total sectors ending where the data would start");
+		first++;
+		p[13] = 2;
+		p[19] = 0, p[20] = 0;
+		p[32] = (uint8_t)first, p[33] = (uint8_t)(first >> 8);
+		p[34] = (uint8_t)(first >> 16), p[35] = (uint8_t)(first >> 24);
+		DAMAGE("one data sector, less than a cluster");
+	}
+	if (l.type != 32) {
+		p[22] = 1, p[23] = 0;
+		DAMAGE("a FAT of one sector, too small for the clusters");
+	} else {
+		p[17] = 16, p[18] = 0;
+		DAMAGE("FAT32 with a fixed root directory");
+		/* Mirroring off, active FAT at the number of FATs (one past the last): refused. */
+		p[40] = (uint8_t)(0x80 | p[16]), p[41] = 0;
+		DAMAGE("active FAT one past the last");
+		p[40] = (uint8_t)(0x80 | (p[16] - 1)), p[41] = 0;
+		kv = open_fat(p, len);
+		ok(reads_secret(kv), "%s: the last FAT as the active one reads", image);
+		fata_kv_disconnect(kv);
+		memcpy(p, orig, len);
+	}
 
 	/* decoy.txt (65 bytes) and the subdirectory: chains and entries. */
 	e = root_entry(p, &l, "DECOY   TXT");
@@ -347,6 +396,36 @@ static void test_fat(const char *image, int want_type)
 	DAMAGE("free cluster in a chain");
 	set_fat(p, &l, c, l.clusters + 9);
 	DAMAGE("FAT entry out of range");
+	set_fat(p, &l, c, l.clusters + 2);
+	DAMAGE("FAT entry one past the last cluster");
+	set_fat(p, &l, c, 1);
+	DAMAGE("FAT entry 1 (one below the first data cluster)");
+	e = root_entry(p, &l, "DECOY   TXT");
+	set_first_cluster(e, 1);
+	DAMAGE("file at cluster 1 (one below the first data cluster)");
+	{
+		/* decoy.txt moved to the last cluster, clusters + 1: still reads. */
+		uint32_t last = l.clusters + 1;
+		uint32_t eoc = l.type == 12 ? 0xfff : l.type == 16 ? 0xffff : 0x0fffffff;
+		void *want = NULL, *got = NULL;
+		size_t wn = 0, gn = 0;
+		struct fata_kv *kv2 = open_fat(orig, len);
+
+		ok(kv2 && fata_kv_get(kv2, "decoy.txt", &want, &wn) == 0, "%s: decoy.txt reads", image);
+		fata_kv_disconnect(kv2);
+		memcpy(cluster_at(p, &l, last), cluster_at(p, &l, c), (size_t)l.bps * l.spc);
+		set_fat(p, &l, last, eoc);
+		set_fat(p, &l, c, 0);
+		e = root_entry(p, &l, "DECOY   TXT");
+		set_first_cluster(e, last);
+		kv2 = open_fat(p, len);
+		ok(kv2 && fata_kv_get(kv2, "decoy.txt", &got, &gn) == 0 && gn == wn &&
+		   memcmp(got, want, wn) == 0, "%s: a file in the last cluster (%u) reads", image, last);
+		fata_kv_disconnect(kv2);
+		free(want);
+		free(got);
+		memcpy(p, orig, len);
+	}
 	e = root_entry(p, &l, "DECOY   TXT");
 	e[28] = 0, e[29] = 0, e[30] = 1, e[31] = 0;	/* 65536 bytes, one cluster */
 	DAMAGE("file larger than its chain");

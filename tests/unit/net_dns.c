@@ -77,6 +77,29 @@ static void test_zone(void)
 				 i ? "," : "", i);
 		BAD("fata.test", spec, "more than 64 records", "65 records");
 	}
+	{
+		/* Each limit at, below and above: 63-character labels, 64 records, 253-character names. */
+		struct fata_dns_zone bz;
+		char spec[2000] = "", name[300];
+
+		for (int i = 0; i < 64; i++)
+			snprintf(spec + strlen(spec), sizeof(spec) - strlen(spec), "%sh%d=1.2.3.4",
+				 i ? "," : "", i);
+		ok(fata_dns_zone_parse(&bz, "fata.test", spec, 60, why, sizeof(why)) == 0 && bz.n == 64,
+		   "64 records");
+		memset(name, 'a', 63);
+		strcpy(name + 63, "=1.2.3.4");
+		ok(fata_dns_zone_parse(&bz, "fata.test", name, 60, why, sizeof(why)) == 0,
+		   "a label of 63 characters");
+		for (int len = 252; len <= 254; len++) {
+			/* Labels of 63 separated by dots, then what is left. */
+			for (int i = 0; i < len; i++)
+				name[i] = i % 64 == 63 ? '.' : 'a';
+			name[len] = '\0';
+			is_int(fata_dns_zone_parse(&bz, name, "@=1.2.3.4", 60, why, sizeof(why)),
+			       len <= 253 ? 0 : -1, "an origin of %d characters", len);
+		}
+	}
 	ok(fata_dns_zone_parse(&z, "fata.test", "@=198.18.0.2,www=198.18.0.3,a.b=198.18.0.4", 60,
 			       why, sizeof(why)) == 0, "the zone again");
 }

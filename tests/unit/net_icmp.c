@@ -90,6 +90,15 @@ int main(void)
 	is_int(b.icmp.drop_short - a.icmp.drop_short, 1, "5-byte message: dropped");
 	is_int(count_icmp(0), 0, "none of them answered");
 
+	/* The header's 8 bytes: an echo of exactly 8 is answered, 7 bytes are short. */
+	a = stats();
+	fake_inject(f, fr, t_ping(fr, PEER_IP, STACK_IP, 9, 1, data, 0));
+	fake_inject(f, fr, t_ip_frame(fr, PEER_IP, STACK_IP, 1, data, 7));
+	fake_settle();
+	b = stats();
+	is_int(b.icmp.drop_short - a.icmp.drop_short, 1, "7-byte message: dropped as short");
+	is_int(count_icmp(0), 1, "an 8-byte echo request (no data) is answered");
+
 	/* Port unreachable: quotes the IP header and the UDP header. */
 	n = t_udp(fr, PEER_IP, 3333, STACK_IP, 4444, "hello", 5, 0);
 	fake_inject(f, fr, n);

@@ -174,6 +174,72 @@ static void test_header_checks(void)
 	ok(t_csum(out + 14, 20, 0) == 0 && t_get16(out + 14 + 2) == 36, "reply header checks out");
 }
 
+/* Rewrites the header checksum of the IPv4 packet in the frame `p`. */
+static void ip_csum(uint8_t *p)
+{
+	t_put16(p + 14 + 10, 0);
+	t_put16(p + 14 + 10, t_csum(p + 14, (size_t)(p[14] & 0xf) * 4, 0));
+}
+
+/* The header's length checks at their limits, one below and one above. */
+static void test_header_edges(void)
+{
+	static const uint8_t data[] = "abcdefgh";
+	struct fata_stack_stats a, b;
+	size_t n;
+
+	/* Total length at the packet's bytes in the frame (36), one below, one above. */
+	for (int d = -1; d <= 1; d++) {
+		a = stats();
+		n = t_ping(fr, PEER_IP, STACK_IP, 1, 1, data, 8);
+		t_put16(fr + 14 + 2, (uint16_t)((int)n - 14 + d));
+		ip_csum(fr);
+		fake_inject(f, fr, n);
+		fake_settle();
+		b = stats();
+		is_int(b.ipv4.drop_len - a.ipv4.drop_len, d > 0, "total length of the received bytes "
+		       "%+d: %s", d, d > 0 ? "dropped" : "taken");
+		if (d == 0)
+			is_int(b.icmp.echo_requests - a.icmp.echo_requests, 1, "and the ping is answered");
+	}
+	/* A frame one byte longer than the total length (padding): the datagram is taken whole. */
+	fake_clear(f);
+	a = stats();
+	n = t_ping(fr, PEER_IP, STACK_IP, 1, 1, data, 8);
+	fr[n] = 0;
+	fake_inject(f, fr, n + 1);
+	fake_settle();
+	b = stats();
+	is_int(b.icmp.echo_requests - a.icmp.echo_requests, 1, "one byte of padding: answered");
+	ok(fake_take(f, out, sizeof out, 0) == (long)n && t_get16(out + 14 + 2) == n - 14,
+	   "the reply is as long as the request without the padding");
+	/* Total length at the header's 20 bytes, one below, one above. */
+	for (int d = -1; d <= 1; d++) {
+		a = stats();
+		n = t_ping(fr, PEER_IP, STACK_IP, 1, 1, data, 8);
+		t_put16(fr + 14 + 2, (uint16_t)(20 + d));
+		ip_csum(fr);
+		fake_inject(f, fr, n);
+		fake_settle();
+		b = stats();
+		is_int(b.ipv4.drop_len - a.ipv4.drop_len, d < 0, "total length %d: %s", 20 + d,
+		       d < 0 ? "dropped" : "taken by IP");
+	}
+	/* IHL 15 (a 60-byte header) in 59, 60 and 61 bytes of packet: short, then long enough. */
+	for (int d = -1; d <= 1; d++) {
+		a = stats();
+		n = t_ping(fr, PEER_IP, STACK_IP, 1, 1, data, 8);
+		fr[14] = 0x4f;
+		memset(fr + n, 0, 40);
+		fake_inject(f, fr, (size_t)(14 + 60 + d));
+		fake_settle();
+		b = stats();
+		is_int(b.ipv4.drop_short - a.ipv4.drop_short, d < 0, "a 60-byte header in %d bytes: %s",
+		       60 + d, d < 0 ? "short" : "not short");
+	}
+	fake_clear(f);
+}
+
 static void test_fragment_send(struct fata_udp *u)
 {
 	uint8_t dgram[4008];
@@ -408,6 +474,7 @@ int main(void)
 		return tap_done();
 	u = fata_udp_bind(s, 7000);
 	test_header_checks();
+	test_header_edges();
 	test_fragment_send(u);
 	test_reassembly(u);
 	test_routing(u);

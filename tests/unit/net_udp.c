@@ -110,6 +110,26 @@ int main(void)
 	is_int(b.udp.drop_short - a.udp.drop_short, 1, "3-byte datagram dropped");
 	is_int(recv_within(u, buf, sizeof(buf), NULL, NULL, 10), -ETIMEDOUT, "none of them delivered");
 
+	/* The length field at the 12 bytes received, one above, one below, and at the header's 8. */
+	for (int ulen = 13; ulen >= 8; ulen--) {
+		if (ulen == 10 || ulen == 9)
+			continue;
+		a = stats();
+		len = t_udp(fr, PEER_IP, 1234, STACK_IP, 7, "edge", 4, 0);
+		t_put16(fr + 34 + 4, (uint16_t)ulen);
+		t_put16(fr + 34 + 6, 0);	/* no checksum */
+		fake_inject(f, fr, len);
+		fake_settle();
+		b = stats();
+		if (ulen == 13) {
+			is_int(b.udp.drop_len - a.udp.drop_len, 1, "length field 13 of 12 bytes: dropped");
+			continue;
+		}
+		n = recv_within(u, buf, sizeof(buf), NULL, NULL, 100);
+		ok(n == ulen - 8 && memcmp(buf, "edge", (size_t)(ulen - 8)) == 0,
+		   "length field %d of 12 bytes: %d bytes delivered", ulen, ulen - 8);
+	}
+
 	/* The queue is bounded. */
 	s->tun.udp_queue_bytes = 1000;
 	u2 = fata_udp_bind(s, 8);

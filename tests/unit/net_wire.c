@@ -1,14 +1,49 @@
 /* Unit tests of the wire helpers (lib/net/checksum.c, wire.h): byte order, the Internet checksum
  * over pieces of any length, the pseudo-header, scatter lists. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../lib/net/tcp.h"
 #include "../../lib/net/wire.h"
 #include "net_fake.h"
 #include "tap.h"
 
 static struct fata_key no_keys[1];
 const struct fata_unikernel fata_unikernel = { .name = "test", .keys = no_keys };
+
+/* tcp_parse's length checks at their limits, one below and one above. */
+static void test_tcp_parse_edges(void)
+{
+	uint8_t seg[64] = { 0 };
+	struct tcp_seg sg;
+
+	seg[12] = 5 << 4;
+	is_int(tcp_parse(seg, 20, &sg), 0, "TCP: a 20-byte header alone");
+	is_int(tcp_parse(seg, 19, &sg), -EBADMSG, "TCP: 19 bytes are short");
+	is_int(tcp_parse(seg, 21, &sg), 0, "TCP: 21 bytes: one byte of data");
+	ok(sg.len == 1 && sg.data == seg + 20, "TCP: the byte after the header is data");
+	seg[12] = 4 << 4;
+	is_int(tcp_parse(seg, 40, &sg), -EBADMSG, "TCP: data offset 4 words");
+	seg[12] = 6 << 4;
+	is_int(tcp_parse(seg, 24, &sg), 0, "TCP: data offset 6 words in 24 bytes");
+	ok(sg.len == 0, "TCP: no data");
+	is_int(tcp_parse(seg, 23, &sg), -EBADMSG, "TCP: data offset 6 words in 23 bytes");
+	is_int(tcp_parse(seg, 25, &sg), 0, "TCP: data offset 6 words in 25 bytes");
+	/* An MSS option ending exactly at the data offset is read; one byte past it is not. */
+	seg[20] = TCP_OPT_MSS, seg[21] = TCP_OPT_MSS_LEN, seg[22] = 0x05, seg[23] = 0xb4;
+	ok(tcp_parse(seg, 24, &sg) == 0 && sg.has_mss && sg.mss == 1460,
+	   "TCP: an MSS option ending at the data offset");
+	seg[12] = 7 << 4;
+	seg[20] = TCP_OPT_NOP, seg[21] = TCP_OPT_NOP, seg[22] = TCP_OPT_NOP;
+	seg[23] = TCP_OPT_MSS, seg[24] = TCP_OPT_MSS_LEN, seg[25] = 0x05, seg[26] = 0xb4;
+	ok(tcp_parse(seg, 28, &sg) == 0 && sg.has_mss && sg.mss == 1460,
+	   "TCP: an MSS option ending one byte before the data offset");
+	seg[12] = 6 << 4;
+	seg[20] = TCP_OPT_NOP, seg[21] = TCP_OPT_MSS, seg[22] = TCP_OPT_MSS_LEN, seg[23] = 0x05;
+	ok(tcp_parse(seg, 28, &sg) == 0 && !sg.has_mss,
+	   "TCP: an MSS option running one byte past the data offset is ignored");
+}
 
 int main(void)
 {
@@ -75,5 +110,6 @@ int main(void)
 		net_csum_add_iov(&c, iov, 3);
 		is_int(net_csum_result(&c), t_csum("abcdefgh", 8, 0), "checksum over an iov");
 	}
+	test_tcp_parse_edges();
 	return tap_done();
 }

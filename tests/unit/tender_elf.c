@@ -293,6 +293,51 @@ static void test_segments(void)
 	build();
 }
 
+/* Each segment check at its limit, one below and one above. */
+static void test_segment_edges(void)
+{
+	uint64_t room = 0x100000000ull - 0x102000;
+
+	build();
+	ph(PH_DATA)->p_memsz = room;
+	ok(parse_size(sizeof img) == 0, "a segment ending exactly at 4 GiB");
+	build();
+	ph(PH_DATA)->p_memsz = room - 1;
+	ok(parse_size(sizeof img) == 0, "a segment ending one byte below 4 GiB");
+	ph(PH_DATA)->p_memsz = room + 1;
+	refused("ends past 4 GiB", "a segment ending one byte past 4 GiB");
+
+	ph(PH_TEXT)->p_vaddr = 0xfffff;
+	refused("segment 0 at 0xfffff is below 0x100000", "a segment one byte below 0x100000");
+	ph(PH_TEXT)->p_vaddr = 0x100001;
+	eh()->e_entry = 0x100008;
+	ok(parse_size(sizeof img) == 0, "a segment one byte above 0x100000");
+	build();
+
+	ph(PH_DATA)->p_memsz = 0x10;
+	ok(parse_size(sizeof img) == 0, "file bytes equal to memory bytes");
+	ph(PH_DATA)->p_memsz = 0xf;
+	refused("more bytes in the file (0x10) than in memory (0xf)", "one file byte too many");
+
+	ph(PH_DATA)->p_filesz = IMAGE_SIZE - DATA_OFF;
+	ph(PH_DATA)->p_memsz = IMAGE_SIZE - DATA_OFF;
+	ok(parse_size(sizeof img) == 0, "a segment's file bytes ending at the file's end");
+	build();
+	ph(PH_DATA)->p_filesz = IMAGE_SIZE - DATA_OFF + 1;
+	ph(PH_DATA)->p_memsz = IMAGE_SIZE - DATA_OFF + 1;
+	refused("truncated: segment 1 (0x11 bytes at offset 0x1020) does not fit in the file's "
+		"4144 bytes", "file bytes ending one byte past the file");
+
+	/* The text's page ends at 0x101000: data may start there, not one byte before. */
+	ph(PH_DATA)->p_vaddr = 0x101000;
+	ok(parse_size(sizeof img) == 0, "a segment starting on the page after the previous one");
+	ph(PH_DATA)->p_vaddr = 0x100fff;
+	refused("shares a page", "a segment starting one byte before the previous one's page end");
+	ph(PH_DATA)->p_vaddr = 0x101001;
+	ok(parse_size(sizeof img) == 0, "a segment starting one byte into the next page");
+	build();
+}
+
 static void test_notes(void)
 {
 	/* A note's size against its own PT_NOTE segment (not the file, which goes on with the
@@ -518,6 +563,7 @@ int main(void)
 	test_valid();
 	test_header();
 	test_segments();
+	test_segment_edges();
 	test_notes();
 	test_fata_note();
 	test_manifest();

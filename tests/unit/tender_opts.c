@@ -302,6 +302,17 @@ static void test_block(void)
 		refused(tender_devices_open(MFT, &devs, false, &err), "Is a directory",
 			"a directory");
 		close(devs.d[1].fd);
+		PARSE("--block:storage=/dev/null", "k");
+		tender_devices_resolve(&o, MFT, "k", &devs, &err);
+		refused(tender_devices_open(MFT, &devs, false, &err),
+			"/dev/null is not a regular file or a block device", "a character device");
+		close(devs.d[1].fd);
+		/* sysfs refuses O_RDWR on a 0444 attribute even to root: the read-only fallback. */
+		PARSE("--block:storage=/sys/devices/system/cpu/online", "k");
+		tender_devices_resolve(&o, MFT, "k", &devs, &err);
+		ok(tender_devices_open(MFT, &devs, false, &err) == 0 && devs.d[1].readonly &&
+		   devs.d[1].capacity == 4096, "a file that opens only read-only is attached read-only");
+		close(devs.d[1].fd);
 	}
 	m.entries = 4;
 	unlink(a);
