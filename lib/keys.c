@@ -200,3 +200,150 @@ bool fata_key_name_valid(const char *name)
 	}
 	return true;
 }
+
+/* --- IPv6 addresses (RFC 4291 2.2, RFC 5952) ------------------------------------------------- */
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Parses an address at *p, stopping at the first character that cannot continue it. */
+static int parse_ipv6(const char **p, uint8_t out[16])
+{
+	const char *s = *p;
+	uint16_t g[8];
+	int n = 0, gap = -1;
+
+	if (s[0] == ':') {
+		if (s[1] != ':')
+			return -1;
+		gap = 0;
+		s += 2;
+	}
+	while (n < 8) {
+		unsigned v = 0;
+		int d, digits = 0;
+
+		/* A dotted quad may end the address, in the place of two groups. */
+		if (n <= 6) {
+			const char *q = s;
+			uint32_t v4;
+
+			while (hexval(*q) >= 0)
+				q++;
+			if (*q == '.') {
+				q = s;
+				if (parse_ipv4(&q, &v4) < 0)
+					return -1;
+				g[n++] = (uint16_t)(v4 >> 16);
+				g[n++] = (uint16_t)v4;
+				s = q;
+				break;
+			}
+		}
+		while ((d = hexval(*s)) >= 0 && digits < 5) {
+			v = v << 4 | (unsigned)d;
+			s++;
+			digits++;
+		}
+		if (digits == 0) {
+			if (gap == n && n > 0 && s[-1] == ':')
+				break;	/* "a::" ends after its gap */
+			if (gap == 0 && n == 0)
+				break;	/* "::" alone */
+			return -1;
+		}
+		if (digits > 4)
+			return -1;
+		g[n++] = (uint16_t)v;
+		if (s[0] == ':' && s[1] == ':') {
+			if (gap >= 0)
+				return -1;
+			gap = n;
+			s += 2;
+			continue;
+		}
+		if (s[0] == ':' && n < 8 && hexval(s[1]) >= 0) {
+			s++;
+			continue;
+		}
+		break;
+	}
+	if (gap < 0 ? n != 8 : n > 7)
+		return -1;
+	memset(out, 0, 16);
+	for (int i = 0; i < n; i++) {
+		int at = gap >= 0 && i >= gap ? 8 - (n - i) : i;
+
+		out[2 * at] = (uint8_t)(g[i] >> 8);
+		out[2 * at + 1] = (uint8_t)g[i];
+	}
+	*p = s;
+	return 0;
+}
+
+int fata_ipv6_parse(const char *text, uint8_t out[16])
+{
+	const char *p = text;
+	uint8_t a[16];
+
+	if (parse_ipv6(&p, a) < 0 || *p != '\0')
+		return -1;
+	memcpy(out, a, 16);
+	return 0;
+}
+
+int fata_ipv6_prefix_parse(const char *text, struct fata_ipv6_prefix *out)
+{
+	const char *p = text;
+	unsigned long len;
+	uint8_t a[16];
+
+	if (parse_ipv6(&p, a) < 0 || *p++ != '/')
+		return -1;
+	if (parse_dec(&p, 128, &len) < 0 || *p != '\0')
+		return -1;
+	memcpy(out->addr, a, 16);
+	out->len = (uint8_t)len;
+	return 0;
+}
+
+char *fata_ipv6_format(const uint8_t a[16], char buf[FATA_IPV6_STRLEN])
+{
+	int best = -1, best_len = 0, pos = 0;
+	size_t o = 0;
+
+	for (int i = 0; i < 8; i++) {
+		int j = i;
+
+		while (j < 8 && a[2 * j] == 0 && a[2 * j + 1] == 0)
+			j++;
+		if (j - i > best_len && j - i >= 2) {
+			best = i;
+			best_len = j - i;
+		}
+		if (j > i)
+			i = j - 1;
+	}
+	for (int i = 0; i < 8; i++) {
+		if (i == best) {
+			o += (size_t)snprintf(buf + o, FATA_IPV6_STRLEN - o, "::");
+			i += best_len - 1;
+			pos = 0;
+			continue;
+		}
+		o += (size_t)snprintf(buf + o, FATA_IPV6_STRLEN - o, "%s%x", pos ? ":" : "",
+				      (unsigned)(a[2 * i] << 8 | a[2 * i + 1]));
+		pos = 1;
+	}
+	if (o == 0)
+		snprintf(buf, FATA_IPV6_STRLEN, "::");
+	return buf;
+}

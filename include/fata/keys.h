@@ -75,6 +75,27 @@ const char *fata_key_value_format(enum fata_key_type type, const union fata_key_
 /* Formats an IPv4 address (host byte order) as a dotted quad into buf; returns buf. */
 char *fata_ipv4_format(uint32_t addr, char buf[FATA_IPV4_STRLEN]);
 
+#define FATA_IPV6_STRLEN 46	/* the longest RFC 5952 text of an IPv6 address, and its NUL */
+
+/* An IPv6 address (16 bytes, network order) with a prefix length. */
+struct fata_ipv6_prefix {
+	uint8_t addr[16];
+	uint8_t len;
+};
+
+/*
+ * Parses the text of an IPv6 address (RFC 4291 2.2: eight groups of hex, one "::", an IPv4
+ * dotted quad at the end) into `out` (network order). Returns 0, or -1 when it is not one.
+ */
+int fata_ipv6_parse(const char *text, uint8_t out[16]);
+
+/* Parses "ADDR/LEN" (LEN 0..128). Returns 0 or -1. */
+int fata_ipv6_prefix_parse(const char *text, struct fata_ipv6_prefix *out);
+
+/* Formats an IPv6 address as RFC 5952 recommends (lower case, the longest run of two or more
+ * zero groups as "::"); returns buf. */
+char *fata_ipv6_format(const uint8_t a[16], char buf[FATA_IPV6_STRLEN]);
+
 /* A key name is 1-63 characters of [a-z0-9_-], starting with a letter. Returns true if valid. */
 bool fata_key_name_valid(const char *name);
 

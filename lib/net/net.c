@@ -3,6 +3,9 @@
  * socket or a TCP connection: each one calls the implementation the object belongs to through
  * the ops table at its start (stack_impl.h). The connect calls are the implementations' own.
  */
+#include <errno.h>
+#include <string.h>
+
 #include <fata/net.h>
 #include <fata/tcp.h>
 
@@ -46,6 +49,21 @@ void fata_stack_mac(struct fata_stack *s, uint8_t mac[FATA_MAC_LEN])
 struct fata_netif *fata_stack_netif(struct fata_stack *s)
 {
 	return ops_of(s)->netif(s);
+}
+
+struct fata_ipv6_config fata_stack_ipv6(struct fata_stack *s)
+{
+	struct fata_ipv6_config c;
+
+	if (ops_of(s)->ipv6)
+		return ops_of(s)->ipv6(s);
+	memset(&c, 0, sizeof(c));
+	return c;
+}
+
+int fata_stack_wait_ipv6(struct fata_stack *s, uint64_t deadline)
+{
+	return ops_of(s)->wait_ipv6 ? ops_of(s)->wait_ipv6(s, deadline) : -EAFNOSUPPORT;
 }
 
 void fata_stack_stats(struct fata_stack *s, struct fata_stack_stats *out)

@@ -3,7 +3,8 @@
 # ASan+UBSan), fuzz harnesses replayed over their corpora, and end-to-end tests in network
 # namespaces (tests/e2e/net_*.t).
 NET_SRCS := lib/net/netif.c lib/net/checksum.c lib/net/stack.c lib/net/ethernet.c lib/net/arp.c \
-	lib/net/ipv4.c lib/net/ipv4_reasm.c lib/net/icmp.c lib/net/udp.c lib/net/dhcp.c \
+	lib/net/ipv4.c lib/net/ipv4_reasm.c lib/net/icmp.c lib/net/ipv6.c lib/net/ipv6_nd.c \
+	lib/net/ipv6_reasm.c lib/net/icmpv6.c lib/net/udp.c lib/net/dhcp.c \
 	lib/net/tcp.c lib/net/tcp_input.c lib/net/tcp_output.c lib/net/tcp_timer.c lib/net/tcp_cc.c lib/net/dns.c \
 	lib/net/net.c
 LIB_SRCS += $(NET_SRCS)

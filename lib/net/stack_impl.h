@@ -36,6 +36,9 @@ struct stack_ops {
 	int (*tcp_unlisten)(struct fata_stack *s, uint16_t port);
 	struct fata_tcp *(*tcp_connect)(struct fata_stack *s, uint32_t ip, uint16_t port,
 					uint64_t deadline, int *err);
+	/* IPv6; NULL: the implementation has none (fata_stack_ipv6() says disabled). */
+	struct fata_ipv6_config (*ipv6)(struct fata_stack *s);
+	int (*wait_ipv6)(struct fata_stack *s, uint64_t deadline);
 };
 
 /* The calls that take a struct fata_udp (fata/net.h). */
