@@ -18,7 +18,7 @@ NET_TEST_LIBOS := $(LIB_CORE_SRCS) $(LIB_RANDOM_SRCS) $(NET_SRCS) $(PLATFORM_uni
 # --- unit tests: tests/unit/net_NAME.c with the fake interface tests/unit/net_fake.c -------------
 # (mk/unit.mk's unit_test: plain and ASan+UBSan). TCP's also link the scripted peer
 # tests/unit/net_tcp_peer.c.
-NET_UNIT_TESTS := net_wire net_netif net_arp net_ipv4 net_icmp net_udp net_dhcp net_dns
+NET_UNIT_TESTS := net_wire net_netif net_arp net_ipv4 net_icmp net_udp net_dhcp net_dns net_ipv6
 NET_TCP_TESTS := net_tcp_open net_tcp_close net_tcp_data net_tcp_loss
 $(foreach t,$(NET_UNIT_TESTS),$(eval $(call unit_test,$(t),tests/unit/net_fake.c,$(NET_TEST_LIBOS))))
 $(foreach t,$(NET_TCP_TESTS),$(eval $(call unit_test,$(t),tests/unit/net_fake.c \
