@@ -14,6 +14,8 @@ static const struct {
 	[FATA_KEY_BOOL] = { "bool", "true or false" },
 	[FATA_KEY_IPV4] = { "ipv4", "an IPv4 address like 198.18.0.2" },
 	[FATA_KEY_IPV4_PREFIX] = { "ipv4-prefix", "an IPv4 address and prefix length like 198.18.0.2/24" },
+	[FATA_KEY_IPV6] = { "ipv6", "an IPv6 address like fd98:1800::2" },
+	[FATA_KEY_IPV6_PREFIX] = { "ipv6-prefix", "an IPv6 address and prefix length like fd98:1800::2/64" },
 };
 
 const char *fata_key_type_name(enum fata_key_type type)
@@ -149,6 +151,10 @@ int fata_key_value_parse(enum fata_key_type type, const char *text, union fata_k
 			return -1;
 		out->prefix.len = (uint8_t)len;
 		return 0;
+	case FATA_KEY_IPV6:
+		return fata_ipv6_parse(text, out->ipv6.addr);
+	case FATA_KEY_IPV6_PREFIX:
+		return fata_ipv6_prefix_parse(text, &out->prefix6);
 	}
 	return -1;
 }
@@ -162,7 +168,7 @@ char *fata_ipv4_format(uint32_t a, char buf[FATA_IPV4_STRLEN])
 const char *fata_key_value_format(enum fata_key_type type, const union fata_key_value *v,
 				  char *buf, size_t len)
 {
-	char ip[FATA_IPV4_STRLEN];
+	char ip[FATA_IPV6_STRLEN];
 
 	switch (type) {
 	case FATA_KEY_STRING:
@@ -179,6 +185,12 @@ const char *fata_key_value_format(enum fata_key_type type, const union fata_key_
 		break;
 	case FATA_KEY_IPV4_PREFIX:
 		snprintf(buf, len, "%s/%u", fata_ipv4_format(v->prefix.addr, ip), v->prefix.len);
+		break;
+	case FATA_KEY_IPV6:
+		snprintf(buf, len, "%s", fata_ipv6_format(v->ipv6.addr, ip));
+		break;
+	case FATA_KEY_IPV6_PREFIX:
+		snprintf(buf, len, "%s/%u", fata_ipv6_format(v->prefix6.addr, ip), v->prefix6.len);
 		break;
 	default:
 		snprintf(buf, len, "?");

@@ -2,7 +2,7 @@
 # Installs the Debian packages Fata's build and tests need, if any are missing. As root it runs
 # apt-get; otherwise it prints the command to run. Quiet when everything is there.
 # Extra package names given as arguments are checked too (make fuzz asks for clang).
-PACKAGES="$* gcc make libc6-dev binutils perl libinih-dev libbearssl-dev openssl libseccomp-dev python3 skopeo umoci runc iproute2 time iputils-ping iputils-arping dnsmasq-base netcat-openbsd socat iperf3 bind9-dnsutils tcpdump nftables curl wget chromium libnss3-tools dosfstools mtools gdb qemu-system-x86 syslinux syslinux-common libvirt-clients"
+PACKAGES="$* gcc make libc6-dev binutils perl libinih-dev libbearssl-dev openssl libseccomp-dev python3 skopeo umoci runc iproute2 time iputils-ping iputils-arping dnsmasq-base netcat-openbsd socat iperf3 radvd python3-scapy bind9-dnsutils tcpdump nftables curl wget chromium libnss3-tools dosfstools mtools gdb qemu-system-x86 syslinux syslinux-common libvirt-clients"
 missing=""
 for p in $PACKAGES; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

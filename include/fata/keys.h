@@ -12,11 +12,24 @@ enum fata_key_type {
 	FATA_KEY_BOOL,		/* true|false (also yes|no, on|off, 1|0) */
 	FATA_KEY_IPV4,		/* dotted quad, e.g. 198.18.0.2 */
 	FATA_KEY_IPV4_PREFIX,	/* address and prefix length, e.g. 198.18.0.2/24 */
+	FATA_KEY_IPV6,		/* an IPv6 address, e.g. fd98:1800::2 */
+	FATA_KEY_IPV6_PREFIX,	/* address and prefix length, e.g. fd98:1800::2/64 */
 };
 
 /* An IPv4 address with a prefix length. The address is in host byte order. */
 struct fata_ipv4_prefix {
 	uint32_t addr;
+	uint8_t len;
+};
+
+/* An IPv6 address (network order), as a value that can be returned and assigned. */
+struct fata_ipv6 {
+	uint8_t addr[16];
+};
+
+/* An IPv6 address with a prefix length. */
+struct fata_ipv6_prefix {
+	uint8_t addr[16];
 	uint8_t len;
 };
 
@@ -26,6 +39,8 @@ union fata_key_value {
 	bool b;
 	uint32_t ipv4;			/* host byte order */
 	struct fata_ipv4_prefix prefix;
+	struct fata_ipv6 ipv6;
+	struct fata_ipv6_prefix prefix6;
 };
 
 /* Where a key may be set. */
@@ -50,7 +65,8 @@ struct fata_key {
 	bool set_at_runtime;		/* filled in by fata_keys_parse() */
 };
 
-/* The type's name as written in config.ini ("string", "int", "bool", "ipv4", "ipv4-prefix"). */
+/* The type's name as written in config.ini ("string", "int", "bool", "ipv4", "ipv4-prefix",
+ * "ipv6", "ipv6-prefix"). */
 const char *fata_key_type_name(enum fata_key_type type);
 
 /* Parses a type name; returns 0, or -1 when `name` names no type. */
@@ -76,12 +92,6 @@ const char *fata_key_value_format(enum fata_key_type type, const union fata_key_
 char *fata_ipv4_format(uint32_t addr, char buf[FATA_IPV4_STRLEN]);
 
 #define FATA_IPV6_STRLEN 46	/* the longest RFC 5952 text of an IPv6 address, and its NUL */
-
-/* An IPv6 address (16 bytes, network order) with a prefix length. */
-struct fata_ipv6_prefix {
-	uint8_t addr[16];
-	uint8_t len;
-};
 
 /*
  * Parses the text of an IPv6 address (RFC 4291 2.2: eight groups of hex, one "::", an IPv4

@@ -49,7 +49,7 @@ struct fata_stack_config {
 	/* IPv6 (the stackv4v6 and stackv6 classes); all zero: IPv4 only, as stackv4. */
 	bool ipv6;			/* speak IPv6: a link-local address from the MAC, and ... */
 	struct fata_ipv6_prefix ipv6_addr;	/* ... --ipv6 (len 0: none, only SLAAC) */
-	uint8_t ipv6_gateway[16];	/* --ipv6-gateway (all zero: none, or the RA's router) */
+	struct fata_ipv6 ipv6_gateway;	/* --ipv6-gateway (all zero: none, or the RA's router) */
 	bool accept_ra;			/* --accept-router-advertisements: SLAAC and routers */
 	bool ipv6_only;			/* --ipv6-only: no IPv4 at all (no ARP, no DHCP) */
 };

@@ -28,7 +28,7 @@ $(foreach t,$(NET_TCP_TESTS),$(eval $(call unit_test,$(t),tests/unit/net_fake.c 
 # make check replays tests/fuzz/corpus/net_NAME/ through each harness (mk/unit.mk's fuzz_test);
 # build/fuzz/net_NAME is the libFuzzer binary (clang):
 #   build/fuzz/net_ipv4 -max_total_time=60 tests/fuzz/corpus/net_ipv4
-NET_FUZZERS := net_eth net_arp net_ipv4 net_icmp net_udp net_dhcp net_tcp net_dns
+NET_FUZZERS := net_eth net_arp net_ipv4 net_icmp net_udp net_dhcp net_tcp net_dns net_ipv6
 $(foreach t,$(NET_FUZZERS),$(eval $(call fuzz_test,$(t),$(NET_TEST_LIBOS))))
 NET_CHECK := $(call unit_test_bins,$(NET_UNIT_TESTS) $(NET_TCP_TESTS)) \
 	$(call fuzz_test_bins,$(NET_FUZZERS))

@@ -304,8 +304,8 @@ static int ipv6_begin(struct fata_stack *s, const struct fata_stack_config *cfg)
 			return r;
 		}
 	}
-	if (!ipv6_is_unspecified(cfg->ipv6_gateway))
-		ipv6_set_router(ip6, cfg->ipv6_gateway);
+	if (!ipv6_is_unspecified(cfg->ipv6_gateway.addr))
+		ipv6_set_router(ip6, cfg->ipv6_gateway.addr);
 	deadline = fata_monotonic_ns() + s->tun.dad_delay_ns +
 		   (uint64_t)(s->tun.dad_transmits + 1) * s->tun.nd_retrans_ns;
 	for (;;) {
