@@ -281,6 +281,40 @@ void fata_stack_stats(struct fata_stack *s, struct fata_stack_stats *out);
 /* Logs every non-zero counter at debug level, one line per layer (under that layer's source). */
 void fata_stack_stats_log(struct fata_stack *s);
 
+/* --- addresses of either family ---------------------------------------------------------------- */
+
+#define FATA_AF_INET 4
+#define FATA_AF_INET6 6
+#define FATA_IP_STRLEN FATA_IPV6_STRLEN
+
+/* An IPv4 or an IPv6 address: what the *_addr calls take and give. */
+struct fata_ip_addr {
+	uint8_t family;			/* FATA_AF_INET or FATA_AF_INET6 */
+	uint32_t v4;			/* FATA_AF_INET: the address, host order */
+	uint8_t v6[16];			/* FATA_AF_INET6: the address, network order */
+};
+
+static inline struct fata_ip_addr fata_ip_v4(uint32_t a)
+{
+	struct fata_ip_addr r = { .family = FATA_AF_INET, .v4 = a };
+
+	return r;
+}
+
+static inline struct fata_ip_addr fata_ip_v6(const uint8_t a[16])
+{
+	struct fata_ip_addr r = { .family = FATA_AF_INET6 };
+
+	for (int i = 0; i < 16; i++)
+		r.v6[i] = a[i];
+	return r;
+}
+
+/* Parses a dotted quad or an IPv6 address. Returns 0 or -1. */
+int fata_ip_parse(const char *text, struct fata_ip_addr *out);
+/* Formats either family (IPv6 as RFC 5952 says); returns buf. */
+char *fata_ip_format(const struct fata_ip_addr *a, char buf[FATA_IP_STRLEN]);
+
 /* --- UDP ------------------------------------------------------------------------------------- */
 
 /*
@@ -319,6 +353,18 @@ long fata_udp_recv(struct fata_udp *u, void *buf, size_t len, uint32_t *src_ip,
  */
 int fata_udp_send(struct fata_udp *u, uint32_t dst_ip, uint16_t dst_port, const void *buf,
 		  size_t len);
+
+/*
+ * fata_udp_recv() for either family: the sender's address into `*src` (may be NULL). A socket
+ * receives over IPv4 and IPv6 alike; fata_udp_recv() shows an IPv6 sender as address 0, so code
+ * that must answer IPv6 peers uses this call and fata_udp_send_addr().
+ */
+long fata_udp_recv_addr(struct fata_udp *u, void *buf, size_t len, struct fata_ip_addr *src,
+			uint16_t *src_port, uint64_t deadline);
+
+/* fata_udp_send() to an address of either family; -EAFNOSUPPORT when the stack lacks it. */
+int fata_udp_send_addr(struct fata_udp *u, const struct fata_ip_addr *dst, uint16_t dst_port,
+		       const void *buf, size_t len);
 
 /* Unbinds the port and frees the socket; queued datagrams are dropped and fibers blocked in
  * fata_udp_recv() on it return -EBADF. `u` is invalid afterwards. NULL is a no-op. */

@@ -100,6 +100,52 @@ int fata_udp_send(struct fata_udp *u, uint32_t dst_ip, uint16_t dst_port, const 
 	return udp_ops_of(u)->send(u, dst_ip, dst_port, buf, len);
 }
 
+long fata_udp_recv_addr(struct fata_udp *u, void *buf, size_t len, struct fata_ip_addr *src,
+			uint16_t *src_port, uint64_t deadline)
+{
+	uint32_t ip = 0;
+	long n;
+
+	if (udp_ops_of(u)->recv_addr)
+		return udp_ops_of(u)->recv_addr(u, buf, len, src, src_port, deadline);
+	n = udp_ops_of(u)->recv(u, buf, len, &ip, src_port, deadline);
+	if (n >= 0 && src)
+		*src = fata_ip_v4(ip);
+	return n;
+}
+
+int fata_udp_send_addr(struct fata_udp *u, const struct fata_ip_addr *dst, uint16_t dst_port,
+		       const void *buf, size_t len)
+{
+	if (udp_ops_of(u)->send_addr)
+		return udp_ops_of(u)->send_addr(u, dst, dst_port, buf, len);
+	if (dst->family != FATA_AF_INET)
+		return -EAFNOSUPPORT;
+	return udp_ops_of(u)->send(u, dst->v4, dst_port, buf, len);
+}
+
+int fata_ip_parse(const char *text, struct fata_ip_addr *out)
+{
+	union fata_key_value v;
+
+	if (fata_key_value_parse(FATA_KEY_IPV4, text, &v) == 0) {
+		*out = fata_ip_v4(v.ipv4);
+		return 0;
+	}
+	if (fata_ipv6_parse(text, v.ipv6.addr) == 0) {
+		*out = fata_ip_v6(v.ipv6.addr);
+		return 0;
+	}
+	return -1;
+}
+
+char *fata_ip_format(const struct fata_ip_addr *a, char buf[FATA_IP_STRLEN])
+{
+	if (a->family == FATA_AF_INET6)
+		return fata_ipv6_format(a->v6, buf);
+	return fata_ipv4_format(a->v4, buf);
+}
+
 void fata_udp_close(struct fata_udp *u)
 {
 	if (u)

@@ -122,6 +122,7 @@ struct fata_stack *stack_new(struct fata_netif *netif, const char *name)
 	ipv6_init(&s->ip6, &s->eth, &s->tun, s->rng);
 	icmpv6_init(&s->icmp6, &s->ip6, &s->tun);
 	udp_init(&s->udp, &s->ip, &s->icmp, &s->tun, net_random(s->rng));
+	udp_init6(&s->udp, &s->ip6, &s->icmp6);
 	s->tcp = tcp_init(&s->ip, &s->tun, s->rng);
 	if (!s->tcp)
 		goto fail;

@@ -49,6 +49,11 @@ struct stack_udp_ops {
 	int (*send)(struct fata_udp *u, uint32_t dst_ip, uint16_t dst_port, const void *buf,
 		    size_t len);
 	void (*close)(struct fata_udp *u);
+	/* Either family; NULL: IPv4 only, net.c goes through recv and send. */
+	long (*recv_addr)(struct fata_udp *u, void *buf, size_t len, struct fata_ip_addr *src,
+			  uint16_t *src_port, uint64_t deadline);
+	int (*send_addr)(struct fata_udp *u, const struct fata_ip_addr *dst, uint16_t dst_port,
+			 const void *buf, size_t len);
 };
 
 /* The calls that take a struct fata_tcp (fata/tcp.h). */

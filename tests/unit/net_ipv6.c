@@ -449,6 +449,48 @@ int main(void)
 		fake_clear(f);
 	}
 
+	/* UDP over IPv6: received with its IPv6 sender, answered, checksum mandatory. */
+	{
+		struct fata_udp *u = fata_udp_bind(s, 7);
+		struct fata_ip_addr src;
+		uint16_t sport = 0;
+		uint8_t buf[64];
+		long r;
+
+		teach_peer(peer_global, our_global);
+		fake_clear(f);
+		n = ip6(fr, stack_mac, peer_global, our_global, 17, 64, 8 + 5);
+		t_put16(fr + 54, 4444);
+		t_put16(fr + 56, 7);
+		t_put16(fr + 58, 13);
+		t_put16(fr + 60, 0);
+		memcpy(fr + 62, "hello", 5);
+		t_put16(fr + 60, csum6(fr + 22, fr + 38, fr + 54, 13, 17));
+		fake_inject(f, fr, (size_t)n);
+		r = fata_udp_recv_addr(u, buf, sizeof(buf), &src, &sport, fata_monotonic_ns() + FATA_MS(100));
+		ok(r == 5 && memcmp(buf, "hello", 5) == 0 && src.family == FATA_AF_INET6 &&
+		   memcmp(src.v6, peer_global, 16) == 0 && sport == 4444, "UDP over IPv6: datagram and its IPv6 sender");
+		ok(fata_udp_send_addr(u, &src, sport, "world", 5) == 0, "fata_udp_send_addr to it");
+		got = expect6(17, -1, FATA_MS(100));
+		ok(got == 54 + 13 && memcmp(out + 22, our_global, 16) == 0 && t_get16(out + 54) == 7 &&
+		   t_get16(out + 56) == 4444 && memcmp(out + 62, "world", 5) == 0 &&
+		   csum6(out + 22, out + 38, out + 54, 13, 17) == 0, "the answer: ports, data, checksum over the IPv6 pseudo-header");
+		a = stats();
+		t_put16(fr + 60, 0);
+		fake_inject(f, fr, (size_t)n);
+		fake_settle();
+		b = stats();
+		is_int(b.udp.drop_checksum - a.udp.drop_checksum, 1, "checksum 0 over IPv6: dropped (RFC 8200 8.1)");
+		t_put16(fr + 56, 9);
+		t_put16(fr + 60, 0);
+		t_put16(fr + 60, csum6(fr + 22, fr + 38, fr + 54, 13, 17));
+		fake_inject(f, fr, (size_t)n);
+		got = expect6(58, 1, FATA_MS(100));
+		ok(got > 0 && out[55] == 4 && memcmp(out + 62, fr + 14, 40 + 13) == 0,
+		   "a closed port: ICMPv6 port unreachable quoting the datagram");
+		fata_udp_close(u);
+	}
+
 	/* DAD conflict: an address another host answers for is never used. */
 	{
 		struct fata_stack_config cfg2 = cfg;
