@@ -366,6 +366,16 @@ long fata_udp_recv_addr(struct fata_udp *u, void *buf, size_t len, struct fata_i
 int fata_udp_send_addr(struct fata_udp *u, const struct fata_ip_addr *dst, uint16_t dst_port,
 		       const void *buf, size_t len);
 
+/*
+ * TCP over either family (fata/tcp.h has the rest): listeners take connections over IPv4 and
+ * IPv6 alike; these connect to, and tell, an address of either family. fata_tcp_peer() shows an
+ * IPv6 peer as address 0. fata_tcp_connect_addr() returns as fata_tcp_connect(), and
+ * -EAFNOSUPPORT in *err when the stack lacks the family.
+ */
+struct fata_tcp *fata_tcp_connect_addr(struct fata_stack *s, const struct fata_ip_addr *ip,
+				       uint16_t port, uint64_t deadline, int *err);
+void fata_tcp_peer_addr(struct fata_tcp *c, struct fata_ip_addr *ip, uint16_t *port);
+
 /* Unbinds the port and frees the socket; queued datagrams are dropped and fibers blocked in
  * fata_udp_recv() on it return -EBADF. `u` is invalid afterwards. NULL is a no-op. */
 void fata_udp_close(struct fata_udp *u);

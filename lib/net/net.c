@@ -196,6 +196,31 @@ void fata_tcp_peer(struct fata_tcp *c, uint32_t *ip, uint16_t *port)
 	tcp_ops_of(c)->peer(c, ip, port);
 }
 
+struct fata_tcp *fata_tcp_connect_addr(struct fata_stack *s, const struct fata_ip_addr *ip,
+				       uint16_t port, uint64_t deadline, int *err)
+{
+	if (ops_of(s)->tcp_connect_addr)
+		return ops_of(s)->tcp_connect_addr(s, ip, port, deadline, err);
+	if (ip->family == FATA_AF_INET)
+		return ops_of(s)->tcp_connect(s, ip->v4, port, deadline, err);
+	if (err)
+		*err = -EAFNOSUPPORT;
+	return NULL;
+}
+
+void fata_tcp_peer_addr(struct fata_tcp *c, struct fata_ip_addr *ip, uint16_t *port)
+{
+	uint32_t v4 = 0;
+
+	if (tcp_ops_of(c)->peer_addr) {
+		tcp_ops_of(c)->peer_addr(c, ip, port);
+		return;
+	}
+	tcp_ops_of(c)->peer(c, &v4, port);
+	if (ip)
+		*ip = fata_ip_v4(v4);
+}
+
 int fata_tcp_set_nodelay(struct fata_tcp *c, bool on)
 {
 	return tcp_ops_of(c)->set_nodelay(c, on);

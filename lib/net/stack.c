@@ -126,6 +126,7 @@ struct fata_stack *stack_new(struct fata_netif *netif, const char *name)
 	s->tcp = tcp_init(&s->ip, &s->tun, s->rng);
 	if (!s->tcp)
 		goto fail;
+	tcp_init6(s->tcp, &s->ip6);
 	fata_mac_format(s->eth.mac, mac);
 	fata_log(&log_ethif, FATA_LOG_INFO, "Connected Ethernet interface %s", mac);
 	fata_log(&log_arpv4, FATA_LOG_INFO, "Connected arpv4 device on %s", mac);
@@ -503,6 +504,13 @@ static int direct_tcp_listen(struct fata_stack *s, uint16_t port, fata_tcp_handl
 	return tcp_listen(s->tcp, port, handler, arg);
 }
 
+static struct fata_tcp *direct_tcp_connect_addr(struct fata_stack *s,
+						const struct fata_ip_addr *ip, uint16_t port,
+						uint64_t deadline, int *err)
+{
+	return tcp_connect_addr(s->tcp, ip, port, deadline, err);
+}
+
 static int direct_tcp_unlisten(struct fata_stack *s, uint16_t port)
 {
 	return tcp_unlisten(s->tcp, port);
@@ -630,4 +638,5 @@ static const struct stack_ops direct_ops = {
 	.tcp_connect = direct_tcp_connect,
 	.ipv6 = direct_ipv6,
 	.wait_ipv6 = direct_wait_ipv6,
+	.tcp_connect_addr = direct_tcp_connect_addr,
 };

@@ -39,6 +39,8 @@ struct stack_ops {
 	/* IPv6; NULL: the implementation has none (fata_stack_ipv6() says disabled). */
 	struct fata_ipv6_config (*ipv6)(struct fata_stack *s);
 	int (*wait_ipv6)(struct fata_stack *s, uint64_t deadline);
+	struct fata_tcp *(*tcp_connect_addr)(struct fata_stack *s, const struct fata_ip_addr *ip,
+					     uint16_t port, uint64_t deadline, int *err);
 };
 
 /* The calls that take a struct fata_udp (fata/net.h). */
@@ -64,6 +66,7 @@ struct stack_tcp_ops {
 	void (*close)(struct fata_tcp *c);
 	void (*peer)(struct fata_tcp *c, uint32_t *ip, uint16_t *port);
 	int (*set_nodelay)(struct fata_tcp *c, bool on);
+	void (*peer_addr)(struct fata_tcp *c, struct fata_ip_addr *ip, uint16_t *port); /* or NULL */
 };
 
 #endif
