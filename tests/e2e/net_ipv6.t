@@ -2,13 +2,14 @@
 # IPv6 on the direct stack, in a network namespace of its own (fd98:1800::/64 and link-local
 # only, DESIGN.md decision 16): the ping6 example (stackv4v6) on unix answers ping -6 to its
 # static and link-local addresses and, meanwhile, ping over IPv4; fragments both ways; extension
-# headers from scapy skipped or refused as RFC 8200 says; SLAAC from radvd (on unix and spt);
-# and DAD refusing an address the host already has.
+# headers from scapy skipped or refused as RFC 8200 says; TCP (nc -6), UDP (socat) and HTTP
+# (curl -6) over IPv6 with tcp-echo, udp-echo and http-hello made stackv4v6; SLAAC from radvd
+# (on unix, spt and hvt); and DAD refusing an address the host already has.
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/netns.sh"
-netns_require ping radvd python3
+netns_require ping radvd python3 nc socat curl
 /usr/bin/python3 -c 'import scapy.all' 2>/dev/null || skip_all "needs python3-scapy (see scripts/install-deps.sh)"
-plan 33
+plan 45
 netns_setup ipv6
 HOST6=fd98:1800::1
 UK6=fd98:1800::2
@@ -74,6 +75,57 @@ like "$scapy_out" 'skip 129 ' "an unknown option of type 00xxxxxx is skipped: ec
 like "$scapy_out" 'report 4 2 42' "type 10xxxxxx: parameter problem code 2 pointing at the option"
 like "$scapy_out" 'routing 4 0 42' "a routing header with segments left: parameter problem code 0 at its type"
 like "$scapy_out" 'nexthdr 4 1 6' "an unknown next header: parameter problem code 1 pointing at it"
+netns_stop $pid
+
+# --- TCP, UDP and HTTP over IPv6: tcp-echo, udp-echo and http-hello as class stackv4v6 --------------
+# (the examples ship as stackv4; their code takes peers of either family)
+dual_build() { # dual_build EXAMPLE DIR: copies it, makes its stack dual, builds for unix direct
+	copy_example "examples/$1" "$2"
+	sed -i 's/^class = stackv4$/class = stackv4v6/' "$2/config.ini"
+	(cd "$2" && "$FATA" configure -t unix --net=direct >/dev/null && make >/dev/null 2>&1)
+}
+for ex in device-usage/tcp-echo device-usage/udp-echo applications/http-hello; do
+	name=${ex#*/}
+	dual_build $ex "$NETNS_TMP/$name"
+	ok $? "$name builds as stackv4v6"
+done
+netns_bg "$NETNS_TMP/tcp-echo.log" "$NETNS_TMP/tcp-echo/dist/tcp-echo" --ipv4=198.18.0.2/24 \
+	--ipv6=$UK6/64 --accept-router-advertisements=false -l "*:debug"
+pid=$NETNS_LAST
+wait_log "$NETNS_TMP/tcp-echo.log" 'echo on' 20
+out=$(printf 'hello over IPv6' | nsx nc -6 -N -w 3 $UK6 7 2>&1)
+is "$out" "hello over IPv6" "nc -6: TCP echo over IPv6"
+head -c 200000 /dev/urandom >"$NETNS_TMP/big6.in"
+nsx nc -6 -N -w 5 $UK6 7 <"$NETNS_TMP/big6.in" >"$NETNS_TMP/big6.out" 2>&1
+cmp -s "$NETNS_TMP/big6.in" "$NETNS_TMP/big6.out"
+ok $? "200 KB of random bytes echoed over IPv6 unchanged"
+out=$(printf 'and IPv4' | nsx nc -N -w 3 198.18.0.2 7 2>&1)
+is "$out" "and IPv4" "the same listener over IPv4"
+like "$(cat "$NETNS_TMP/tcp-echo.log")" "new tcp connection from IP $HOST6 on port" "the peer is logged with its IPv6 address"
+out=$(nsx nc -6 -z -w 2 $UK6 4321 2>&1; echo "rc=$?")
+like "$out" 'rc=1' "a closed port over IPv6: refused (RST)"
+netns_stop $pid
+
+netns_bg "$NETNS_TMP/udp-echo.log" "$NETNS_TMP/udp-echo/dist/udp-echo" --ipv4=198.18.0.2/24 \
+	--ipv6=$UK6/64 --accept-router-advertisements=false
+pid=$NETNS_LAST
+wait_log "$NETNS_TMP/udp-echo.log" 'echoing UDP' 20
+out=$(printf 'udp over IPv6' | nsx socat -t 2 - "UDP6:[$UK6]:7" 2>&1)
+is "$out" "udp over IPv6" "socat UDP6: UDP echo over IPv6"
+head -c 4000 /dev/urandom >"$NETNS_TMP/u6.in"
+nsx socat -t 2 - "UDP6:[$UK6]:7" <"$NETNS_TMP/u6.in" >"$NETNS_TMP/u6.out"
+cmp -s "$NETNS_TMP/u6.in" "$NETNS_TMP/u6.out"
+ok $? "a 4000-byte datagram (fragments both ways) echoed over IPv6"
+netns_stop $pid
+
+netns_bg "$NETNS_TMP/http.log" "$NETNS_TMP/http-hello/dist/http-hello" --ipv4=198.18.0.2/24 \
+	--ipv6=$UK6/64 --accept-router-advertisements=false
+pid=$NETNS_LAST
+wait_log "$NETNS_TMP/http.log" 'serving HTTP' 20
+out=$(nsx curl -6 -sS -m 5 "http://[$UK6]:8080/" 2>&1)
+like "$out" 'Hello from Fata!' "curl -6: HTTP over IPv6"
+out=$(nsx curl -sS -m 5 "http://198.18.0.2:8080/" 2>&1)
+like "$out" 'Hello from Fata!' "curl over IPv4 at the same time"
 netns_stop $pid
 
 # --- SLAAC from radvd ------------------------------------------------------------------------------
