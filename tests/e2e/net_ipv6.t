@@ -9,7 +9,7 @@
 . "$(dirname "$0")/../lib/netns.sh"
 netns_require ping radvd python3 nc socat curl
 /usr/bin/python3 -c 'import scapy.all' 2>/dev/null || skip_all "needs python3-scapy (see scripts/install-deps.sh)"
-plan 45
+plan 48
 netns_setup ipv6
 HOST6=fd98:1800::1
 UK6=fd98:1800::2
@@ -126,6 +126,20 @@ out=$(nsx curl -6 -sS -m 5 "http://[$UK6]:8080/" 2>&1)
 like "$out" 'Hello from Fata!' "curl -6: HTTP over IPv6"
 out=$(nsx curl -sS -m 5 "http://198.18.0.2:8080/" 2>&1)
 like "$out" 'Hello from Fata!' "curl over IPv4 at the same time"
+netns_stop $pid
+
+# The socket stack (unix, host sockets) as stackv4v6: one listener for both families.
+copy_example examples/device-usage/tcp-echo "$NETNS_TMP/tcp-echo-socket"
+sed -i 's/^class = stackv4$/class = stackv4v6/' "$NETNS_TMP/tcp-echo-socket/config.ini"
+(cd "$NETNS_TMP/tcp-echo-socket" && "$FATA" configure -t unix --net=socket >/dev/null &&
+	make >/dev/null 2>&1)
+ok $? "tcp-echo builds as stackv4v6 on the socket stack"
+netns_bg "$NETNS_TMP/tcp-echo-socket.log" "$NETNS_TMP/tcp-echo-socket/dist/tcp-echo" -l "*:debug"
+pid=$NETNS_LAST
+wait_log "$NETNS_TMP/tcp-echo-socket.log" 'echo on' 20
+out=$(printf 'six' | nsx nc -6 -N -w 3 ::1 7 2>&1; printf ' '; printf 'four' | nsx nc -N -w 3 127.0.0.1 7 2>&1)
+is "$out" "six four" "socket stack: the same listener answers nc -6 ::1 and nc 127.0.0.1"
+like "$(cat "$NETNS_TMP/tcp-echo-socket.log")" 'connection from IP ::1 on port' "and logs the IPv6 peer as ::1"
 netns_stop $pid
 
 # --- SLAAC from radvd ------------------------------------------------------------------------------
