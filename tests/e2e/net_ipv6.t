@@ -14,6 +14,16 @@ netns_setup ipv6
 HOST6=fd98:1800::1
 UK6=fd98:1800::2
 nsx ip -6 addr add $HOST6/64 dev tap0 nodad || skip_all "cannot add $HOST6 to tap0"
+# The host's own link-local address must not sit in DAD when we ping from it.
+nsx sysctl -qw net.ipv6.conf.tap0.accept_dad=0
+host_ll_ready() { # waits (5 s at most) until no address of tap0 is tentative
+	local i
+	for i in $(seq 50); do
+		nsx ip -6 addr show dev tap0 tentative | grep -q inet6 || return 0
+		sleep 0.1
+	done
+	return 1
+}
 
 dir=$NETNS_TMP/ping6
 copy_example examples/device-usage/ping6 "$dir"
@@ -34,6 +44,7 @@ ok $? "it logs --ipv6=$UK6/64 as preferred (DAD passed)"
 
 out=$(nsx ping -6 -c 5 -i 0.2 -W 2 $UK6 2>&1)
 like "$out" '5 packets transmitted, 5 received' "ping -6 $UK6: 5 replies"
+host_ll_ready || diag "tap0 still has tentative addresses"
 out=$(nsx ping -6 -c 3 -i 0.2 -W 2 "$ll%tap0" 2>&1)
 like "$out" '3 packets transmitted, 3 received' "ping -6 to the link-local address: 3 replies"
 out=$(nsx ping -c 3 -i 0.2 -W 2 198.18.0.2 2>&1)
@@ -202,6 +213,7 @@ wait_log "$log" 'ready: answering' 20
 ll=$(sed -n 's/.*IPv6 address \(fe80::[0-9a-f:]*\)\/64 preferred.*/\1/p' "$log" | head -1)
 like "$(cat "$log")" "duplicate address detected: $HOST6 is in use" "DAD: the host's address is refused"
 like "$(cat "$log")" "IPv6 address $HOST6/64 duplicate" "and shown as duplicate, not used"
+host_ll_ready || diag "tap0 still has tentative addresses"
 out=$(nsx ping -6 -c 2 -i 0.2 -W 1 "$ll%tap0" 2>&1)
 like "$out" '2 received' "the link-local address still works"
 netns_stop $pid
