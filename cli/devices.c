@@ -212,6 +212,126 @@ static const struct device_impl stackv4_impls[] = {
 	{ .connect = NULL },
 };
 
+/* --- stackv4v6 and stackv6: generic_stackv4v6, IPv6 beside (or instead of) IPv4 ------------------ */
+
+#define V6_KEYS(when) \
+	{ "ipv6", FATA_KEY_IPV6_PREFIX, "::/0", \
+	  "A static IPv6 address and prefix length (::/0: none; the link-local address and SLAAC " \
+	  "still give addresses).", when, TARGET_ALL }, \
+	{ "ipv6-gateway", FATA_KEY_IPV6, "::", \
+	  "The IPv6 default router (:: for none: then the one router advertisements name).", when, \
+	  TARGET_ALL }, \
+	{ "accept-router-advertisements", FATA_KEY_BOOL, "true", \
+	  "Take addresses (SLAAC), the default router and the MTU from router advertisements.", \
+	  when, TARGET_ALL }
+
+static const struct generic_key stackv4v6_keys[] = {
+	{ "ipv4", FATA_KEY_IPV4_PREFIX, "10.0.0.2/24",
+	  "The IPv4 address and prefix length of the unikernel.", "net=direct dhcp=false", TARGET_ALL },
+	{ "ipv4-gateway", FATA_KEY_IPV4, "0.0.0.0", "The IPv4 gateway (0.0.0.0: none).",
+	  "net=direct dhcp=false", TARGET_ALL },
+	V6_KEYS("net=direct"),
+	{ "ipv4-only", FATA_KEY_BOOL, "false", "Speak IPv4 only (no IPv6 at all).", "net=direct",
+	  TARGET_ALL },
+	{ "ipv6-only", FATA_KEY_BOOL, "false", "Speak IPv6 only (no IPv4, ARP or DHCP).",
+	  "net=direct", TARGET_ALL },
+	{ "interface", FATA_KEY_STRING, "tap0", "The tap interface to plug into.", "net=direct",
+	  TARGET_UNIX },
+	{ "ipv4", FATA_KEY_IPV4_PREFIX, "0.0.0.0/0", "The address to listen on.", "net=socket",
+	  TARGET_UNIX },
+	{ NULL, 0, NULL, NULL, NULL, 0 },
+};
+
+static const struct generic_key stackv6_keys[] = {
+	V6_KEYS("net=direct"),
+	{ "interface", FATA_KEY_STRING, "tap0", "The tap interface to plug into.", "net=direct",
+	  TARGET_UNIX },
+	{ NULL, 0, NULL, NULL, NULL, 0 },
+};
+
+static const struct impl_key *const stackv4v6_impl_keys[] = { &net_key, &dhcp_key, NULL };
+static const struct impl_key *const stackv6_impl_keys[] = { &net_key, NULL };
+
+#define V6_CFG "\t\t.ipv6_addr = ${key:ipv6}, .ipv6_gateway = ${key:ipv6-gateway},\n" \
+	"\t\t.accept_ra = ${key:accept-router-advertisements},\n"
+#define V4V6_CFG "\t\t.ipv6 = !${key:ipv4-only}, .ipv6_only = ${key:ipv6-only},\n" V6_CFG
+#define V4V6_STATIC "\t\t.dhcp = false, .ipv4 = ${key:ipv4}, .gateway = ${key:ipv4-gateway},\n" \
+	V4V6_CFG "\t};\n"
+#define V4V6_DHCP "\t\t.dhcp = !${key:ipv6-only},\n" V4V6_CFG "\t};\n"
+#define V6_ONLY "\t\t.ipv6 = true, .ipv6_only = true,\n" V6_CFG "\t};\n"
+
+static const struct device_impl stackv4v6_impls[] = {
+	{
+		.when = "net=socket",
+		.targets = TARGET_UNIX,
+		.prelude = "\tstruct fata_stack_config ${id}_cfg = {\n\t\t.name = ${name},\n"
+			   "\t\t.dhcp = false, .ipv4 = ${key:ipv4}, .ipv6 = true,\n\t};\n",
+		.connect = "fata_stack_connect_socket(&${id}_cfg)",
+		.summary = "socket: the host's sockets",
+	},
+	{
+		.when = "net=direct dhcp=false",
+		.targets = TARGET_UNIX,
+		.prelude = STACK_CFG_OPEN ".netif = ${key:interface},\n" V4V6_STATIC,
+		.connect = "fata_stack_connect(&${id}_cfg)",
+		.summary = "direct: IPv4 and IPv6, static IPv4 address, tap interface from --interface",
+	},
+	{
+		.when = "net=direct dhcp=true",
+		.targets = TARGET_UNIX,
+		.prelude = STACK_CFG_OPEN ".netif = ${key:interface},\n" V4V6_DHCP,
+		.connect = "fata_stack_connect(&${id}_cfg)",
+		.summary = "direct: IPv4 (DHCP) and IPv6, tap interface from --interface",
+	},
+	{
+		.when = "net=direct dhcp=false",
+		.targets = TARGET_GUEST,
+		.prelude = STACK_CFG_OPEN ".netif = ${field:netif},\n" V4V6_STATIC,
+		.connect = "fata_stack_connect(&${id}_cfg)",
+		.mft_type = MFT_DEV_NET_BASIC,
+		.mft_name = "${raw:netif}",
+		.summary = "direct: IPv4 and IPv6, static IPv4 address, network interface ${raw:netif}",
+	},
+	{
+		.when = "net=direct dhcp=true",
+		.targets = TARGET_GUEST,
+		.prelude = STACK_CFG_OPEN ".netif = ${field:netif},\n" V4V6_DHCP,
+		.connect = "fata_stack_connect(&${id}_cfg)",
+		.mft_type = MFT_DEV_NET_BASIC,
+		.mft_name = "${raw:netif}",
+		.summary = "direct: IPv4 (DHCP) and IPv6, network interface ${raw:netif}",
+	},
+	{ .connect = NULL },
+};
+
+static const struct device_impl stackv6_impls[] = {
+	{
+		.when = "net=socket",
+		.targets = TARGET_UNIX,
+		.prelude = "\tstruct fata_stack_config ${id}_cfg = {\n\t\t.name = ${name},\n"
+			   "\t\t.ipv6 = true, .ipv6_only = true,\n\t};\n",
+		.connect = "fata_stack_connect_socket(&${id}_cfg)",
+		.summary = "socket: the host's sockets",
+	},
+	{
+		.when = "net=direct",
+		.targets = TARGET_UNIX,
+		.prelude = STACK_CFG_OPEN ".netif = ${key:interface},\n" V6_ONLY,
+		.connect = "fata_stack_connect(&${id}_cfg)",
+		.summary = "direct: IPv6 only, tap interface from --interface",
+	},
+	{
+		.when = "net=direct",
+		.targets = TARGET_GUEST,
+		.prelude = STACK_CFG_OPEN ".netif = ${field:netif},\n" V6_ONLY,
+		.connect = "fata_stack_connect(&${id}_cfg)",
+		.mft_type = MFT_DEV_NET_BASIC,
+		.mft_name = "${raw:netif}",
+		.summary = "direct: IPv6 only, network interface ${raw:netif}",
+	},
+	{ .connect = NULL },
+};
+
 /* --- the table -------------------------------------------------------------------------------------- */
 
 static const struct device_class classes[] = {
@@ -256,6 +376,26 @@ static const struct device_class classes[] = {
 		.impl_keys = stackv4_impl_keys,
 		.keys = stackv4_keys,
 		.impls = stackv4_impls,
+	},
+	{
+		.name = "stackv4v6",
+		.c_type = "struct fata_stack",
+		.header = "fata/net.h",
+		.fields = stackv4_fields,
+		.targets = TARGET_ALL,
+		.impl_keys = stackv4v6_impl_keys,
+		.keys = stackv4v6_keys,
+		.impls = stackv4v6_impls,
+	},
+	{
+		.name = "stackv6",
+		.c_type = "struct fata_stack",
+		.header = "fata/net.h",
+		.fields = stackv4_fields,
+		.targets = TARGET_ALL,
+		.impl_keys = stackv6_impl_keys,
+		.keys = stackv6_keys,
+		.impls = stackv6_impls,
 	},
 	{
 		.name = "random",

@@ -115,6 +115,10 @@ static const char *key_c_type(enum fata_key_type type)
 		return "uint32_t ";
 	case FATA_KEY_IPV4_PREFIX:
 		return "struct fata_ipv4_prefix ";
+	case FATA_KEY_IPV6:
+		return "struct fata_ipv6 ";
+	case FATA_KEY_IPV6_PREFIX:
+		return "struct fata_ipv6_prefix ";
 	}
 	return "?";
 }
@@ -132,6 +136,10 @@ static const char *key_value_member(enum fata_key_type type)
 		return "ipv4";
 	case FATA_KEY_IPV4_PREFIX:
 		return "prefix";
+	case FATA_KEY_IPV6:
+		return "ipv6";
+	case FATA_KEY_IPV6_PREFIX:
+		return "prefix6";
 	}
 	return "?";
 }
@@ -173,6 +181,10 @@ static const char *type_enum(enum fata_key_type type)
 		return "FATA_KEY_IPV4";
 	case FATA_KEY_IPV4_PREFIX:
 		return "FATA_KEY_IPV4_PREFIX";
+	case FATA_KEY_IPV6:
+		return "FATA_KEY_IPV6";
+	case FATA_KEY_IPV6_PREFIX:
+		return "FATA_KEY_IPV6_PREFIX";
 	}
 	return "?";
 }

@@ -14,6 +14,8 @@ static const struct {
 	[FATA_KEY_BOOL] = { "bool", "true or false" },
 	[FATA_KEY_IPV4] = { "ipv4", "an IPv4 address like 198.18.0.2" },
 	[FATA_KEY_IPV4_PREFIX] = { "ipv4-prefix", "an IPv4 address and prefix length like 198.18.0.2/24" },
+	[FATA_KEY_IPV6] = { "ipv6", "an IPv6 address like fd98:1800::2" },
+	[FATA_KEY_IPV6_PREFIX] = { "ipv6-prefix", "an IPv6 address and prefix length like fd98:1800::2/64" },
 };
 
 const char *fata_key_type_name(enum fata_key_type type)
@@ -149,6 +151,10 @@ int fata_key_value_parse(enum fata_key_type type, const char *text, union fata_k
 			return -1;
 		out->prefix.len = (uint8_t)len;
 		return 0;
+	case FATA_KEY_IPV6:
+		return fata_ipv6_parse(text, out->ipv6.addr);
+	case FATA_KEY_IPV6_PREFIX:
+		return fata_ipv6_prefix_parse(text, &out->prefix6);
 	}
 	return -1;
 }
@@ -162,7 +168,7 @@ char *fata_ipv4_format(uint32_t a, char buf[FATA_IPV4_STRLEN])
 const char *fata_key_value_format(enum fata_key_type type, const union fata_key_value *v,
 				  char *buf, size_t len)
 {
-	char ip[FATA_IPV4_STRLEN];
+	char ip[FATA_IPV6_STRLEN];
 
 	switch (type) {
 	case FATA_KEY_STRING:
@@ -179,6 +185,12 @@ const char *fata_key_value_format(enum fata_key_type type, const union fata_key_
 		break;
 	case FATA_KEY_IPV4_PREFIX:
 		snprintf(buf, len, "%s/%u", fata_ipv4_format(v->prefix.addr, ip), v->prefix.len);
+		break;
+	case FATA_KEY_IPV6:
+		snprintf(buf, len, "%s", fata_ipv6_format(v->ipv6.addr, ip));
+		break;
+	case FATA_KEY_IPV6_PREFIX:
+		snprintf(buf, len, "%s/%u", fata_ipv6_format(v->prefix6.addr, ip), v->prefix6.len);
 		break;
 	default:
 		snprintf(buf, len, "?");
@@ -235,4 +247,151 @@ bool fata_key_near(const char *a, size_t alen, const char *b)
 	size_t d = fata_key_distance(a, alen, b), n = strlen(b);
 
 	return d > 0 && d <= (n <= 4 ? 1 : n <= 8 ? 2 : 3);
+}
+
+/* --- IPv6 addresses (RFC 4291 2.2, RFC 5952) ------------------------------------------------- */
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Parses an address at *p, stopping at the first character that cannot continue it. */
+static int parse_ipv6(const char **p, uint8_t out[16])
+{
+	const char *s = *p;
+	uint16_t g[8];
+	int n = 0, gap = -1;
+
+	if (s[0] == ':') {
+		if (s[1] != ':')
+			return -1;
+		gap = 0;
+		s += 2;
+	}
+	while (n < 8) {
+		unsigned v = 0;
+		int d, digits = 0;
+
+		/* A dotted quad may end the address, in the place of two groups. */
+		if (n <= 6) {
+			const char *q = s;
+			uint32_t v4;
+
+			while (hexval(*q) >= 0)
+				q++;
+			if (*q == '.') {
+				q = s;
+				if (parse_ipv4(&q, &v4) < 0)
+					return -1;
+				g[n++] = (uint16_t)(v4 >> 16);
+				g[n++] = (uint16_t)v4;
+				s = q;
+				break;
+			}
+		}
+		while ((d = hexval(*s)) >= 0 && digits < 5) {
+			v = v << 4 | (unsigned)d;
+			s++;
+			digits++;
+		}
+		if (digits == 0) {
+			if (gap == n && n > 0 && s[-1] == ':')
+				break;	/* "a::" ends after its gap */
+			if (gap == 0 && n == 0)
+				break;	/* "::" alone */
+			return -1;
+		}
+		if (digits > 4)
+			return -1;
+		g[n++] = (uint16_t)v;
+		if (s[0] == ':' && s[1] == ':') {
+			if (gap >= 0)
+				return -1;
+			gap = n;
+			s += 2;
+			continue;
+		}
+		if (s[0] == ':' && n < 8 && hexval(s[1]) >= 0) {
+			s++;
+			continue;
+		}
+		break;
+	}
+	if (gap < 0 ? n != 8 : n > 7)
+		return -1;
+	memset(out, 0, 16);
+	for (int i = 0; i < n; i++) {
+		int at = gap >= 0 && i >= gap ? 8 - (n - i) : i;
+
+		out[2 * at] = (uint8_t)(g[i] >> 8);
+		out[2 * at + 1] = (uint8_t)g[i];
+	}
+	*p = s;
+	return 0;
+}
+
+int fata_ipv6_parse(const char *text, uint8_t out[16])
+{
+	const char *p = text;
+	uint8_t a[16];
+
+	if (parse_ipv6(&p, a) < 0 || *p != '\0')
+		return -1;
+	memcpy(out, a, 16);
+	return 0;
+}
+
+int fata_ipv6_prefix_parse(const char *text, struct fata_ipv6_prefix *out)
+{
+	const char *p = text;
+	unsigned long len;
+	uint8_t a[16];
+
+	if (parse_ipv6(&p, a) < 0 || *p++ != '/')
+		return -1;
+	if (parse_dec(&p, 128, &len) < 0 || *p != '\0')
+		return -1;
+	memcpy(out->addr, a, 16);
+	out->len = (uint8_t)len;
+	return 0;
+}
+
+char *fata_ipv6_format(const uint8_t a[16], char buf[FATA_IPV6_STRLEN])
+{
+	int best = -1, best_len = 0, pos = 0;
+	size_t o = 0;
+
+	for (int i = 0; i < 8; i++) {
+		int j = i;
+
+		while (j < 8 && a[2 * j] == 0 && a[2 * j + 1] == 0)
+			j++;
+		if (j - i > best_len && j - i >= 2) {
+			best = i;
+			best_len = j - i;
+		}
+		if (j > i)
+			i = j - 1;
+	}
+	for (int i = 0; i < 8; i++) {
+		if (i == best) {
+			o += (size_t)snprintf(buf + o, FATA_IPV6_STRLEN - o, "::");
+			i += best_len - 1;
+			pos = 0;
+			continue;
+		}
+		o += (size_t)snprintf(buf + o, FATA_IPV6_STRLEN - o, "%s%x", pos ? ":" : "",
+				      (unsigned)(a[2 * i] << 8 | a[2 * i + 1]));
+		pos = 1;
+	}
+	if (o == 0)
+		snprintf(buf, FATA_IPV6_STRLEN, "::");
+	return buf;
 }

@@ -6,7 +6,7 @@
 # namespaces, so their packages must not start a service in the root namespace: a policy-rc.d
 # that exits 101 ("action forbidden") is in place during the install (one we did not write is left
 # alone, ours is removed afterwards).
-PACKAGES="$* gcc make libc6-dev binutils perl libinih-dev libbearssl-dev openssl libseccomp-dev python3 skopeo umoci runc iproute2 time iputils-ping iputils-arping dnsmasq-base netcat-openbsd socat iperf3 bind9-dnsutils tcpdump nftables curl wget chromium libnss3-tools nginx-light unbound dosfstools mtools gdb ethtool man-db groff-base git busybox isc-dhcp-client qemu-system-x86 syslinux syslinux-common libvirt-clients"
+PACKAGES="$* gcc make libc6-dev binutils perl libinih-dev libbearssl-dev openssl libseccomp-dev python3 skopeo umoci runc iproute2 time iputils-ping iputils-arping dnsmasq-base netcat-openbsd socat iperf3 radvd python3-scapy bind9-dnsutils tcpdump nftables curl wget chromium libnss3-tools nginx-light unbound dosfstools mtools gdb ethtool man-db groff-base git busybox isc-dhcp-client qemu-system-x86 syslinux syslinux-common libvirt-clients"
 missing=""
 for p in $PACKAGES; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -12,11 +12,24 @@ enum fata_key_type {
 	FATA_KEY_BOOL,		/* true|false (also yes|no, on|off, 1|0) */
 	FATA_KEY_IPV4,		/* dotted quad, e.g. 198.18.0.2 */
 	FATA_KEY_IPV4_PREFIX,	/* address and prefix length, e.g. 198.18.0.2/24 */
+	FATA_KEY_IPV6,		/* an IPv6 address, e.g. fd98:1800::2 */
+	FATA_KEY_IPV6_PREFIX,	/* address and prefix length, e.g. fd98:1800::2/64 */
 };
 
 /* An IPv4 address with a prefix length. The address is in host byte order. */
 struct fata_ipv4_prefix {
 	uint32_t addr;
+	uint8_t len;
+};
+
+/* An IPv6 address (network order), as a value that can be returned and assigned. */
+struct fata_ipv6 {
+	uint8_t addr[16];
+};
+
+/* An IPv6 address with a prefix length. */
+struct fata_ipv6_prefix {
+	uint8_t addr[16];
 	uint8_t len;
 };
 
@@ -26,6 +39,8 @@ union fata_key_value {
 	bool b;
 	uint32_t ipv4;			/* host byte order */
 	struct fata_ipv4_prefix prefix;
+	struct fata_ipv6 ipv6;
+	struct fata_ipv6_prefix prefix6;
 };
 
 /* Where a key may be set. */
@@ -50,7 +65,8 @@ struct fata_key {
 	bool set_at_runtime;		/* filled in by fata_keys_parse() */
 };
 
-/* The type's name as written in config.ini ("string", "int", "bool", "ipv4", "ipv4-prefix"). */
+/* The type's name as written in config.ini ("string", "int", "bool", "ipv4", "ipv4-prefix",
+ * "ipv6", "ipv6-prefix"). */
 const char *fata_key_type_name(enum fata_key_type type);
 
 /* Parses a type name; returns 0, or -1 when `name` names no type. */
@@ -87,6 +103,21 @@ size_t fata_key_distance(const char *a, size_t alen, const char *b);
 
 /* Whether `b` is a likely meaning of the misspelt `a` (first `alen` bytes): close, not equal. */
 bool fata_key_near(const char *a, size_t alen, const char *b);
+
+#define FATA_IPV6_STRLEN 46	/* the longest RFC 5952 text of an IPv6 address, and its NUL */
+
+/*
+ * Parses the text of an IPv6 address (RFC 4291 2.2: eight groups of hex, one "::", an IPv4
+ * dotted quad at the end) into `out` (network order). Returns 0, or -1 when it is not one.
+ */
+int fata_ipv6_parse(const char *text, uint8_t out[16]);
+
+/* Parses "ADDR/LEN" (LEN 0..128). Returns 0 or -1. */
+int fata_ipv6_prefix_parse(const char *text, struct fata_ipv6_prefix *out);
+
+/* Formats an IPv6 address as RFC 5952 recommends (lower case, the longest run of two or more
+ * zero groups as "::"); returns buf. */
+char *fata_ipv6_format(const uint8_t a[16], char buf[FATA_IPV6_STRLEN]);
 
 /* A key name is 1-63 characters of [a-z0-9_-], starting with a letter. Returns true if valid. */
 bool fata_key_name_valid(const char *name);

@@ -46,6 +46,12 @@ struct fata_stack_config {
 	bool dhcp;			/* configure key --dhcp: get the address from a DHCP server */
 	struct fata_ipv4_prefix ipv4;	/* runtime key --ipv4 (default 10.0.0.2/24); unused with dhcp */
 	uint32_t gateway;		/* runtime key --ipv4-gateway, 0 = none; unused with dhcp */
+	/* IPv6 (the stackv4v6 and stackv6 classes); all zero: IPv4 only, as stackv4. */
+	bool ipv6;			/* speak IPv6: a link-local address from the MAC, and ... */
+	struct fata_ipv6_prefix ipv6_addr;	/* ... --ipv6 (len 0: none, only SLAAC) */
+	struct fata_ipv6 ipv6_gateway;	/* --ipv6-gateway (all zero: none, or the RA's router) */
+	bool accept_ra;			/* --accept-router-advertisements: SLAAC and routers */
+	bool ipv6_only;			/* --ipv6-only: no IPv4 at all (no ARP, no DHCP) */
 };
 
 /*
@@ -96,6 +102,37 @@ struct fata_ipv4_config {
 
 /* The current configuration (it changes when a DHCP lease is renewed with other values). */
 struct fata_ipv4_config fata_stack_ipv4(struct fata_stack *s);
+
+#define FATA_IPV6_ADDRS 4	/* addresses an interface holds: link-local, static, SLAAC */
+
+/* One IPv6 address of the stack and where it stands (RFC 4862). */
+struct fata_ipv6_addr_info {
+	struct fata_ipv6_prefix addr;
+	uint8_t state;			/* FATA_IPV6_TENTATIVE, _PREFERRED, _DEPRECATED, _DUPLICATE */
+	bool autoconf;			/* from a router advertisement (SLAAC) */
+};
+#define FATA_IPV6_NONE 0
+#define FATA_IPV6_TENTATIVE 1		/* duplicate address detection under way: not used yet */
+#define FATA_IPV6_PREFERRED 2
+#define FATA_IPV6_DEPRECATED 3		/* preferred lifetime over: answers, not chosen as source */
+#define FATA_IPV6_DUPLICATE 4		/* another host has it: never used */
+
+/* The stack's IPv6 configuration. */
+struct fata_ipv6_config {
+	bool enabled;
+	struct fata_ipv6_addr_info addrs[FATA_IPV6_ADDRS];	/* state NONE where unused */
+	uint8_t router[16];		/* default router (all zero: none) */
+	uint16_t mtu;			/* the link's, or the one a router advertised */
+};
+
+/* The current IPv6 configuration ({ .enabled = false } on a stack without IPv6). */
+struct fata_ipv6_config fata_stack_ipv6(struct fata_stack *s);
+
+/*
+ * Waits until the stack has a preferred IPv6 address of global scope (from --ipv6 or SLAAC),
+ * or until `deadline`. Returns 0, -ETIMEDOUT, or -EAFNOSUPPORT (no IPv6 on the stack).
+ */
+int fata_stack_wait_ipv6(struct fata_stack *s, uint64_t deadline);
 
 /* The interface's MAC address. */
 void fata_stack_mac(struct fata_stack *s, uint8_t mac[FATA_MAC_LEN]);
@@ -212,6 +249,40 @@ struct fata_stack_stats {
 		uint64_t renewals, rebinds;	/* leases extended in RENEWING, in REBINDING */
 		uint64_t leases_lost;		/* NAK while bound, or the lease ran out */
 	} dhcp;
+	struct {
+		uint64_t rx, tx, delivered;
+		uint64_t drop_short;		/* shorter than 40 bytes, or a header cut short */
+		uint64_t drop_version;		/* not version 6 */
+		uint64_t drop_len;		/* payload length over the frame */
+		uint64_t drop_bad_src;		/* multicast source, or one of our own addresses */
+		uint64_t drop_not_for_us;	/* another destination, or a group we did not join */
+		uint64_t drop_proto;		/* unknown next header (answered with ICMPv6) */
+		uint64_t drop_ext;		/* a bad or refused extension header or option */
+		uint64_t frags_rx, reasm_ok, reasm_timeout, reasm_overlap, reasm_oversize;
+		uint64_t reasm_bad_frag;	/* not a multiple of 8 bytes, or the chain cut short */
+		uint64_t reasm_evicted;
+		uint64_t frags_tx;
+		uint64_t tx_no_route;		/* no source address, or no router for the destination */
+		uint64_t tx_unresolved;		/* neighbour discovery found nobody */
+		uint64_t tx_too_big;		/* over 65535 bytes */
+		uint64_t pmtu_updates;		/* path MTUs lowered by Packet Too Big */
+	} ipv6;
+	struct {
+		uint64_t rx, tx;
+		uint64_t drop_short, drop_checksum;
+		uint64_t drop_bad;		/* ND or MLD messages that fail RFC 4861's checks */
+		uint64_t echo_requests, echo_replies;
+		uint64_t errors_rx;		/* error messages received */
+		uint64_t too_big_rx;		/* Packet Too Big received */
+		uint64_t unreach_tx, param_problem_tx, time_exceeded_tx;
+		uint64_t rate_limited;		/* errors not sent because of the rate limit */
+		uint64_t ns_rx, ns_tx, na_rx, na_tx, rs_tx, ra_rx;
+		uint64_t mld_reports_tx;
+		uint64_t dad_conflicts;		/* our addresses found in use by another host */
+		uint64_t resolve_timeouts;	/* neighbours that never answered */
+		uint64_t cache_full;		/* a new neighbour found every entry busy */
+		uint64_t other_rx;		/* other types, ignored */
+	} icmpv6;
 };
 
 /* Copies the counters into `out`. */
@@ -219,6 +290,42 @@ void fata_stack_stats(struct fata_stack *s, struct fata_stack_stats *out);
 
 /* Logs every non-zero counter at debug level, one line per layer (under that layer's source). */
 void fata_stack_stats_log(struct fata_stack *s);
+
+/* --- addresses of either family ---------------------------------------------------------------- */
+
+#define FATA_AF_INET 4
+#define FATA_AF_INET6 6
+#define FATA_IP_STRLEN FATA_IPV6_STRLEN
+
+/* An IPv4 or an IPv6 address: what the *_addr calls take and give. */
+struct fata_ip_addr {
+	uint8_t family;			/* FATA_AF_INET or FATA_AF_INET6 */
+	uint32_t v4;			/* FATA_AF_INET: the address, host order */
+	uint8_t v6[16];			/* FATA_AF_INET6: the address, network order */
+};
+
+/* An address of either family from an IPv4 address (host byte order). */
+static inline struct fata_ip_addr fata_ip_v4(uint32_t a)
+{
+	struct fata_ip_addr r = { .family = FATA_AF_INET, .v4 = a };
+
+	return r;
+}
+
+/* An address of either family from an IPv6 address (16 bytes, network order). */
+static inline struct fata_ip_addr fata_ip_v6(const uint8_t a[16])
+{
+	struct fata_ip_addr r = { .family = FATA_AF_INET6 };
+
+	for (int i = 0; i < 16; i++)
+		r.v6[i] = a[i];
+	return r;
+}
+
+/* Parses a dotted quad or an IPv6 address. Returns 0 or -1. */
+int fata_ip_parse(const char *text, struct fata_ip_addr *out);
+/* Formats either family (IPv6 as RFC 5952 says); returns buf. */
+char *fata_ip_format(const struct fata_ip_addr *a, char buf[FATA_IP_STRLEN]);
 
 /* --- UDP ------------------------------------------------------------------------------------- */
 
@@ -258,6 +365,28 @@ long fata_udp_recv(struct fata_udp *u, void *buf, size_t len, uint32_t *src_ip,
  */
 int fata_udp_send(struct fata_udp *u, uint32_t dst_ip, uint16_t dst_port, const void *buf,
 		  size_t len);
+
+/*
+ * fata_udp_recv() for either family: the sender's address into `*src` (may be NULL). A socket
+ * receives over IPv4 and IPv6 alike; fata_udp_recv() shows an IPv6 sender as address 0, so code
+ * that must answer IPv6 peers uses this call and fata_udp_send_addr().
+ */
+long fata_udp_recv_addr(struct fata_udp *u, void *buf, size_t len, struct fata_ip_addr *src,
+			uint16_t *src_port, uint64_t deadline);
+
+/* fata_udp_send() to an address of either family; -EAFNOSUPPORT when the stack lacks it. */
+int fata_udp_send_addr(struct fata_udp *u, const struct fata_ip_addr *dst, uint16_t dst_port,
+		       const void *buf, size_t len);
+
+/*
+ * TCP over either family (fata/tcp.h has the rest): listeners take connections over IPv4 and
+ * IPv6 alike; these connect to, and tell, an address of either family. fata_tcp_peer() shows an
+ * IPv6 peer as address 0. fata_tcp_connect_addr() returns as fata_tcp_connect(), and
+ * -EAFNOSUPPORT in *err when the stack lacks the family.
+ */
+struct fata_tcp *fata_tcp_connect_addr(struct fata_stack *s, const struct fata_ip_addr *ip,
+				       uint16_t port, uint64_t deadline, int *err);
+void fata_tcp_peer_addr(struct fata_tcp *c, struct fata_ip_addr *ip, uint16_t *port);
 
 /* Unbinds the port and frees the socket; queued datagrams are dropped and fibers blocked in
  * fata_udp_recv() on it return -EBADF. `u` is invalid afterwards. NULL is a no-op. */

@@ -9,8 +9,8 @@ rank() {
 	net_common.h|stack_impl.h|net.c|socket_unix.c) echo 1 ;;
 	ethernet.h|ethernet.c) echo 2 ;;
 	arp.h|arp.c) echo 3 ;;
-	ipv4.h|ipv4.c|ipv4_reasm.c) echo 4 ;;
-	icmp.h|icmp.c) echo 5 ;;
+	ipv4.h|ipv4.c|ipv4_reasm.c|ipv6.h|ipv6.c|ipv6_nd.c|ipv6_reasm.c) echo 4 ;;
+	icmp.h|icmp.c|icmpv6.h|icmpv6.c) echo 5 ;;
 	udp.h|udp.c) echo 6 ;;
 	tcp.h|tcp*.c|dhcp.h|dhcp.c) echo 7 ;;
 	stack.h|stack.c) echo 8 ;;

@@ -54,6 +54,14 @@ void net_csum_pseudo(struct net_csum *c, uint32_t src, uint32_t dst, uint8_t pro
 		  be16_get(ph + 8) + be16_get(ph + 10);
 }
 
+void net_csum_pseudo6(struct net_csum *c, const uint8_t *src, const uint8_t *dst, uint32_t len,
+		      uint8_t next)
+{
+	for (int i = 0; i < 16; i += 2)
+		c->sum += (uint64_t)be16_get(src + i) + be16_get(dst + i);
+	c->sum += (uint64_t)(len >> 16) + (len & 0xffff) + next;
+}
+
 uint16_t net_csum_result(const struct net_csum *c)
 {
 	uint64_t s = c->sum;

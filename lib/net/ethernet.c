@@ -45,6 +45,22 @@ int eth_register(struct eth_layer *s, uint16_t type, eth_input_fn fn, void *ctx)
 	return 0;
 }
 
+void eth_unregister(struct eth_layer *s, uint16_t type)
+{
+	for (unsigned i = 0; i < s->ntypes; i++) {
+		if (s->types[i].type == type) {
+			s->types[i] = s->types[--s->ntypes];
+			return;
+		}
+	}
+}
+
+void eth_set_mcast_filter(struct eth_layer *s, eth_mcast_fn fn, void *ctx)
+{
+	s->mcast_filter = fn;
+	s->mcast_ctx = ctx;
+}
+
 void eth_input(struct eth_layer *s, uint8_t *frame, size_t len)
 {
 	NET_STATS(eth) *st = &s->stats;
@@ -67,8 +83,9 @@ void eth_input(struct eth_layer *s, uint8_t *frame, size_t len)
 		return;
 	}
 	group = (h->dst[0] & ETH_GROUP_BIT) != 0;
-	/* Broadcast is for everybody; we join no multicast group. */
-	if (group ? memcmp(h->dst, eth_broadcast, ETH_ADDR_LEN) != 0
+	/* Broadcast is for everybody; multicast only for the groups IPv6 joined. */
+	if (group ? memcmp(h->dst, eth_broadcast, ETH_ADDR_LEN) != 0 &&
+		    !(s->mcast_filter && s->mcast_filter(s->mcast_ctx, h->dst))
 		  : memcmp(h->dst, s->mac, ETH_ADDR_LEN) != 0) {
 		net_drop(&log_eth, st->drop_not_for_us, "frame for another address");
 		return;

@@ -18,7 +18,10 @@
  * went to the broadcast address. `p` may be modified. */
 typedef void (*eth_input_fn)(void *ctx, uint8_t *p, size_t len, bool l2_group);
 
-#define ETH_MAX_TYPES 2		/* IPv4 and ARP */
+#define ETH_MAX_TYPES 3		/* IPv4, ARP and IPv6 */
+
+/* Whether a multicast (not broadcast) destination is a group the stack joined: IPv6's. */
+typedef bool (*eth_mcast_fn)(void *ctx, const uint8_t mac[6]);
 
 /* What Ethernet keeps per stack. */
 struct eth_layer {
@@ -33,6 +36,8 @@ struct eth_layer {
 	bool rx_csum_host;		/* the frame being handled: its checksums need no check */
 	struct { uint16_t type; eth_input_fn fn; void *ctx; } types[ETH_MAX_TYPES];
 	unsigned ntypes;
+	eth_mcast_fn mcast_filter;	/* NULL: multicast frames are not for us */
+	void *mcast_ctx;
 	NET_STATS(eth) stats;
 };
 
@@ -50,6 +55,10 @@ void eth_free(struct eth_layer *s);
  * Returns 0, -EEXIST or -ENOSPC.
  */
 int eth_register(struct eth_layer *s, uint16_t type, eth_input_fn fn, void *ctx);
+/* Forgets the handler of EtherType `type` (an IPv6-only stack drops IPv4 and ARP). */
+void eth_unregister(struct eth_layer *s, uint16_t type);
+/* Sets who says which multicast destinations are ours (IPv6's groups). */
+void eth_set_mcast_filter(struct eth_layer *s, eth_mcast_fn fn, void *ctx);
 /* Checks one received frame's addresses and hands its payload to the handler of its type.
  * `frame` may be modified. */
 void eth_input(struct eth_layer *s, uint8_t *frame, size_t len);

@@ -56,6 +56,17 @@ struct net_tunables {
 	bool tcp_timestamps, tcp_window_scaling, tcp_sack;	/* offered in SYNs (all true) */
 	bool tcp_syncookies;		/* SYN cookies once a listener's backlog is full (true) */
 	uint64_t tcp_pressure_warn_ns;	/* at most one "under pressure" warning this often (60 s) */
+	/* IPv6 (lib/net/ipv6.h). */
+	uint64_t ipv6_reasm_timeout_ns;	/* a reassembly is abandoned after this (60 s) */
+	uint64_t nd_reachable_ns;	/* a confirmed neighbour is REACHABLE this long (30 s) */
+	uint64_t nd_retrans_ns;		/* between solicitations (1 s) */
+	unsigned nd_retries;		/* solicitations before a resolution fails (3) */
+	uint64_t nd_delay_ns;		/* DELAY before probing a stale neighbour in use (5 s) */
+	unsigned dad_transmits;		/* DAD solicitations per address (1) */
+	uint64_t dad_delay_ns;		/* at most this random pause before the first (1 s) */
+	uint64_t rs_interval_ns;	/* between router solicitations (4 s) ... */
+	unsigned rs_count;		/* ... of which at most this many (3) */
+	uint64_t pmtu_ttl_ns;		/* a lowered path MTU is forgotten after this (10 min) */
 };
 extern struct net_tunables net_tunables_default;
 

@@ -3,10 +3,15 @@
  * the host kernel's sockets. The generated code connects it with fata_stack_connect_socket();
  * from then on the public calls reach it through its ops tables (stack_impl.h), so code written
  * against the stack interface cannot tell which stack it runs on.
+ *
+ * With IPv6 in the configuration (stackv4v6, stackv6) and no --ipv4 address to bind to, its
+ * sockets are IPv6 ones that take IPv4 too (IPV6_V6ONLY off; on with --ipv6-only), and IPv4
+ * peers, which the kernel shows as ::ffff:a.b.c.d, are given back as IPv4 addresses.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -49,6 +54,7 @@ struct socket_stack {
 
 struct socket_udp {
 	const struct stack_udp_ops *ops;
+	struct socket_stack *stack;
 	int fd;
 	uint16_t port;
 };
@@ -56,7 +62,7 @@ struct socket_udp {
 struct socket_tcp {
 	const struct stack_tcp_ops *ops;
 	int fd;
-	uint32_t peer_ip;
+	struct fata_ip_addr peer;
 	uint16_t peer_port;
 	bool in_handler;	/* the listener's fiber frees it when the handler returns */
 	bool closed;
@@ -91,12 +97,93 @@ static struct sockaddr_in sin_of(uint32_t ip, uint16_t port)
 	return sin;
 }
 
-/* A non-blocking, close-on-exec socket, or -errno. */
-static int new_socket(int type)
+/* Whether the stack's sockets are IPv6 ones (taking IPv4 too unless IPv6-only). */
+static bool use6(const struct socket_stack *s)
 {
-	int fd = socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	return (s->cfg.ipv6 || s->cfg.ipv6_only) && s->addr == 0;
+}
 
-	return fd < 0 ? -errno : fd;
+/* `a`:`port` as a socket address for the stack's family (IPv4 mapped into IPv6 there), or
+ * -EAFNOSUPPORT. */
+static int to_sockaddr(const struct socket_stack *s, const struct fata_ip_addr *a, uint16_t port,
+		       struct sockaddr_storage *ss, socklen_t *len, bool v6)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (v6) {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		if (a->family == FATA_AF_INET6) {
+			memcpy(&sin6->sin6_addr, a->v6, 16);
+		} else {
+			uint32_t v4 = htonl(a->v4);
+
+			sin6->sin6_addr.s6_addr[10] = 0xff;
+			sin6->sin6_addr.s6_addr[11] = 0xff;
+			memcpy(&sin6->sin6_addr.s6_addr[12], &v4, 4);
+		}
+		*len = sizeof(*sin6);
+		return 0;
+	}
+	(void)s;
+	if (a->family != FATA_AF_INET)
+		return -EAFNOSUPPORT;
+	*(struct sockaddr_in *)ss = sin_of(a->v4, port);
+	*len = sizeof(struct sockaddr_in);
+	return 0;
+}
+
+/* The address and port of a socket address; IPv4-mapped IPv6 becomes IPv4. */
+static void from_sockaddr(const struct sockaddr_storage *ss, struct fata_ip_addr *a,
+			  uint16_t *port)
+{
+	if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
+
+		if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+			uint32_t v4;
+
+			memcpy(&v4, &sin6->sin6_addr.s6_addr[12], 4);
+			*a = fata_ip_v4(ntohl(v4));
+		} else {
+			*a = fata_ip_v6(sin6->sin6_addr.s6_addr);
+		}
+		*port = ntohs(sin6->sin6_port);
+	} else {
+		const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
+
+		*a = fata_ip_v4(ntohl(sin->sin_addr.s_addr));
+		*port = ntohs(sin->sin_port);
+	}
+}
+
+/* A non-blocking, close-on-exec socket of the family, or -errno. */
+static int new_socket_family(int family, int type, bool v6only)
+{
+	int fd = socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), v = v6only;
+
+	if (fd < 0)
+		return -errno;
+	if (family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v, sizeof(v));
+	return fd;
+}
+
+/* A socket of the stack's family (see use6()). */
+static int new_socket_for(const struct socket_stack *s, int type)
+{
+	return use6(s) ? new_socket_family(AF_INET6, type, s->cfg.ipv6_only)
+		       : new_socket_family(AF_INET, type, false);
+}
+
+/* The stack's local address for binding `port`. */
+static void local_sockaddr(const struct socket_stack *s, uint16_t port,
+			   struct sockaddr_storage *ss, socklen_t *len)
+{
+	struct fata_ip_addr any = { .family = FATA_AF_INET6 }, v4 = fata_ip_v4(s->addr);
+
+	to_sockaddr(s, use6(s) ? &any : &v4, port, ss, len, use6(s));
 }
 
 /* Waits until `fd` is ready for `events`; 0, or -ETIMEDOUT when the deadline passed first. */
@@ -174,17 +261,19 @@ static struct fata_udp *sock_udp_bind(struct fata_stack *stack, uint16_t port)
 {
 	struct socket_stack *s = stack_of(stack);
 	struct socket_udp *u = calloc(1, sizeof(*u));
-	struct sockaddr_in sin = sin_of(s->addr, port);
-	socklen_t len = sizeof(sin);
+	struct sockaddr_storage ss;
+	struct fata_ip_addr bound;
+	socklen_t len;
 	int fd, err;
 
 	if (!u) {
 		errno = ENOMEM;
 		return NULL;
 	}
-	fd = new_socket(SOCK_DGRAM);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
-	    getsockname(fd, (struct sockaddr *)&sin, &len) < 0) {
+	local_sockaddr(s, port, &ss, &len);
+	fd = new_socket_for(s, SOCK_DGRAM);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&ss, len) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&ss, &len) < 0) {
 		err = fd < 0 ? -fd : errno;
 		fata_log(&log_udp, FATA_LOG_DEBUG, "bind to port %u failed: %s", port, strerror(err));
 		if (fd >= 0)
@@ -195,7 +284,8 @@ static struct fata_udp *sock_udp_bind(struct fata_stack *stack, uint16_t port)
 	}
 	u->ops = &socket_udp_ops;
 	u->fd = fd;
-	u->port = ntohs(sin.sin_port);
+	u->stack = s;
+	from_sockaddr(&ss, &bound, &u->port);
 	return (struct fata_udp *)(void *)u;
 }
 
@@ -204,21 +294,25 @@ static uint16_t sock_udp_port(const struct fata_udp *sock)
 	return ((const struct socket_udp *)(const void *)sock)->port;
 }
 
-static long sock_udp_recv(struct fata_udp *sock, void *buf, size_t len, uint32_t *src_ip,
-			  uint16_t *src_port, uint64_t deadline)
+static long sock_udp_recv_addr(struct fata_udp *sock, void *buf, size_t len,
+			       struct fata_ip_addr *src, uint16_t *src_port, uint64_t deadline)
 {
 	struct socket_udp *u = udp_of(sock);
 
 	for (;;) {
-		struct sockaddr_in sin;
-		socklen_t slen = sizeof(sin);
-		ssize_t n = recvfrom(u->fd, buf, len, MSG_TRUNC, (struct sockaddr *)&sin, &slen);
+		struct sockaddr_storage ss;
+		socklen_t slen = sizeof(ss);
+		ssize_t n = recvfrom(u->fd, buf, len, MSG_TRUNC, (struct sockaddr *)&ss, &slen);
 
 		if (n >= 0) {
-			if (src_ip)
-				*src_ip = ntohl(sin.sin_addr.s_addr);
+			struct fata_ip_addr a;
+			uint16_t port;
+
+			from_sockaddr(&ss, &a, &port);
+			if (src)
+				*src = a;
 			if (src_port)
-				*src_port = ntohs(sin.sin_port);
+				*src_port = port;
 			return (size_t)n > len ? (long)len : (long)n;
 		}
 		if (errno != EAGAIN && errno != EINTR)
@@ -228,22 +322,46 @@ static long sock_udp_recv(struct fata_udp *sock, void *buf, size_t len, uint32_t
 	}
 }
 
-static int sock_udp_send(struct fata_udp *sock, uint32_t dst_ip, uint16_t dst_port,
-			 const void *buf, size_t len)
+static long sock_udp_recv(struct fata_udp *sock, void *buf, size_t len, uint32_t *src_ip,
+			  uint16_t *src_port, uint64_t deadline)
+{
+	struct fata_ip_addr a;
+	long n = sock_udp_recv_addr(sock, buf, len, &a, src_port, deadline);
+
+	if (n >= 0 && src_ip)
+		*src_ip = a.family == FATA_AF_INET ? a.v4 : 0;
+	return n;
+}
+
+static int sock_udp_send_addr(struct fata_udp *sock, const struct fata_ip_addr *dst,
+			      uint16_t dst_port, const void *buf, size_t len)
 {
 	struct socket_udp *u = udp_of(sock);
-	struct sockaddr_in sin = sin_of(dst_ip, dst_port);
+	struct sockaddr_storage ss;
+	socklen_t slen;
+	int r;
 
 	if (len > FATA_UDP_MAX_PAYLOAD)
 		return -EMSGSIZE;
+	r = to_sockaddr(u->stack, dst, dst_port, &ss, &slen, use6(u->stack));
+	if (r < 0)
+		return r;
 	for (;;) {
-		if (sendto(u->fd, buf, len, 0, (struct sockaddr *)&sin, sizeof(sin)) >= 0)
+		if (sendto(u->fd, buf, len, 0, (struct sockaddr *)&ss, slen) >= 0)
 			return 0;
 		if (errno != EAGAIN && errno != EINTR)
 			return -errno;
 		/* UDP sends never block for long: wait for room, as the direct stack's would. */
 		fata_wait_io(u->fd, FATA_IO_WRITE, FATA_NEVER);
 	}
+}
+
+static int sock_udp_send(struct fata_udp *sock, uint32_t dst_ip, uint16_t dst_port,
+			 const void *buf, size_t len)
+{
+	struct fata_ip_addr a = fata_ip_v4(dst_ip);
+
+	return sock_udp_send_addr(sock, &a, dst_port, buf, len);
 }
 
 static void sock_udp_close(struct fata_udp *sock)
@@ -256,7 +374,7 @@ static void sock_udp_close(struct fata_udp *sock)
 
 /* --- TCP ------------------------------------------------------------------------------------- */
 
-static struct socket_tcp *conn_new(int fd, const struct sockaddr_in *peer)
+static struct socket_tcp *conn_new(int fd, const struct sockaddr_storage *peer)
 {
 	struct socket_tcp *c = calloc(1, sizeof(*c));
 
@@ -264,8 +382,7 @@ static struct socket_tcp *conn_new(int fd, const struct sockaddr_in *peer)
 		return NULL;
 	c->ops = &socket_tcp_ops;
 	c->fd = fd;
-	c->peer_ip = ntohl(peer->sin_addr.s_addr);
-	c->peer_port = ntohs(peer->sin_port);
+	from_sockaddr(peer, &c->peer, &c->peer_port);
 	return c;
 }
 
@@ -293,7 +410,7 @@ static int listener_fiber(void *arg)
 	struct listener *l = arg;
 
 	while (!l->stopping) {
-		struct sockaddr_in peer;
+		struct sockaddr_storage peer;
 		socklen_t plen = sizeof(peer);
 		int fd = accept4(l->fd, (struct sockaddr *)&peer, &plen, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		struct handler_ctx *h;
@@ -342,7 +459,8 @@ static int sock_tcp_listen(struct fata_stack *stack, uint16_t port, fata_tcp_han
 			   void *arg)
 {
 	struct socket_stack *s = stack_of(stack);
-	struct sockaddr_in sin = sin_of(s->addr, port);
+	struct sockaddr_storage ss;
+	socklen_t slen;
 	struct listener *l;
 	struct fata_fiber *f;
 	int fd, one = 1, err;
@@ -352,11 +470,12 @@ static int sock_tcp_listen(struct fata_stack *stack, uint16_t port, fata_tcp_han
 	for (l = s->listeners; l; l = l->next)
 		if (l->port == port)
 			return -EADDRINUSE;
-	fd = new_socket(SOCK_STREAM);
+	local_sockaddr(s, port, &ss, &slen);
+	fd = new_socket_for(s, SOCK_STREAM);
 	if (fd < 0)
 		return fd;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 || listen(fd, LISTEN_BACKLOG) < 0) {
+	if (bind(fd, (struct sockaddr *)&ss, slen) < 0 || listen(fd, LISTEN_BACKLOG) < 0) {
 		err = -errno;
 		close(fd);
 		return err;
@@ -397,25 +516,36 @@ static int sock_tcp_unlisten(struct fata_stack *stack, uint16_t port)
 	return -ENOENT;
 }
 
-static struct fata_tcp *sock_tcp_connect(struct fata_stack *stack, uint32_t ip, uint16_t port,
-					 uint64_t deadline, int *err)
+static struct fata_tcp *sock_tcp_connect_addr(struct fata_stack *stack,
+					      const struct fata_ip_addr *ip, uint16_t port,
+					      uint64_t deadline, int *err)
 {
 	struct socket_stack *s = stack_of(stack);
-	struct sockaddr_in sin = sin_of(ip, port), local = sin_of(s->addr, 0);
+	struct sockaddr_in local = sin_of(s->addr, 0);
+	struct sockaddr_storage ss;
 	struct socket_tcp *c;
+	socklen_t slen, elen = sizeof(int);
+	bool v6 = ip->family == FATA_AF_INET6;
 	int fd, e = 0;
-	socklen_t elen = sizeof(e);
+	static const uint8_t zero[16];
 
-	if (port == 0 || ip == 0 || ip >= 0xe0000000u) {	/* no port, no address, or a group */
+	/* No port, no address, or a group. */
+	if (port == 0 || (v6 ? ip->v6[0] == 0xff || memcmp(ip->v6, zero, 16) == 0
+			     : ip->v4 == 0 || ip->v4 >= 0xe0000000u)) {
 		fd = -EINVAL;
 		goto fail;
 	}
-	fd = new_socket(SOCK_STREAM);
+	if (v6 && !s->cfg.ipv6 && !s->cfg.ipv6_only) {
+		fd = -EAFNOSUPPORT;
+		goto fail;
+	}
+	to_sockaddr(s, ip, port, &ss, &slen, v6);
+	fd = new_socket_family(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, v6);
 	if (fd < 0)
 		goto fail;
-	if (s->addr && bind(fd, (struct sockaddr *)&local, sizeof(local)) < 0)
+	if (!v6 && s->addr && bind(fd, (struct sockaddr *)&local, sizeof(local)) < 0)
 		goto fail_errno;
-	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
+	if (connect(fd, (struct sockaddr *)&ss, slen) < 0) {
 		if (errno != EINPROGRESS)
 			goto fail_errno;
 		if (wait_fd(fd, FATA_IO_WRITE, deadline) < 0) {
@@ -427,7 +557,7 @@ static struct fata_tcp *sock_tcp_connect(struct fata_stack *stack, uint32_t ip, 
 		if (e)
 			goto fail_close;
 	}
-	c = conn_new(fd, &sin);
+	c = conn_new(fd, &ss);
 	if (!c) {
 		e = ENOMEM;
 		goto fail_close;
@@ -443,6 +573,14 @@ fail:
 	if (err)
 		*err = fd;
 	return NULL;
+}
+
+static struct fata_tcp *sock_tcp_connect(struct fata_stack *stack, uint32_t ip, uint16_t port,
+					 uint64_t deadline, int *err)
+{
+	struct fata_ip_addr a = fata_ip_v4(ip);
+
+	return sock_tcp_connect_addr(stack, &a, port, deadline, err);
 }
 
 static long sock_tcp_read(struct fata_tcp *conn, void *buf, size_t len, uint64_t deadline)
@@ -507,9 +645,35 @@ static void sock_tcp_peer(struct fata_tcp *conn, uint32_t *ip, uint16_t *port)
 	struct socket_tcp *c = tcp_of(conn);
 
 	if (ip)
-		*ip = c->peer_ip;
+		*ip = c->peer.family == FATA_AF_INET ? c->peer.v4 : 0;
 	if (port)
 		*port = c->peer_port;
+}
+
+static void sock_tcp_peer_addr(struct fata_tcp *conn, struct fata_ip_addr *ip, uint16_t *port)
+{
+	struct socket_tcp *c = tcp_of(conn);
+
+	if (ip)
+		*ip = c->peer;
+	if (port)
+		*port = c->peer_port;
+}
+
+/* The host owns the addresses: IPv6 is there when the configuration asked for it. */
+static struct fata_ipv6_config sock_ipv6(struct fata_stack *stack)
+{
+	struct fata_ipv6_config c;
+
+	memset(&c, 0, sizeof(c));
+	c.enabled = stack_of(stack)->cfg.ipv6 || stack_of(stack)->cfg.ipv6_only;
+	return c;
+}
+
+static int sock_wait_ipv6(struct fata_stack *stack, uint64_t deadline)
+{
+	(void)deadline;
+	return sock_ipv6(stack).enabled ? 0 : -EAFNOSUPPORT;
 }
 
 static int sock_tcp_set_nodelay(struct fata_tcp *conn, bool on)
@@ -532,6 +696,9 @@ static const struct stack_ops socket_ops = {
 	.tcp_listen = sock_tcp_listen,
 	.tcp_unlisten = sock_tcp_unlisten,
 	.tcp_connect = sock_tcp_connect,
+	.ipv6 = sock_ipv6,
+	.wait_ipv6 = sock_wait_ipv6,
+	.tcp_connect_addr = sock_tcp_connect_addr,
 };
 
 static const struct stack_udp_ops socket_udp_ops = {
@@ -539,6 +706,8 @@ static const struct stack_udp_ops socket_udp_ops = {
 	.recv = sock_udp_recv,
 	.send = sock_udp_send,
 	.close = sock_udp_close,
+	.recv_addr = sock_udp_recv_addr,
+	.send_addr = sock_udp_send_addr,
 };
 
 static const struct stack_tcp_ops socket_tcp_ops = {
@@ -548,4 +717,5 @@ static const struct stack_tcp_ops socket_tcp_ops = {
 	.close = sock_tcp_close,
 	.peer = sock_tcp_peer,
 	.set_nodelay = sock_tcp_set_nodelay,
+	.peer_addr = sock_tcp_peer_addr,
 };

@@ -24,6 +24,8 @@ FATA_LOG_SOURCE(log_icmp, "icmp");
 FATA_LOG_SOURCE(log_udp, "udp");
 FATA_LOG_SOURCE(log_tcp, "tcp");
 FATA_LOG_SOURCE(log_dhcp, "dhcp");
+FATA_LOG_SOURCE(log_ipv6, "ipv6");
+FATA_LOG_SOURCE(log_icmpv6, "icmpv6");
 
 /* Frames handled in a row before the input fiber lets the others run. */
 #define INPUT_BURST 32
@@ -62,6 +64,16 @@ struct net_tunables net_tunables_default = {
 	.tcp_sack = true,
 	.tcp_syncookies = true,
 	.tcp_pressure_warn_ns = FATA_SEC(60),
+	.ipv6_reasm_timeout_ns = FATA_SEC(60),
+	.nd_reachable_ns = FATA_SEC(30),
+	.nd_retrans_ns = FATA_SEC(1),
+	.nd_retries = 3,
+	.nd_delay_ns = FATA_SEC(5),
+	.dad_transmits = 1,
+	.dad_delay_ns = FATA_SEC(1),
+	.rs_interval_ns = FATA_SEC(4),
+	.rs_count = 3,
+	.pmtu_ttl_ns = FATA_SEC(600),
 };
 
 void net_log_drop(struct fata_log_src *src, unsigned long long count, const char *fmt, ...)
@@ -111,10 +123,14 @@ struct fata_stack *stack_new(struct fata_netif *netif, const char *name)
 	arp_init(&s->arp, &s->eth, &s->tun);
 	ipv4_init(&s->ip, &s->arp, &s->eth, &s->tun, (uint16_t)net_random(s->rng));
 	icmp_init(&s->icmp, &s->ip, &s->tun);
+	ipv6_init(&s->ip6, &s->eth, &s->tun, s->rng);
+	icmpv6_init(&s->icmp6, &s->ip6, &s->tun);
 	udp_init(&s->udp, &s->ip, &s->icmp, &s->tun, net_random(s->rng));
+	udp_init6(&s->udp, &s->ip6, &s->icmp6);
 	s->tcp = tcp_init(&s->ip, &s->tun, s->rng);
 	if (!s->tcp)
 		goto fail;
+	tcp_init6(s->tcp, &s->ip6);
 	fata_mac_format(s->eth.mac, mac);
 	fata_log(&log_ethif, FATA_LOG_INFO, "Connected Ethernet interface %s", mac);
 	fata_log(&log_arpv4, FATA_LOG_INFO, "Connected arpv4 device on %s", mac);
@@ -137,6 +153,7 @@ void stack_free(struct fata_stack *s)
 	s->tcp = NULL;
 	arp_flush(&s->arp);
 	ipv4_reasm_flush(&s->ip);
+	ipv6_flush(&s->ip6);
 	while (s->udp.socks)
 		fata_udp_close(s->udp.socks);
 	fata_netif_disconnect(s->eth.netif);
@@ -155,8 +172,10 @@ void stack_input(struct fata_stack *s, uint8_t *frame, size_t len)
 uint64_t stack_timers(struct fata_stack *s, uint64_t now)
 {
 	uint64_t a = ipv4_reasm_timers(&s->ip, now), b = arp_timers(&s->arp, now);
+	uint64_t c = ipv6_timers(&s->ip6, now);
 
-	return a < b ? a : b;
+	a = a < b ? a : b;
+	return a < c ? a : c;
 }
 
 static int input_main(void *arg)
@@ -272,13 +291,52 @@ static const char *bad_static(const struct fata_stack_config *cfg)
 	return NULL;
 }
 
+static struct fata_ipv6_config direct_ipv6(struct fata_stack *s);
+
+/* Turns IPv6 on as the configuration says, and waits (a few seconds at most) for duplicate
+ * address detection to clear the addresses it gave. */
+static int ipv6_begin(struct fata_stack *s, const struct fata_stack_config *cfg)
+{
+	struct ipv6_layer *ip6 = &s->ip6;
+	char a[FATA_IPV6_STRLEN];
+	uint64_t deadline;
+
+	ipv6_enable(ip6, cfg->accept_ra);
+	if (cfg->ipv6_addr.len) {
+		int r = ipv6_add_addr(ip6, cfg->ipv6_addr.addr, cfg->ipv6_addr.len, false,
+				      FATA_NEVER, FATA_NEVER);
+
+		if (r < 0) {
+			fata_log(&log_stack, FATA_LOG_ERROR, "%s: cannot use --ipv6=%s/%u: %s",
+				 s->name, fata_ipv6_format(cfg->ipv6_addr.addr, a),
+				 (unsigned)cfg->ipv6_addr.len,
+				 r == -EINVAL ? "it is not a unicast address" : strerror(-r));
+			return r;
+		}
+	}
+	if (!ipv6_is_unspecified(cfg->ipv6_gateway.addr))
+		ipv6_set_router(ip6, cfg->ipv6_gateway.addr);
+	deadline = fata_monotonic_ns() + s->tun.dad_delay_ns +
+		   (uint64_t)(s->tun.dad_transmits + 1) * s->tun.nd_retrans_ns;
+	for (;;) {
+		bool tentative = false;
+
+		for (int i = 0; i < FATA_IPV6_ADDRS; i++)
+			tentative |= ip6->addrs[i].state == FATA_IPV6_TENTATIVE;
+		if (!tentative || fata_monotonic_ns() >= deadline)
+			break;
+		fata_waitq_wait(&ip6->addr_waitq, deadline);
+	}
+	return 0;
+}
+
 struct fata_stack *fata_stack_create(struct fata_netif *netif, const struct fata_stack_config *cfg)
 {
 	const char *name = cfg->name ? cfg->name : "stack", *why;
-	char ip[FATA_IPV4_STRLEN], mac[FATA_MAC_STRLEN];
+	char ip[FATA_IPV6_STRLEN], mac[FATA_MAC_STRLEN];
 	struct fata_stack *s;
 
-	if (!cfg->dhcp && (why = bad_static(cfg)) != NULL) {
+	if (!cfg->ipv6_only && !cfg->dhcp && (why = bad_static(cfg)) != NULL) {
 		fata_log(&log_stack, FATA_LOG_ERROR, "%s: cannot use --ipv4=%s/%u: %s", name,
 			 fata_ipv4_format(cfg->ipv4.addr, ip), (unsigned)cfg->ipv4.len, why);
 		fata_netif_disconnect(netif);
@@ -293,7 +351,17 @@ struct fata_stack *fata_stack_create(struct fata_netif *netif, const struct fata
 		stack_free(s);
 		return NULL;
 	}
-	if (cfg->dhcp) {
+	if (cfg->ipv6 || cfg->ipv6_only) {
+		if (ipv6_begin(s, cfg) < 0) {
+			direct_disconnect(s);
+			return NULL;
+		}
+	}
+	if (cfg->ipv6_only) {
+		/* No IPv4 at all: its frames are not even looked at. */
+		eth_unregister(&s->eth, ETH_TYPE_IPV4);
+		eth_unregister(&s->eth, ETH_TYPE_ARP);
+	} else if (cfg->dhcp) {
 		int r = dhcp_begin(s);
 
 		if (r < 0) {
@@ -307,7 +375,19 @@ struct fata_stack *fata_stack_create(struct fata_netif *netif, const struct fata
 	} else {
 		stack_set_ipv4(s, cfg->ipv4.addr, cfg->ipv4.len, cfg->gateway, NULL, 0, false);
 	}
-	fata_ipv4_format(s->ip.addr, ip);
+	if (cfg->ipv6_only) {
+		struct fata_ipv6_config c6 = direct_ipv6(s);
+		char a6[FATA_IPV6_STRLEN];
+		int best = 0;
+
+		for (int i = 1; i < FATA_IPV6_ADDRS; i++) {
+			if (c6.addrs[i].state == FATA_IPV6_PREFERRED)
+				best = i;
+		}
+		snprintf(ip, sizeof(ip), "%s", fata_ipv6_format(c6.addrs[best].addr.addr, a6));
+	} else {
+		fata_ipv4_format(s->ip.addr, ip);
+	}
 	fata_log(&log_udp, FATA_LOG_INFO, "UDP interface connected on %s", ip);
 	fata_log(&log_stack, FATA_LOG_INFO, "stack assembled: mac=%s,ip=%s",
 		 fata_mac_format(s->eth.mac, mac), ip);
@@ -385,6 +465,38 @@ static void direct_stats(struct fata_stack *s, struct fata_stack_stats *out)
 	else
 		memset(&out->tcp, 0, sizeof(out->tcp));
 	out->dhcp = s->dhcp_stats;
+	out->ipv6 = s->ip6.stats;
+	out->icmpv6 = s->ip6.icmp_stats;
+}
+
+static struct fata_ipv6_config direct_ipv6(struct fata_stack *s)
+{
+	struct fata_ipv6_config c;
+
+	memset(&c, 0, sizeof(c));
+	c.enabled = s->ip6.enabled;
+	for (int i = 0; i < FATA_IPV6_ADDRS; i++) {
+		memcpy(c.addrs[i].addr.addr, s->ip6.addrs[i].a, 16);
+		c.addrs[i].addr.len = s->ip6.addrs[i].prefix_len;
+		c.addrs[i].state = s->ip6.addrs[i].state;
+		c.addrs[i].autoconf = s->ip6.addrs[i].autoconf;
+	}
+	if (fata_monotonic_ns() < s->ip6.router_until)
+		memcpy(c.router, s->ip6.router, 16);
+	c.mtu = s->ip6.mtu;
+	return c;
+}
+
+static int direct_wait_ipv6(struct fata_stack *s, uint64_t deadline)
+{
+	if (!s->ip6.enabled)
+		return -EAFNOSUPPORT;
+	while (!ipv6_has_global(&s->ip6)) {
+		if (fata_monotonic_ns() >= deadline)
+			return -ETIMEDOUT;
+		fata_waitq_wait(&s->ip6.addr_waitq, deadline);
+	}
+	return 0;
 }
 
 /* --- the calls of fata/net.h and fata/tcp.h that take the stack -------------------------------- */
@@ -398,6 +510,13 @@ static int direct_tcp_listen(struct fata_stack *s, uint16_t port, fata_tcp_handl
 			     void *arg)
 {
 	return tcp_listen(s->tcp, port, handler, arg);
+}
+
+static struct fata_tcp *direct_tcp_connect_addr(struct fata_stack *s,
+						const struct fata_ip_addr *ip, uint16_t port,
+						uint64_t deadline, int *err)
+{
+	return tcp_connect_addr(s->tcp, ip, port, deadline, err);
 }
 
 static int direct_tcp_unlisten(struct fata_stack *s, uint16_t port)
@@ -449,6 +568,19 @@ static const char *const dhcp_names[] = {
 	"leases_lost",
 };
 
+static const char *const ipv6_names[] = {
+	"rx", "tx", "delivered", "drop_short", "drop_version", "drop_len", "drop_bad_src",
+	"drop_not_for_us", "drop_proto", "drop_ext", "frags_rx", "reasm_ok", "reasm_timeout",
+	"reasm_overlap", "reasm_oversize", "reasm_bad_frag", "reasm_evicted", "frags_tx",
+	"tx_no_route", "tx_unresolved", "tx_too_big", "pmtu_updates",
+};
+static const char *const icmpv6_names[] = {
+	"rx", "tx", "drop_short", "drop_checksum", "drop_bad", "echo_requests", "echo_replies",
+	"errors_rx", "too_big_rx", "unreach_tx", "param_problem_tx", "time_exceeded_tx",
+	"rate_limited", "ns_rx", "ns_tx", "na_rx", "na_tx", "rs_tx", "ra_rx", "mld_reports_tx",
+	"dad_conflicts", "resolve_timeouts", "cache_full", "other_rx",
+};
+
 #define NAMES_MATCH(layer, names) \
 	_Static_assert(sizeof(((struct fata_stack_stats *)0)->layer) == \
 		       sizeof(names) / sizeof(names[0]) * sizeof(uint64_t), \
@@ -460,6 +592,8 @@ NAMES_MATCH(icmp, icmp_names);
 NAMES_MATCH(udp, udp_names);
 NAMES_MATCH(tcp, tcp_names);
 NAMES_MATCH(dhcp, dhcp_names);
+NAMES_MATCH(ipv6, ipv6_names);
+NAMES_MATCH(icmpv6, icmpv6_names);
 
 static void log_layer(struct fata_log_src *src, const void *counters,
 		      const char *const *names, size_t n)
@@ -495,6 +629,8 @@ static void direct_stats_log(struct fata_stack *s)
 	LOG_LAYER(&log_udp, udp, udp_names);
 	LOG_LAYER(&log_tcp, tcp, tcp_names);
 	LOG_LAYER(&log_dhcp, dhcp, dhcp_names);
+	LOG_LAYER(&log_ipv6, ipv6, ipv6_names);
+	LOG_LAYER(&log_icmpv6, icmpv6, icmpv6_names);
 #undef LOG_LAYER
 }
 
@@ -509,4 +645,7 @@ static const struct stack_ops direct_ops = {
 	.tcp_listen = direct_tcp_listen,
 	.tcp_unlisten = direct_tcp_unlisten,
 	.tcp_connect = direct_tcp_connect,
+	.ipv6 = direct_ipv6,
+	.wait_ipv6 = direct_wait_ipv6,
+	.tcp_connect_addr = direct_tcp_connect_addr,
 };

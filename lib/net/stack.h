@@ -5,6 +5,7 @@
  * only their own header and those below it:
  *
  *   tcp.h  dhcp.h -> udp.h -> icmp.h -> ipv4.h -> arp.h -> ethernet.h -> fata/netif.h
+ *                          icmpv6.h -> ipv6.h ----------> ethernet.h
  *   (every layer also sees net_common.h and wire.h, and the wire formats in prot/)
  *
  * A layer that hands something up does it through a handler the upper layer registered:
@@ -32,7 +33,9 @@
 #include "dhcp.h"
 #include "ethernet.h"
 #include "icmp.h"
+#include "icmpv6.h"
 #include "ipv4.h"
+#include "ipv6.h"
 #include "net_common.h"
 #include "tcp.h"
 #include "udp.h"
@@ -50,6 +53,8 @@ struct fata_stack {
 	struct arp_layer arp;
 	struct ipv4_layer ip;
 	struct icmp_layer icmp;
+	struct ipv6_layer ip6;		/* idle unless the configuration asks for IPv6 */
+	struct icmpv6_layer icmp6;
 	struct udp_layer udp;
 	struct tcp_stack *tcp;
 	struct dhcp_client *dhcp_client;

@@ -36,6 +36,11 @@ struct stack_ops {
 	int (*tcp_unlisten)(struct fata_stack *s, uint16_t port);
 	struct fata_tcp *(*tcp_connect)(struct fata_stack *s, uint32_t ip, uint16_t port,
 					uint64_t deadline, int *err);
+	/* IPv6; NULL: the implementation has none (fata_stack_ipv6() says disabled). */
+	struct fata_ipv6_config (*ipv6)(struct fata_stack *s);
+	int (*wait_ipv6)(struct fata_stack *s, uint64_t deadline);
+	struct fata_tcp *(*tcp_connect_addr)(struct fata_stack *s, const struct fata_ip_addr *ip,
+					     uint16_t port, uint64_t deadline, int *err);
 };
 
 /* The calls that take a struct fata_udp (fata/net.h). */
@@ -46,6 +51,11 @@ struct stack_udp_ops {
 	int (*send)(struct fata_udp *u, uint32_t dst_ip, uint16_t dst_port, const void *buf,
 		    size_t len);
 	void (*close)(struct fata_udp *u);
+	/* Either family; NULL: IPv4 only, net.c goes through recv and send. */
+	long (*recv_addr)(struct fata_udp *u, void *buf, size_t len, struct fata_ip_addr *src,
+			  uint16_t *src_port, uint64_t deadline);
+	int (*send_addr)(struct fata_udp *u, const struct fata_ip_addr *dst, uint16_t dst_port,
+			 const void *buf, size_t len);
 };
 
 /* The calls that take a struct fata_tcp (fata/tcp.h). */
@@ -56,6 +66,7 @@ struct stack_tcp_ops {
 	void (*close)(struct fata_tcp *c);
 	void (*peer)(struct fata_tcp *c, uint32_t *ip, uint16_t *port);
 	int (*set_nodelay)(struct fata_tcp *c, bool on);
+	void (*peer_addr)(struct fata_tcp *c, struct fata_ip_addr *ip, uint16_t *port); /* or NULL */
 };
 
 #endif

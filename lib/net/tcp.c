@@ -17,6 +17,7 @@
 #include <fata/time.h>
 
 #include "prot/ipv4.h"
+#include "prot/ipv6.h"
 #include "stack_impl.h"
 #include "tcp.h"
 
@@ -101,10 +102,35 @@ static unsigned bucket(struct tcp_stack *s, uint32_t raddr, uint16_t rport, uint
 struct fata_tcp *tcp_lookup(struct tcp_stack *s, uint32_t raddr, uint16_t rport, uint16_t lport)
 {
 	for (struct fata_tcp *c = s->hash[bucket(s, raddr, rport, lport)]; c; c = c->hnext) {
-		if (c->raddr == raddr && c->rport == rport && c->lport == lport)
+		if (c->raddr == raddr && c->rport == rport && c->lport == lport && !c->v6)
 			return c;
 	}
 	return NULL;
+}
+
+uint32_t tcp_fold6(const uint8_t *a)
+{
+	return be32_get(a) ^ be32_get(a + 4) ^ be32_get(a + 8) ^ be32_get(a + 12);
+}
+
+struct fata_tcp *tcp_lookup6(struct tcp_stack *s, const uint8_t *raddr6, uint16_t rport,
+			     uint16_t lport)
+{
+	uint32_t f = tcp_fold6(raddr6);
+
+	for (struct fata_tcp *c = s->hash[bucket(s, f, rport, lport)]; c; c = c->hnext) {
+		if (c->v6 && c->rport == rport && c->lport == lport && ipv6_eq(c->raddr6, raddr6))
+			return c;
+	}
+	return NULL;
+}
+
+void tcp_conn_set6(struct fata_tcp *c, const uint8_t *laddr6, const uint8_t *raddr6)
+{
+	c->v6 = true;
+	memcpy(c->laddr6, laddr6, 16);
+	memcpy(c->raddr6, raddr6, 16);
+	c->laddr = tcp_fold6(laddr6);
 }
 
 struct tcp_listener *tcp_find_listener(struct tcp_stack *s, uint16_t port)
@@ -251,10 +277,14 @@ const char *tcp_state_name(unsigned state)
 
 char *tcp_conn_str(const struct fata_tcp *c, char buf[TCP_CONN_STRLEN])
 {
-	char r[FATA_IPV4_STRLEN];
+	char r[FATA_IPV6_STRLEN];
 
-	snprintf(buf, TCP_CONN_STRLEN, "%u-%s:%u", (unsigned)c->lport, fata_ipv4_format(c->raddr, r),
-		 (unsigned)c->rport);
+	if (c->v6)
+		snprintf(buf, TCP_CONN_STRLEN, "%u-[%s]:%u", (unsigned)c->lport,
+			 fata_ipv6_format(c->raddr6, r), (unsigned)c->rport);
+	else
+		snprintf(buf, TCP_CONN_STRLEN, "%u-%s:%u", (unsigned)c->lport,
+			 fata_ipv4_format(c->raddr, r), (unsigned)c->rport);
 	return buf;
 }
 
@@ -484,6 +514,12 @@ struct tcp_stack *tcp_init(struct ipv4_layer *ip, const struct net_tunables *tun
 	return t;
 }
 
+void tcp_init6(struct tcp_stack *t, struct ipv6_layer *ip6)
+{
+	t->ip6 = ip6;
+	ipv6_register(ip6, IPV6_NH_TCP, tcp_input6, t);
+}
+
 void tcp_free(struct tcp_stack *t)
 {
 	if (!t)
@@ -557,14 +593,16 @@ int tcp_unlisten(struct tcp_stack *s, uint16_t port)
 }
 
 /* An ephemeral port for a connection to raddr:rport (RFC 6056 algorithm 3), or 0. */
-static uint16_t pick_port(struct tcp_stack *t, uint32_t raddr, uint16_t rport)
+static uint16_t pick_port(struct tcp_stack *t, uint32_t raddr, const uint8_t *raddr6,
+			  uint16_t rport)
 {
 	uint32_t offset = (uint32_t)tuple_hash(t, t->ip->addr, 0, raddr, rport);
 
 	for (uint32_t i = 0; i < EPHEMERAL_COUNT; i++) {
 		uint16_t port = (uint16_t)(EPHEMERAL_FIRST + (offset + t->port_next + i) % EPHEMERAL_COUNT);
 
-		if (!tcp_find_listener(t, port) && !tcp_lookup(t, raddr, rport, port)) {
+		if (!tcp_find_listener(t, port) &&
+		    !(raddr6 ? tcp_lookup6(t, raddr6, rport, port) : tcp_lookup(t, raddr, rport, port))) {
 			t->port_next += i + 1;
 			return port;
 		}
@@ -572,22 +610,38 @@ static uint16_t pick_port(struct tcp_stack *t, uint32_t raddr, uint16_t rport)
 	return 0;
 }
 
-struct fata_tcp *tcp_connect(struct tcp_stack *s, uint32_t ip, uint16_t port,
-			     uint64_t deadline, int *err)
+/* tcp_connect() to `ip`, or with `ip6` non-NULL to that IPv6 address. */
+static struct fata_tcp *connect_any(struct tcp_stack *s, uint32_t ip, const uint8_t *ip6,
+				    uint16_t port, uint64_t deadline, int *err)
 {
 	struct fata_tcp *c;
+	uint8_t src6[16];
 	uint16_t lport;
 	int r = 0;
 
-	if (!s->ip->addr) {
+	if (ip6) {
+		if (!s->ip6 || !s->ip6->enabled) {
+			r = -EAFNOSUPPORT;
+			goto fail;
+		}
+		if (port == 0 || ipv6_is_multicast(ip6) || ipv6_is_unspecified(ip6)) {
+			r = -EINVAL;
+			goto fail;
+		}
+		if (ipv6_select_source(s->ip6, ip6, src6) < 0) {
+			r = -ENETUNREACH;
+			goto fail;
+		}
+		ip = tcp_fold6(ip6);
+	} else if (!s->ip->addr) {
 		r = -ENETUNREACH;
 		goto fail;
 	}
-	if (ip == 0 || port == 0 || ipv4_is_group(ip)) {
+	if (!ip6 && (ip == 0 || port == 0 || ipv4_is_group(ip))) {
 		r = -EINVAL;
 		goto fail;
 	}
-	lport = pick_port(s, ip, port);
+	lport = pick_port(s, ip, ip6, port);
 	if (!lport) {
 		r = -EADDRNOTAVAIL;
 		goto fail;
@@ -595,6 +649,8 @@ struct fata_tcp *tcp_connect(struct tcp_stack *s, uint32_t ip, uint16_t port,
 	c = tcp_conn_new(s, ip, port, lport, &r);
 	if (!c)
 		goto fail;
+	if (ip6)
+		tcp_conn_set6(c, src6, ip6);
 	if (tcp_conn_buffers(c) < 0) {
 		tcp_conn_done(c, -ENOMEM);
 		r = -ENOMEM;
@@ -606,7 +662,7 @@ struct fata_tcp *tcp_connect(struct tcp_stack *s, uint32_t ip, uint16_t port,
 	c->ws_ok = s->tun->tcp_window_scaling;
 	c->ts_ok = s->tun->tcp_timestamps;
 	c->sack_ok = s->tun->tcp_sack;
-	c->iss = tcp_isn(s, s->ip->addr, lport, ip, port);
+	c->iss = tcp_isn(s, c->laddr, lport, ip, port);
 	c->snd_una = c->snd_nxt = c->snd_max = c->iss;
 	c->recover = c->iss;
 	s->stats.active_opens++;
@@ -648,6 +704,24 @@ fail:
 	if (err)
 		*err = r;
 	errno = -r;
+	return NULL;
+}
+
+struct fata_tcp *tcp_connect(struct tcp_stack *s, uint32_t ip, uint16_t port,
+			     uint64_t deadline, int *err)
+{
+	return connect_any(s, ip, NULL, port, deadline, err);
+}
+
+struct fata_tcp *tcp_connect_addr(struct tcp_stack *s, const struct fata_ip_addr *ip,
+				  uint16_t port, uint64_t deadline, int *err)
+{
+	if (ip->family == FATA_AF_INET6)
+		return connect_any(s, 0, ip->v6, port, deadline, err);
+	if (ip->family == FATA_AF_INET)
+		return connect_any(s, ip->v4, NULL, port, deadline, err);
+	if (err)
+		*err = -EAFNOSUPPORT;
 	return NULL;
 }
 
@@ -818,7 +892,15 @@ static void tcp_close(struct fata_tcp *c)
 static void tcp_peer(struct fata_tcp *c, uint32_t *ip, uint16_t *port)
 {
 	if (ip)
-		*ip = c->raddr;
+		*ip = c->v6 ? 0 : c->raddr;
+	if (port)
+		*port = c->rport;
+}
+
+static void tcp_peer_addr(struct fata_tcp *c, struct fata_ip_addr *ip, uint16_t *port)
+{
+	if (ip)
+		*ip = c->v6 ? fata_ip_v6(c->raddr6) : fata_ip_v4(c->raddr);
 	if (port)
 		*port = c->rport;
 }
@@ -838,4 +920,5 @@ static const struct stack_tcp_ops tcp_ops = {
 	.close = tcp_close,
 	.peer = tcp_peer,
 	.set_nodelay = tcp_set_nodelay,
+	.peer_addr = tcp_peer_addr,
 };

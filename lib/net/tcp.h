@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "ipv4.h"
+#include "ipv6.h"
 #include "prot/tcp.h"
 
 /* Sequence number comparisons (modulo 2^32, RFC 9293 3.4). */
@@ -82,7 +83,9 @@ struct fata_tcp {
 	fata_tcp_handler handler;
 	void *handler_arg;
 
-	uint32_t laddr, raddr;
+	uint32_t laddr, raddr;		/* IPv6: tcp_fold6() of the addresses, for hashing */
+	uint8_t laddr6[16], raddr6[16];	/* IPv6 only */
+	bool v6;			/* the connection runs over IPv6 */
 	uint16_t lport, rport;
 	uint8_t state;			/* enum tcp_state */
 	bool in_table;			/* in the hash table and the list: the stack holds it */
@@ -163,6 +166,7 @@ struct tcp_listener {
 /* What TCP keeps per stack (the stack's `tcp`). */
 struct tcp_stack {
 	struct ipv4_layer *ip;
+	struct ipv6_layer *ip6;		/* NULL until tcp_init6() */
 	const struct net_tunables *tun;
 	struct fata_random *rng;	/* the stack's generator (net_random()) */
 	NET_STATS(tcp) stats;
@@ -186,7 +190,8 @@ struct tcp_stack {
 
 /* A received segment, parsed. */
 struct tcp_seg {
-	uint32_t src, dst;
+	uint32_t src, dst;		/* IPv6: tcp_fold6() of src6 and dst6 */
+	const uint8_t *src6, *dst6;	/* IPv6 only (NULL over IPv4) */
 	uint16_t sport, dport;
 	uint32_t seq, ack;
 	uint32_t wnd;			/* as in the header: not yet scaled */
@@ -212,6 +217,18 @@ static inline uint32_t tcp_seg_len(const struct tcp_seg *sg)
  * Returns its state, or NULL when out of memory. */
 struct tcp_stack *tcp_init(struct ipv4_layer *ip, const struct net_tunables *tun,
 			   struct fata_random *rng);
+/* Attaches TCP to IPv6 too (registering next header 6): listeners then take both families. */
+void tcp_init6(struct tcp_stack *s, struct ipv6_layer *ip6);
+/* The 32 bits an IPv6 address hashes and keys connections by (the XOR of its words). */
+uint32_t tcp_fold6(const uint8_t *a);
+/* tcp_lookup() for an IPv6 peer. */
+struct fata_tcp *tcp_lookup6(struct tcp_stack *s, const uint8_t *raddr6, uint16_t rport,
+			     uint16_t lport);
+/* Makes a connection just made by tcp_conn_new() (with raddr tcp_fold6(raddr6)) an IPv6 one. */
+void tcp_conn_set6(struct fata_tcp *c, const uint8_t *laddr6, const uint8_t *raddr6);
+/* tcp_connect() to an address of either family. */
+struct fata_tcp *tcp_connect_addr(struct tcp_stack *s, const struct fata_ip_addr *ip,
+				  uint16_t port, uint64_t deadline, int *err);
 /* Stops TCP's timer fiber and frees its state (from stack_free()). It leaves the connections the
  * application still holds allocated; every call on them then fails with -ENETDOWN. NULL is a
  * no-op. */
@@ -223,8 +240,8 @@ int tcp_unlisten(struct tcp_stack *s, uint16_t port);
 struct fata_tcp *tcp_connect(struct tcp_stack *s, uint32_t ip, uint16_t port, uint64_t deadline,
 			     int *err);
 const char *tcp_state_name(unsigned state);
-/* "LPORT-RADDR:RPORT", how log messages name a connection. */
-#define TCP_CONN_STRLEN 32
+/* "LPORT-RADDR:RPORT" ("LPORT-[RADDR]:RPORT" over IPv6), how log messages name a connection. */
+#define TCP_CONN_STRLEN 64
 char *tcp_conn_str(const struct fata_tcp *c, char buf[TCP_CONN_STRLEN]);
 /* Moves to `state`, logging the change at debug level. */
 void tcp_set_state(struct fata_tcp *c, enum tcp_state state);
@@ -285,6 +302,8 @@ void tcp_pressure(struct tcp_stack *s, uint64_t *counter);
 int tcp_parse(const uint8_t *data, size_t len, struct tcp_seg *sg);
 /* The IPv4 layer's handler for protocol 6 (`ctx` is the tcp_stack). */
 void tcp_input(void *ctx, const struct ipv4_rx *rx, const uint8_t *data, size_t len);
+/* The IPv6 layer's handler for next header 6. */
+void tcp_input6(void *ctx, const struct ipv6_rx *rx, const uint8_t *data, size_t len);
 
 /* --- tcp_output.c ----------------------------------------------------------------------------- */
 
@@ -355,10 +374,13 @@ uint32_t tcp_sacked_bytes(const struct fata_tcp *c);
  * byte count as lost unless they have been sent again in this recovery. */
 uint32_t tcp_pipe(const struct fata_tcp *c);
 
-/* Whether segments go out with offloads: partial checksums, up to TCP_TSO_MAX bytes. */
-static inline bool tcp_offload(const struct tcp_stack *s)
+/*
+ * Whether the segments of `c` go out with offloads: partial checksums, up to TCP_TSO_MAX bytes.
+ * IPv4 only: the tap is offered TSO4 alone.
+ */
+static inline bool tcp_offload(const struct fata_tcp *c)
 {
-	return s->ip->eth->vnet;
+	return !c->v6 && c->s->ip->eth->vnet;
 }
 
 #endif

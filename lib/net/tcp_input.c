@@ -10,6 +10,7 @@
 #include <fata/time.h>
 
 #include "prot/ipv4.h"
+#include "prot/ipv6.h"
 #include "tcp.h"
 
 FATA_LOG_SOURCE(log_tcp, "tcp");
@@ -256,7 +257,7 @@ static void syn_options(struct fata_tcp *c, const struct tcp_seg *sg, bool we_of
 		c->ts_recent = sg->tsval;
 		c->ts_recent_at = fata_monotonic_ns();
 	}
-	mss_wire = (uint32_t)c->s->ip->eth->mtu - 40;
+	mss_wire = (uint32_t)c->s->ip->eth->mtu - (c->v6 ? 60 : 40);
 	if (c->peer_mss < mss_wire)
 		mss_wire = c->peer_mss;
 	c->mss = mss_wire - (c->ts_ok ? 12 : 0);
@@ -358,6 +359,8 @@ static void listen_input(struct tcp_stack *s, struct tcp_listener *l, const stru
 		tcp_send_reset_for(s, sg);
 		return;
 	}
+	if (sg->src6)
+		tcp_conn_set6(c, sg->dst6, sg->src6);
 	s->stats.passive_opens++;
 	c->passive = true;
 	c->listener = l;
@@ -368,7 +371,7 @@ static void listen_input(struct tcp_stack *s, struct tcp_listener *l, const stru
 	c->rcv_nxt = sg->seq + 1;
 	c->rcv_adv = c->rcv_nxt;
 	syn_options(c, sg, false);
-	c->iss = tcp_isn(s, s->ip->addr, c->lport, c->raddr, c->rport);
+	c->iss = tcp_isn(s, c->laddr, c->lport, c->raddr, c->rport);
 	c->snd_una = c->snd_nxt = c->snd_max = c->recover = c->iss;
 	c->snd_wnd = c->max_sndwnd = sg->wnd;
 	c->snd_wl1 = sg->seq;
@@ -858,12 +861,12 @@ static void conn_input(struct fata_tcp *c, const struct tcp_seg *sg)
 
 /* --- from the IPv4 layer ------------------------------------------------------------------------ */
 
+static void dispatch(struct tcp_stack *s, struct tcp_seg *sg);
+
 void tcp_input(void *ctx, const struct ipv4_rx *rx, const uint8_t *data, size_t len)
 {
 	struct tcp_stack *s = ctx;
 	NET_STATS(tcp) *st = &s->stats;
-	struct tcp_listener *l;
-	struct fata_tcp *c;
 	struct tcp_seg sg;
 	struct net_csum sum;
 
@@ -888,20 +891,64 @@ void tcp_input(void *ctx, const struct ipv4_rx *rx, const uint8_t *data, size_t 
 	}
 	sg.src = rx->src;
 	sg.dst = rx->dst;
-	c = tcp_lookup(s, sg.src, sg.sport, sg.dport);
+	sg.src6 = sg.dst6 = NULL;
+	dispatch(s, &sg);
+}
+
+/* --- from the IPv6 layer ------------------------------------------------------------------------ */
+
+void tcp_input6(void *ctx, const struct ipv6_rx *rx, const uint8_t *data, size_t len)
+{
+	struct tcp_stack *s = ctx;
+	NET_STATS(tcp) *st = &s->stats;
+	struct tcp_seg sg;
+	struct net_csum sum;
+
+	st->rx++;
+	if (len > 0xffff || tcp_parse(data, len, &sg) < 0) {
+		net_drop(&log_tcp, st->drop_short, "segment of %zu bytes", len);
+		return;
+	}
+	net_csum_init(&sum);
+	net_csum_pseudo6(&sum, rx->src, rx->dst, (uint32_t)len, IPV6_NH_TCP);
+	net_csum_add(&sum, data, len);
+	if (net_csum_result(&sum) != 0) {
+		net_drop(&log_tcp, st->drop_checksum, "bad checksum");
+		return;
+	}
+	if (rx->to_group || ipv6_is_unspecified(rx->src) || sg.sport == 0 || sg.dport == 0 ||
+	    (sg.flags & TCP_SYN && sg.flags & (TCP_RST | TCP_FIN))) {
+		net_drop(&log_tcp, st->drop_bad, "to a group, from or to port 0, or bad flags");
+		return;
+	}
+	sg.src = tcp_fold6(rx->src);
+	sg.dst = tcp_fold6(rx->dst);
+	sg.src6 = rx->src;
+	sg.dst6 = rx->dst;
+	dispatch(s, &sg);
+}
+
+/* A checked segment of either family to its connection, its listener, or a reset. */
+static void dispatch(struct tcp_stack *s, struct tcp_seg *sg)
+{
+	struct tcp_listener *l;
+	struct fata_tcp *c;
+
+	c = sg->src6 ? tcp_lookup6(s, sg->src6, sg->sport, sg->dport)
+		    : tcp_lookup(s, sg->src, sg->sport, sg->dport);
 	if (c) {
 		c->users++;
-		conn_input(c, &sg);
+		conn_input(c, sg);
 		c->users--;
 		tcp_maybe_free(c);
 		return;
 	}
-	l = tcp_find_listener(s, sg.dport);
+	l = tcp_find_listener(s, sg->dport);
 	if (l) {
-		listen_input(s, l, &sg);
+		listen_input(s, l, sg);
 		return;
 	}
 	/* CLOSED (RFC 9293 3.10.7.1): everything but a RST is answered with one. */
-	if (!(sg.flags & TCP_RST))
-		tcp_send_reset_for(s, &sg);
+	if (!(sg->flags & TCP_RST))
+		tcp_send_reset_for(s, sg);
 }

@@ -11,6 +11,7 @@
 #include <fata/time.h>
 
 #include "prot/ipv4.h"
+#include "prot/ipv6.h"
 #include "tcp.h"
 
 FATA_LOG_SOURCE(log_tcp, "tcp");
@@ -44,7 +45,7 @@ static size_t build_options(struct fata_tcp *c, uint8_t *o, uint8_t flags, bool 
 	if (flags & TCP_SYN) {
 		o[n++] = TCP_OPT_MSS;
 		o[n++] = TCP_OPT_MSS_LEN;
-		be16_put(o + n, (uint16_t)(c->s->ip->eth->mtu - 40));
+		be16_put(o + n, (uint16_t)(c->s->ip->eth->mtu - (c->v6 ? 60 : 40)));
 		n += 2;
 		if (c->sack_ok) {
 			if (!c->ts_ok) {
@@ -155,8 +156,11 @@ int tcp_send_at(struct fata_tcp *c, uint32_t seq, uint8_t flags, size_t len, uin
 		}
 	}
 	net_csum_init(&sum);
-	net_csum_pseudo(&sum, tx.src, tx.dst, IPV4_PROTO_TCP, (uint16_t)(hlen + len));
-	if (tcp_offload(s)) {
+	if (c->v6)
+		net_csum_pseudo6(&sum, c->laddr6, c->raddr6, (uint32_t)(hlen + len), IPV6_NH_TCP);
+	else
+		net_csum_pseudo(&sum, tx.src, tx.dst, IPV4_PROTO_TCP, (uint16_t)(hlen + len));
+	if (tcp_offload(c)) {
 		/* The host adds the segment to the pseudo-header sum (and cuts it at the MSS). */
 		be16_put(hdr + 16, (uint16_t)~net_csum_result(&sum));
 		tx.csum_at = 16;
@@ -173,7 +177,15 @@ int tcp_send_at(struct fata_tcp *c, uint32_t seq, uint8_t flags, size_t len, uin
 		if (c->timer[TCP_T_DELACK] != FATA_NEVER)
 			tcp_timer_set(c, TCP_T_DELACK, FATA_NEVER);
 	}
-	r = ipv4_output(s->ip, &tx, iov, n, deadline);
+	if (c->v6) {
+		struct ipv6_tx tx6 = { .proto = IPV6_NH_TCP };
+
+		memcpy(tx6.src, c->laddr6, 16);
+		memcpy(tx6.dst, c->raddr6, 16);
+		r = s->ip6 ? ipv6_output(s->ip6, &tx6, iov, n, deadline) : -EAFNOSUPPORT;
+	} else {
+		r = ipv4_output(s->ip, &tx, iov, n, deadline);
+	}
 	s->stats.tx++;
 	if (flags & TCP_RST)
 		s->stats.rst_tx++;
@@ -244,10 +256,22 @@ void tcp_send_reset_for(struct tcp_stack *s, const struct tcp_seg *sg)
 	}
 	hdr[12] = TCP_HDR_LEN / 4 << 4;
 	net_csum_init(&sum);
-	net_csum_pseudo(&sum, tx.src, tx.dst, IPV4_PROTO_TCP, TCP_HDR_LEN);
+	if (sg->src6)
+		net_csum_pseudo6(&sum, sg->dst6, sg->src6, TCP_HDR_LEN, IPV6_NH_TCP);
+	else
+		net_csum_pseudo(&sum, tx.src, tx.dst, IPV4_PROTO_TCP, TCP_HDR_LEN);
 	net_csum_add(&sum, hdr, TCP_HDR_LEN);
 	be16_put(hdr + 16, net_csum_result(&sum));
-	ipv4_output(s->ip, &tx, &iov, 1, NET_NONBLOCK);
+	if (sg->src6) {
+		struct ipv6_tx tx6 = { .proto = IPV6_NH_TCP };
+
+		memcpy(tx6.src, sg->dst6, 16);
+		memcpy(tx6.dst, sg->src6, 16);
+		if (s->ip6)
+			ipv6_output(s->ip6, &tx6, &iov, 1, NET_NONBLOCK);
+	} else {
+		ipv4_output(s->ip, &tx, &iov, 1, NET_NONBLOCK);
+	}
 	s->stats.tx++;
 	s->stats.rst_tx++;
 }
@@ -453,7 +477,7 @@ void tcp_output(struct fata_tcp *c)
 		by_cwnd = cwnd > used ? cwnd - used : 0;
 		/* SACK blocks only ever go on pure ACKs. With offloads, up to 64 KiB of whole
 		 * segments at once, which the host cuts at the MSS. */
-		seg_max = tcp_offload(s) ? TCP_TSO_MAX / c->mss * c->mss : c->mss;
+		seg_max = tcp_offload(c) ? TCP_TSO_MAX / c->mss * c->mss : c->mss;
 		if (avail) {
 			len = by_wnd < by_cwnd ? by_wnd : by_cwnd;
 			if (len > avail)

@@ -43,6 +43,10 @@ void net_csum_init(struct net_csum *c);
 void net_csum_add(struct net_csum *c, const void *data, size_t len);
 /* Adds the TCP/UDP pseudo-header of RFC 768 / RFC 793 (addresses in host order). */
 void net_csum_pseudo(struct net_csum *c, uint32_t src, uint32_t dst, uint8_t proto, uint16_t len);
+/* Adds the IPv6 pseudo-header of RFC 8200 8.1: source, destination (16 bytes each), the
+ * upper-layer length and the next header. */
+void net_csum_pseudo6(struct net_csum *c, const uint8_t *src, const uint8_t *dst, uint32_t len,
+		      uint8_t next);
 /* The one's complement of the folded sum: the value to put in a checksum field. A received
  * message whose checksum field was included checks out when this is 0. */
 uint16_t net_csum_result(const struct net_csum *c);

@@ -131,7 +131,7 @@ echo "[device x]" >>"$conf/config.ini"
 last=$(wc -l <"$conf/config.ini")
 after_edit=$(snapshot "$conf")
 run "$conf" configure -t hvt
-is "$rc:$(cat "$err")" "1:config.ini:$last: [device x] has no class; expected class = one of: time, console, block, kv_ro, stackv4, random" \
+is "$rc:$(cat "$err")" "1:config.ini:$last: [device x] has no class; expected class = one of: time, console, block, kv_ro, stackv4, stackv4v6, stackv6, random" \
 	"configure with a broken config.ini fails"
 is "$(snapshot "$conf")" "$after_edit" "and leaves the previous configuration as it was"
 

@@ -8,13 +8,13 @@ source "$(dirname "$0")/../lib/tap.sh"
 tap_tmpdir
 
 # expected_devices CONFIG KV_RO_IMPL: "NAME TYPE" per manifest entry the config declares, in
-# order: block devices, the network interface of each stackv4 (its netif, default service), and
-# kv_ro stores when KV_RO_IMPL keeps them in an image (archive, fat).
+# order: block devices, the network interface of each stackv4, stackv4v6 or stackv6 (its netif,
+# default service), and kv_ro stores when KV_RO_IMPL keeps them in an image (archive, fat).
 expected_devices() {
 	awk -v kv="$2" '
 		function flush() {
 			if (cls == "block") print name, "BLOCK_BASIC"
-			if (cls == "stackv4") print (netif == "" ? "service" : netif), "NET_BASIC"
+			if (cls ~ /^stackv(4|4v6|6)$/) print (netif == "" ? "service" : netif), "NET_BASIC"
 			if (cls == "kv_ro" && (kv == "archive" || kv == "fat")) print name, "BLOCK_BASIC"
 			cls = ""; netif = ""; name = ""
 		}

@@ -24,6 +24,11 @@ static int same(enum fata_key_type t, const union fata_key_value *a, const union
 		return a->ipv4 == b->ipv4;
 	case FATA_KEY_IPV4_PREFIX:
 		return a->prefix.addr == b->prefix.addr && a->prefix.len == b->prefix.len;
+	case FATA_KEY_IPV6:
+		return memcmp(a->ipv6.addr, b->ipv6.addr, 16) == 0;
+	case FATA_KEY_IPV6_PREFIX:
+		return memcmp(a->prefix6.addr, b->prefix6.addr, 16) == 0 &&
+		       a->prefix6.len == b->prefix6.len;
 	}
 	return 0;
 }
@@ -36,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	t = (enum fata_key_type)(data[0] % 5);
+	t = (enum fata_key_type)(data[0] % 7);
 	text = malloc(size);	/* the text and its NUL, exactly */
 	if (!text)
 		abort();

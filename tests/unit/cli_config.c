@@ -193,15 +193,15 @@ static void test_errors(void)
 	bad(HEAD "\n[device time]\nclass = time\n\n\n\nclass = blok\n",
 	    "config.ini:9: duplicate field \"class\" in [device time] (first set at line 5)");
 	bad(HEAD "[device time]\n\n\n\nclass = blok\n",
-	    "config.ini:7: unknown device class \"blok\"; expected one of: time, console, block, kv_ro, stackv4, random");
+	    "config.ini:7: unknown device class \"blok\"; expected one of: time, console, block, kv_ro, stackv4, stackv4v6, stackv6, random");
 	bad(HEAD "[device time]\nclas = time\n",
 	    "config.ini:4: unknown field \"clas\" in [device time]; expected one of: class");
 	bad(HEAD "[device time]\n[device c]\nclass = console\n",
-	    "config.ini:3: [device time] has no class; expected class = one of: time, console, block, kv_ro, stackv4, random");
+	    "config.ini:3: [device time] has no class; expected class = one of: time, console, block, kv_ro, stackv4, stackv4v6, stackv6, random");
 	bad(HEAD "[device time]\n", "config.ini:3: [device time] has no class; expected class = one "
-	    "of: time, console, block, kv_ro, stackv4, random");
+	    "of: time, console, block, kv_ro, stackv4, stackv4v6, stackv6, random");
 	bad(HEAD "[device storage]\nfile = disk.img\n", "config.ini:3: [device storage] has no class; "
-	    "expected class = one of: time, console, block, kv_ro, stackv4, random");
+	    "expected class = one of: time, console, block, kv_ro, stackv4, stackv4v6, stackv6, random");
 	bad(HEAD "[device 2fast]\nclass = time\n", "config.ini:3: device name \"2fast\" is not a C "
 	    "identifier; expected letters, digits and _, not starting with a digit (at most 63)");
 	bad(HEAD "[device my-time]\nclass = time\n", "config.ini:3: device name \"my-time\" is not a C "
@@ -292,7 +292,7 @@ static void test_first_error_wins(void)
 {
 	/* Parsing stops at the first error: later ones are not reported. */
 	bad(HEAD "[device a]\nclass = blok\n[device 9]\n",
-	    "config.ini:4: unknown device class \"blok\"; expected one of: time, console, block, kv_ro, stackv4, random");
+	    "config.ini:4: unknown device class \"blok\"; expected one of: time, console, block, kv_ro, stackv4, stackv4v6, stackv6, random");
 }
 
 static void test_load(void)

@@ -10,7 +10,7 @@ int start(struct fata_stack *stack)
 	static struct fata_dns_zone zone;
 	static uint8_t query[FATA_UDP_MAX_PAYLOAD], resp[FATA_DNS_UDP_MAX];
 	int64_t port = fata_key_port(), ttl = fata_key_ttl();
-	char why[160], ip[FATA_IPV4_STRLEN];
+	char why[160], ip[FATA_IPV4_STRLEN], addr[FATA_IP_STRLEN];
 	struct fata_udp *u;
 
 	if (port < 1 || port > 65535) {
@@ -34,17 +34,17 @@ int start(struct fata_stack *stack)
 	fata_info("serving zone %s (%zu records) on %s port %lld", fata_key_zone(), zone.n,
 		  fata_ipv4_format(fata_stack_ipv4(stack).addr.addr, ip), (long long)port);
 	for (;;) {
-		uint32_t src;
+		struct fata_ip_addr src;
 		uint16_t sport;
-		long n = fata_udp_recv(u, query, sizeof(query), &src, &sport, FATA_NEVER);
+		long n = fata_udp_recv_addr(u, query, sizeof(query), &src, &sport, FATA_NEVER);
 		size_t len;
 
 		if (n < 0)
 			continue;
 		len = fata_dns_answer(&zone, query, (size_t)n, resp, sizeof(resp));
-		fata_debug("%ld-byte query from %s:%u, %zu-byte answer", n, fata_ipv4_format(src, ip),
+		fata_debug("%ld-byte query from %s:%u, %zu-byte answer", n, fata_ip_format(&src, addr),
 			   (unsigned)sport, len);
 		if (len > 0)
-			fata_udp_send(u, src, sport, resp, len);
+			fata_udp_send_addr(u, &src, sport, resp, len);
 	}
 }

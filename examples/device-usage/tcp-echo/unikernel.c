@@ -18,13 +18,13 @@ static const char *const names[] = { "echo", "discard", "chargen" };
 
 static void log_peer(struct fata_tcp *conn, enum service what)
 {
-	char ip[FATA_IPV4_STRLEN];
-	uint32_t addr;
+	char ip[FATA_IP_STRLEN];
+	struct fata_ip_addr addr;
 	uint16_t port;
 
-	fata_tcp_peer(conn, &addr, &port);
+	fata_tcp_peer_addr(conn, &addr, &port);
 	fata_debug("%s: new tcp connection from IP %s on port %u", names[what],
-		   fata_ipv4_format(addr, ip), (unsigned)port);
+		   fata_ip_format(&addr, ip), (unsigned)port);
 }
 
 static int echo(struct fata_tcp *conn, void *arg)

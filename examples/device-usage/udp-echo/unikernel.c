@@ -9,7 +9,7 @@ int start(struct fata_stack *stack)
 {
 	static uint8_t buf[FATA_UDP_MAX_PAYLOAD];
 	int64_t port = fata_key_port();
-	char ip[FATA_IPV4_STRLEN];
+	char ip[FATA_IP_STRLEN];
 	struct fata_udp *u;
 
 	if (port < 1 || port > 65535) {
@@ -24,17 +24,17 @@ int start(struct fata_stack *stack)
 	fata_info("echoing UDP datagrams on %s port %u",
 		  fata_ipv4_format(fata_stack_ipv4(stack).addr.addr, ip), (unsigned)port);
 	for (;;) {
-		uint32_t src;
+		struct fata_ip_addr src;
 		uint16_t sport;
-		long n = fata_udp_recv(u, buf, sizeof(buf), &src, &sport, FATA_NEVER);
+		long n = fata_udp_recv_addr(u, buf, sizeof(buf), &src, &sport, FATA_NEVER);
 		int r;
 
 		if (n < 0)
 			continue;
-		fata_debug("%ld bytes from %s:%u", n, fata_ipv4_format(src, ip), (unsigned)sport);
-		r = fata_udp_send(u, src, sport, buf, (size_t)n);
+		fata_debug("%ld bytes from %s:%u", n, fata_ip_format(&src, ip), (unsigned)sport);
+		r = fata_udp_send_addr(u, &src, sport, buf, (size_t)n);
 		if (r < 0)
-			fata_warn("echo to %s:%u failed: %s", fata_ipv4_format(src, ip), (unsigned)sport,
+			fata_warn("echo to %s:%u failed: %s", fata_ip_format(&src, ip), (unsigned)sport,
 				  strerror(-r));
 	}
 }
