@@ -5,6 +5,7 @@
 #include "platform.h"
 #include "platform_hvt.h"
 #include "solo5.h"
+#include "x86_paging.h"
 
 ABI1_NOTE_DECLARE(SOLO5_ABI_TARGET_HVT, HVT_ABI_VERSION);
 /* The extensions this platform uses when the tender offers them (fata inspect lists them). */
@@ -51,7 +52,9 @@ _Noreturn void _start(struct hvt_boot_info *bi)
 	uint64_t tsc_boot;
 
 	hvt_traps_init();	/* first: our own GDT, before the tender's tables are unmapped */
-	hvt_paging_init(bi->mem_size, solo5_stack_guard(bi->kernel_end, bi->mem_size));
+	/* Nothing below the boot info: the tender's GDT and page tables stay out of reach. */
+	x86_paging_init(bi->mem_size, HVT_BOOT_INFO_BASE, false,
+			solo5_stack_guard(bi->kernel_end, bi->mem_size));
 	tsc_boot = hvt_rdtsc();
 	hvt_hypercall(HVT_HYPERCALL_WALLTIME, &w);
 	hvt_time_init(bi->cpu_cycle_freq, tsc_boot, w.nsecs);

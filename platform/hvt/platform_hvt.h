@@ -4,11 +4,9 @@
 
 #include <stdint.h>
 
-/* Loads the guest's own GDT, TSS and IDT (traps.c); the first thing the guest does. */
+/* Loads the guest's own GDT, TSS and IDT (traps_hvt.c over platform/x86_64/traps.c); the first
+ * thing the guest does. */
 void hvt_traps_init(void);
-
-/* Loads the guest's own page tables (paging.c); `guard` is the page below the main stack, or 0. */
-void hvt_paging_init(uint64_t mem_size, uint64_t guard);
 
 /* Starts the clocks (time_hvt.c): `cycle_freq` TSC ticks per second (0: unknown, taken as 1 GHz),
  * `tsc_boot` the TSC and `wall_boot` the wall clock (ns since the epoch) read at boot. */

@@ -11,6 +11,7 @@
 #include "platform.h"
 #include "platform_virtio.h"
 #include "solo5.h"
+#include "x86_paging.h"
 #include "virtio.h"
 
 #define PVH_MAGIC 0x336ec578u
@@ -150,7 +151,8 @@ _Noreturn void virtio_boot(uint32_t magic, uint32_t info)
 		plat_console_err(msg, (size_t)n);
 		virtio_exit(1);
 	}
-	virtio_paging_init(mem_size, solo5_stack_guard((uint64_t)(uintptr_t)_end, mem_size));
+	/* The first 4 GiB: RAM below mem_size, then the devices' memory. */
+	x86_paging_init(4ull << 30, 4096, true, solo5_stack_guard((uint64_t)(uintptr_t)_end, mem_size));
 	/* SSE for libraries that use it (decision 14); Fata's own code uses none. */
 	__asm__ __volatile__("mov %%cr0, %%rax\n\t"
 			     "and $~0x4, %%rax\n\t"	/* EM off */

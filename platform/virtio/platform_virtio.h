@@ -46,13 +46,9 @@ static inline uint64_t virtio_rdtsc(void)
 /* Sets up COM1 (console_virtio.c); the first thing the guest does, so faults can be reported. */
 void virtio_console_init(void);
 
-/* Loads the guest's own GDT, TSS and IDT (traps_virtio.c): exceptions 0-20 are reported, the
+/* Loads the guest's own GDT, TSS and IDT (traps_virtio.c over platform/x86_64/traps.c): exceptions 0-20 are reported, the
  * legacy PIC's interrupts (the PIT's tick) only acknowledged. */
 void virtio_traps_init(void);
-
-/* Loads the guest's own page tables (paging_virtio.c); `guard` is the page below the main stack,
- * or 0. The first 4 GiB stay identity-mapped (RAM below mem_size, then device memory). */
-void virtio_paging_init(uint64_t mem_size, uint64_t guard);
 
 /* Calibrates the TSC against the PIT, reads the CMOS clock and starts the PIT's 1 kHz tick that
  * wakes plat_wait() from hlt (time_virtio.c). Returns the TSC read at boot. */

@@ -1,155 +1,31 @@
-/* CPU exceptions in the virtio guest: report the vector, error code and registers, then exit
- * with status 255, as on hvt. Vectors 32-47 (the legacy PIC) are acknowledged and ignored. */
-#include <stdio.h>
-#include <string.h>
+/*
+ * CPU exceptions in the virtio guest end it with status 255, as on hvt (platform/x86_64/traps.c
+ * reports them); vectors 32-47, the legacy PIC's, are acknowledged and ignored (irq_x86_64.S).
+ */
+#include <stddef.h>
 
-#include "platform.h"
 #include "platform_virtio.h"
-
-struct virtio_trap_frame {
-	uint64_t r15, r14, r13, r12, r11, r10, r9, r8, rbp, rdi, rsi, rdx, rcx, rbx, rax;
-	uint64_t vector, error;
-	uint64_t rip, cs, rflags, rsp, ss;
-};
-
-struct idt_entry {
-	uint16_t off_lo, sel;
-	uint8_t ist, type;
-	uint16_t off_mid;
-	uint32_t off_hi, zero;
-} __attribute__((packed));
-
-#define NTRAPS 21
-#define DECL(n) void virtio_trap_##n(void);
-DECL(0) DECL(1) DECL(2) DECL(3) DECL(4) DECL(5) DECL(6) DECL(7) DECL(8) DECL(9) DECL(10)
-DECL(11) DECL(12) DECL(13) DECL(14) DECL(15) DECL(16) DECL(17) DECL(18) DECL(19) DECL(20)
-static void (*const stubs[NTRAPS])(void) = {
-	virtio_trap_0, virtio_trap_1, virtio_trap_2, virtio_trap_3, virtio_trap_4, virtio_trap_5, virtio_trap_6,
-	virtio_trap_7, virtio_trap_8, virtio_trap_9, virtio_trap_10, virtio_trap_11, virtio_trap_12, virtio_trap_13,
-	virtio_trap_14, virtio_trap_15, virtio_trap_16, virtio_trap_17, virtio_trap_18, virtio_trap_19, virtio_trap_20,
-};
-
-static const char *const names[NTRAPS] = {
-	"divide error", "debug", "NMI", "breakpoint", "overflow", "bound range", "invalid opcode",
-	"device not available", "double fault", "coprocessor overrun", "invalid TSS",
-	"segment not present", "stack fault", "general protection", "page fault", "reserved",
-	"x87 floating point", "alignment check", "machine check", "SIMD floating point",
-	"virtualization",
-};
+#include "x86_traps.h"
 
 void virtio_irq_master(void);
 void virtio_irq_slave(void);
 
-#define NVECTORS 48
-static struct idt_entry idt[NVECTORS] __attribute__((aligned(16)));
-
-/*
- * Our own GDT with a TSS, so that every exception runs on a stack of its own (IST 1): a fault
- * whose stack is unusable (an overflow into unmapped memory, a wild RSP) still reaches the
- * handler instead of becoming a triple fault. Selectors as the tender's: code 0x08, data 0x10;
- * the TSS at 0x18 takes two slots.
- */
-struct tss {
-	uint32_t reserved0;
-	uint64_t rsp[3];
-	uint64_t reserved1;
-	uint64_t ist[7];
-	uint64_t reserved2;
-	uint16_t reserved3, iomap_base;
-} __attribute__((packed));
-_Static_assert(sizeof(struct tss) == 104, "a 64-bit TSS is 104 bytes");
-
-#define SEL_CODE 0x08
-#define SEL_DATA 0x10
-#define SEL_TSS 0x18
-
-static struct tss tss __attribute__((aligned(16)));
-static uint64_t gdt[5] __attribute__((aligned(16))) = {
-	0,
-	0x00af9b000000ffffull,	/* 64-bit code, present, ring 0, accessed */
-	0x00cf93000000ffffull,	/* data, read/write, accessed */
-	0, 0,			/* the TSS, filled in at boot */
-};
-static uint8_t trap_stack[16 * 1024] __attribute__((aligned(16)));
-
-struct table_reg {
-	uint16_t limit;
-	uint64_t base;
-} __attribute__((packed));
-
-__attribute__((no_stack_protector))
-static void load_gdt_and_tss(void)
-{
-	uint64_t base = (uint64_t)(uintptr_t)&tss, limit = sizeof(tss) - 1;
-	struct table_reg gdtr = { sizeof(gdt) - 1, (uint64_t)(uintptr_t)gdt };
-
-	tss.ist[0] = (uint64_t)(uintptr_t)(trap_stack + sizeof(trap_stack));
-	tss.iomap_base = sizeof(tss);	/* no I/O permission bitmap */
-	gdt[3] = (limit & 0xffff) | (base & 0xffffff) << 16 | 0x89ull << 40 |	/* available TSS */
-		 ((limit >> 16) & 0xf) << 48 | ((base >> 24) & 0xff) << 56;
-	gdt[4] = base >> 32;
-	__asm__ __volatile__("lgdt %0\n\t"
-			     "pushq %1\n\t"
-			     "leaq 1f(%%rip), %%rax\n\t"
-			     "pushq %%rax\n\t"
-			     "lretq\n"
-			     "1:\n\t"
-			     "movl %2, %%eax\n\t"
-			     "movl %%eax, %%ds\n\t"
-			     "movl %%eax, %%es\n\t"
-			     "movl %%eax, %%ss\n\t"
-			     "movl %%eax, %%fs\n\t"
-			     "movl %%eax, %%gs\n\t"
-			     "movw %3, %%ax\n\t"
-			     "ltr %%ax"
-			     :
-			     : "m"(gdtr), "i"(SEL_CODE), "i"(SEL_DATA), "i"(SEL_TSS)
-			     : "rax", "memory");
-}
-
 __attribute__((no_stack_protector))
 void virtio_traps_init(void)
 {
-	struct table_reg idtr = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };
+	static void (*const irqs[16])(void) = {
+		virtio_irq_master, virtio_irq_master, virtio_irq_master, virtio_irq_master,
+		virtio_irq_master, virtio_irq_master, virtio_irq_master, virtio_irq_master,
+		virtio_irq_slave, virtio_irq_slave, virtio_irq_slave, virtio_irq_slave,
+		virtio_irq_slave, virtio_irq_slave, virtio_irq_slave, virtio_irq_slave,
+	};
 
-	load_gdt_and_tss();
-	for (int i = 0; i < NVECTORS; i++) {
-		uint64_t off = (uint64_t)(uintptr_t)(i < NTRAPS ? stubs[i] :
-			       i < 40 ? virtio_irq_master : virtio_irq_slave);
-
-		idt[i] = (struct idt_entry){
-			.off_lo = (uint16_t)off, .sel = SEL_CODE, .ist = i < NTRAPS ? 1 : 0, .type = 0x8e,
-			.off_mid = (uint16_t)(off >> 16), .off_hi = (uint32_t)(off >> 32),
-		};
-	}
-	__asm__ __volatile__("lidt %0" : : "m"(idtr));
+	x86_traps_init(irqs, 16);
 }
 
-_Noreturn void virtio_trap(struct virtio_trap_frame *f)
+_Noreturn void x86_trap_end(const struct x86_trap_frame *f, uint64_t cr2)
 {
-	char buf[640];
-	uint64_t cr2;
-	int n;
-
-	__asm__ __volatile__("mov %%cr2, %0" : "=r"(cr2));
-	n = snprintf(buf, sizeof(buf),
-		     "fata: trap %llu (%s), error code 0x%llx, rip 0x%llx, rsp 0x%llx, rflags 0x%llx, "
-		     "cr2 0x%llx\n"
-		     "  rax %016llx rbx %016llx rcx %016llx rdx %016llx\n"
-		     "  rsi %016llx rdi %016llx rbp %016llx r8  %016llx\n"
-		     "  r9  %016llx r10 %016llx r11 %016llx r12 %016llx\n"
-		     "  r13 %016llx r14 %016llx r15 %016llx\n",
-		     (unsigned long long)f->vector,
-		     f->vector < NTRAPS ? names[f->vector] : "?", (unsigned long long)f->error,
-		     (unsigned long long)f->rip, (unsigned long long)f->rsp,
-		     (unsigned long long)f->rflags, (unsigned long long)cr2,
-		     (unsigned long long)f->rax, (unsigned long long)f->rbx, (unsigned long long)f->rcx,
-		     (unsigned long long)f->rdx, (unsigned long long)f->rsi, (unsigned long long)f->rdi,
-		     (unsigned long long)f->rbp, (unsigned long long)f->r8, (unsigned long long)f->r9,
-		     (unsigned long long)f->r10, (unsigned long long)f->r11, (unsigned long long)f->r12,
-		     (unsigned long long)f->r13, (unsigned long long)f->r14, (unsigned long long)f->r15);
-	if (n > (int)sizeof(buf) - 1)
-		n = (int)sizeof(buf) - 1;
-	plat_console_err(buf, (size_t)n);
+	(void)f;
+	(void)cr2;
 	virtio_exit(255);
 }

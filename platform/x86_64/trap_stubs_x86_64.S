@@ -1,17 +1,20 @@
-/* Exception entry stubs for the hvt guest: push a uniform frame and call hvt_trap(frame). */
+/*
+ * Exception entry stubs of the x86_64 guests (hvt, virtio): push a uniform frame and call
+ * x86_trap(frame).
+ */
 	.text
 
 /* Vectors without an error code push a zero so every frame looks the same. */
 .macro TRAP_NOERR vec
-	.globl hvt_trap_\vec
-hvt_trap_\vec:
+	.globl x86_trap_\vec
+x86_trap_\vec:
 	pushq	$0
 	pushq	$\vec
 	jmp	trap_common
 .endm
 .macro TRAP_ERR vec
-	.globl hvt_trap_\vec
-hvt_trap_\vec:
+	.globl x86_trap_\vec
+x86_trap_\vec:
 	pushq	$\vec
 	jmp	trap_common
 .endm
@@ -39,7 +42,7 @@ TRAP_NOERR 19
 TRAP_NOERR 20
 
 /* Frame, from the stack pointer up: r15..rax (15 registers), vector, error code, then what the
- * CPU pushed: rip, cs, rflags, rsp, ss. See struct hvt_trap_frame. */
+ * CPU pushed: rip, cs, rflags, rsp, ss. See struct x86_trap_frame. */
 trap_common:
 	pushq	%rax
 	pushq	%rbx
@@ -58,7 +61,7 @@ trap_common:
 	pushq	%r15
 	movq	%rsp, %rdi
 	andq	$-16, %rsp
-	call	hvt_trap
+	call	x86_trap
 	ud2
 
 	.section .note.GNU-stack,"",@progbits

@@ -1,12 +1,12 @@
 /*
- * The hvt guest's own page tables, loaded at boot in place of the tender's. The mapping stays the
- * identity over guest memory, but inside the guest W^X holds: text is read-only and executable,
- * rodata and the boot info read-only, and everything else (data, heap, stacks) writable and,
- * when the CPU has NX, not executable. The zero page, the tender's low tables and the guard page
- * below the main stack are not mapped. 4 KiB pages where the image's text and rodata lie (up to
- * 16 MiB; beyond, text would get writable 2 MiB pages rather than none that execute) and in the
- * 2 MiB that hold the guard page, 2 MiB pages elsewhere; hvt_page_guard() splits a 2 MiB page into
- * 4 KiB ones when a fiber stack's guard page falls inside it.
+ * The x86_64 guests' own page tables (hvt, virtio), loaded at boot in place of the tender's or
+ * the boot code's. The mapping stays the identity, but inside the guest W^X holds: text is
+ * read-only and executable, rodata read-only, and everything else (data, heap, stacks) writable
+ * and, when the CPU has NX, not executable. What lies below the image depends on the platform
+ * (x86_paging_init()); the guard page below the main stack is not mapped. 4 KiB pages where the
+ * image's text and rodata lie (up to 16 MiB; beyond, text would get writable 2 MiB pages rather
+ * than none that execute) and in the 2 MiB that hold the guard page, 2 MiB pages elsewhere;
+ * page_guard() splits a 2 MiB page into 4 KiB ones when a fiber stack's guard page falls inside it.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -14,10 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hvt_abi.h"
 #include "platform.h"
-#include "platform_hvt.h"
-#include "solo5.h"
+#include "x86_paging.h"
 
 #define PTE_P (1ull << 0)
 #define PTE_W (1ull << 1)
@@ -39,6 +37,7 @@ static uint64_t pd[4][512] __attribute__((aligned(4096)));
 static uint64_t pt_image[IMAGE_TABLES][512] __attribute__((aligned(4096)));
 static uint64_t pt_guard[512] __attribute__((aligned(4096)));
 static uint64_t nx;	/* PTE_NX when the CPU has NX, else 0 */
+static uint64_t low_start, low_w;	/* below the image: mapped from low_start, PTE_W or 0 */
 
 __attribute__((no_stack_protector))
 static uint64_t nx_bit(void)
@@ -60,10 +59,10 @@ static uint64_t nx_bit(void)
 __attribute__((no_stack_protector))
 static uint64_t small_page(uint64_t a, uint64_t guard, uint64_t nx)
 {
-	if (a < HVT_BOOT_INFO_BASE || (guard && a == guard))
+	if (a < low_start || (guard && a == guard))
 		return 0;
 	if (a < (uint64_t)(uintptr_t)__fata_text_start)
-		return a | PTE_P | nx;				/* the boot info */
+		return a | PTE_P | low_w | nx;			/* below the image */
 	if (a < (uint64_t)(uintptr_t)__fata_rodata_start)
 		return a | PTE_P;				/* text */
 	if (a < (uint64_t)(uintptr_t)__fata_data_start)
@@ -72,14 +71,16 @@ static uint64_t small_page(uint64_t a, uint64_t guard, uint64_t nx)
 }
 
 __attribute__((no_stack_protector))
-void hvt_paging_init(uint64_t mem_size, uint64_t guard)
+void x86_paging_init(uint64_t map_end, uint64_t low, bool low_writable, uint64_t guard)
 {
 	nx = nx_bit();
+	low_start = low;
+	low_w = low_writable ? PTE_W : 0;
 
 	pml4[0] = (uint64_t)(uintptr_t)pdpt | PTE_P | PTE_W;
-	for (uint64_t g = 0; g < 4 && g << 30 < mem_size; g++)
+	for (uint64_t g = 0; g < 4 && g << 30 < map_end; g++)
 		pdpt[g] = (uint64_t)(uintptr_t)pd[g] | PTE_P | PTE_W;
-	for (uint64_t a = 0; a < mem_size; a += LARGE) {
+	for (uint64_t a = 0; a < map_end; a += LARGE) {
 		uint64_t *pde = &pd[a >> 30][(a >> 21) & 511], *pt = 0;
 		bool image = a < (uint64_t)(uintptr_t)__fata_data_start;	/* text or rodata */
 
@@ -117,7 +118,7 @@ static uint64_t *table_of(uint64_t a)
 	return pt;
 }
 
-static int hvt_page_guard(void *page, bool guard)
+static int page_guard(void *page, bool guard)
 {
 	uint64_t a = (uint64_t)(uintptr_t)page, *pt = table_of(a), *pte;
 
@@ -145,7 +146,7 @@ int plat_stack_alloc(size_t len, void **stack, char *why, size_t whylen)
 		return -ENOMEM;
 	guard = (char *)(((uintptr_t)raw + PAGE - 1) & ~(uintptr_t)(PAGE - 1));
 	memcpy(guard + PAGE + len, &raw, sizeof(raw));
-	hvt_page_guard(guard, true);
+	page_guard(guard, true);
 	*stack = guard + PAGE;
 	return 0;
 }
@@ -159,7 +160,7 @@ int plat_stack_free(void *p, size_t len, char *why, size_t whylen)
 	if (!p)
 		return 0;
 	memcpy(&raw, (char *)p + len, sizeof(raw));
-	hvt_page_guard((char *)p - PAGE, false);
+	page_guard((char *)p - PAGE, false);
 	free(raw);
 	return 0;
 }

@@ -1,16 +1,13 @@
-/* CPU exceptions in the hvt guest: report the vector, error code and registers, then halt. */
+/*
+ * CPU exceptions in the x86_64 guests (hvt, virtio): a GDT with a TSS so that every exception
+ * runs on a stack of its own, the IDT, and the report of the vector, error code and registers;
+ * then the platform ends the guest (x86_trap_end).
+ */
 #include <stdio.h>
 #include <string.h>
 
-#include "hvt_abi.h"
 #include "platform.h"
-#include "platform_hvt.h"
-
-struct hvt_trap_frame {
-	uint64_t r15, r14, r13, r12, r11, r10, r9, r8, rbp, rdi, rsi, rdx, rcx, rbx, rax;
-	uint64_t vector, error;
-	uint64_t rip, cs, rflags, rsp, ss;
-};
+#include "x86_traps.h"
 
 struct idt_entry {
 	uint16_t off_lo, sel;
@@ -20,13 +17,13 @@ struct idt_entry {
 } __attribute__((packed));
 
 #define NTRAPS 21
-#define DECL(n) void hvt_trap_##n(void);
+#define DECL(n) void x86_trap_##n(void);
 DECL(0) DECL(1) DECL(2) DECL(3) DECL(4) DECL(5) DECL(6) DECL(7) DECL(8) DECL(9) DECL(10)
 DECL(11) DECL(12) DECL(13) DECL(14) DECL(15) DECL(16) DECL(17) DECL(18) DECL(19) DECL(20)
 static void (*const stubs[NTRAPS])(void) = {
-	hvt_trap_0, hvt_trap_1, hvt_trap_2, hvt_trap_3, hvt_trap_4, hvt_trap_5, hvt_trap_6,
-	hvt_trap_7, hvt_trap_8, hvt_trap_9, hvt_trap_10, hvt_trap_11, hvt_trap_12, hvt_trap_13,
-	hvt_trap_14, hvt_trap_15, hvt_trap_16, hvt_trap_17, hvt_trap_18, hvt_trap_19, hvt_trap_20,
+	x86_trap_0, x86_trap_1, x86_trap_2, x86_trap_3, x86_trap_4, x86_trap_5, x86_trap_6,
+	x86_trap_7, x86_trap_8, x86_trap_9, x86_trap_10, x86_trap_11, x86_trap_12, x86_trap_13,
+	x86_trap_14, x86_trap_15, x86_trap_16, x86_trap_17, x86_trap_18, x86_trap_19, x86_trap_20,
 };
 
 static const char *const names[NTRAPS] = {
@@ -37,7 +34,7 @@ static const char *const names[NTRAPS] = {
 	"virtualization",
 };
 
-static struct idt_entry idt[NTRAPS] __attribute__((aligned(16)));
+static struct idt_entry idt[X86_IRQ_BASE + X86_MAX_IRQS] __attribute__((aligned(16)));
 
 /*
  * Our own GDT with a TSS, so that every exception runs on a stack of its own (IST 1): a fault
@@ -103,27 +100,33 @@ static void load_gdt_and_tss(void)
 			     : "rax", "memory");
 }
 
-__attribute__((no_stack_protector))
-void hvt_traps_init(void)
+/* An interrupt gate to `fn`; exceptions run on IST 1, interrupts on the current stack. */
+static struct idt_entry gate(void (*fn)(void), uint8_t ist)
 {
-	struct table_reg idtr = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };
+	uint64_t off = (uint64_t)(uintptr_t)fn;
+
+	return (struct idt_entry){
+		.off_lo = (uint16_t)off, .sel = SEL_CODE, .ist = ist, .type = 0x8e,
+		.off_mid = (uint16_t)(off >> 16), .off_hi = (uint32_t)(off >> 32),
+	};
+}
+
+__attribute__((no_stack_protector))
+void x86_traps_init(void (*const irqs[])(void), unsigned nirqs)
+{
+	unsigned entries = nirqs ? X86_IRQ_BASE + nirqs : NTRAPS;
+	struct table_reg idtr = { (uint16_t)(entries * sizeof(idt[0]) - 1),
+				  (uint64_t)(uintptr_t)idt };
 
 	load_gdt_and_tss();
-	for (int i = 0; i < NTRAPS; i++) {
-		uint64_t off = (uint64_t)(uintptr_t)stubs[i];
-
-		idt[i] = (struct idt_entry){
-			.off_lo = (uint16_t)off, .sel = SEL_CODE, .ist = 1, .type = 0x8e,
-			.off_mid = (uint16_t)(off >> 16), .off_hi = (uint32_t)(off >> 32),
-		};
-	}
+	for (unsigned i = 0; i < NTRAPS; i++)
+		idt[i] = gate(stubs[i], 1);
+	for (unsigned i = 0; i < nirqs; i++)
+		idt[X86_IRQ_BASE + i] = gate(irqs[i], 0);
 	__asm__ __volatile__("lidt %0" : : "m"(idtr));
 }
 
-/* What the tender's core dump reads (struct hvt_trap_cookie in hvt_abi.h). */
-static struct hvt_trap_cookie cookie;
-
-_Noreturn void hvt_trap(struct hvt_trap_frame *f)
+_Noreturn void x86_trap(struct x86_trap_frame *f)
 {
 	char buf[640];
 	uint64_t cr2;
@@ -149,12 +152,5 @@ _Noreturn void hvt_trap(struct hvt_trap_frame *f)
 	if (n > (int)sizeof(buf) - 1)
 		n = (int)sizeof(buf) - 1;
 	plat_console_err(buf, (size_t)n);
-	cookie = (struct hvt_trap_cookie){
-		.cr2 = cr2, .ec = f->error, .rip = f->rip, .cs = f->cs, .rflags = f->rflags,
-		.rsp = f->rsp, .ss = f->ss, .magic = HVT_TRAP_GPRS_MAGIC,
-		.rax = f->rax, .rbx = f->rbx, .rcx = f->rcx, .rdx = f->rdx, .rsi = f->rsi,
-		.rdi = f->rdi, .rbp = f->rbp, .r8 = f->r8, .r9 = f->r9, .r10 = f->r10, .r11 = f->r11,
-		.r12 = f->r12, .r13 = f->r13, .r14 = f->r14, .r15 = f->r15,
-	};
-	hvt_halt(255, &cookie);
+	x86_trap_end(f, cr2);
 }
