@@ -2,8 +2,11 @@
 # chargen services) on unix and spt over a tap, short connections per second and the echo round
 # trip, each next to the same client against Linux's TCP between two namespaces over a veth pair
 # (a small Python server with the same three services). The client is the same Python in both.
-# Then iperf3 (when installed): its client against examples/applications/iperf3 on unix and spt,
-# next to iperf3's own server over the veth pair.
+# Each throughput also runs with offloads off on both sides: veth after `ethtool -K ... off`,
+# the unikernel under --no-extensions (FATA_NET_OFFLOAD=0 on unix). Then iperf3 (when installed):
+# its client against examples/applications/iperf3 on unix and spt, next to iperf3's own server
+# over the veth pair, and the ratios issue #19 asks for: at least 1 against veth without
+# offloads, 0.7 the aim against veth with them.
 # Needs root (network namespaces); addresses from 198.18.0.0/15 only, in namespaces of its own.
 . "$BENCH_ROOT/bench/lib.sh"
 work=$(mktemp -d "${TMPDIR:-/tmp}/fata-bench-tcp.XXXXXX")	# removed by cleanup below
@@ -128,11 +131,23 @@ ip netns add "$NS_A" && ip netns add "$NS_B" &&
 ip netns exec "$NS_B" python3 "$work/tcpbench.py" serve 198.18.1.2 >"$work/ref.out" 2>&1 &
 pids="$pids $!"
 for i in $(seq 50); do grep -q serving "$work/ref.out" && break; sleep 0.1; done
+# veth_offloads on|off: checksum offload, TSO, GSO, GRO and scatter-gather on both ends of the pair.
+veth_offloads() {
+	ip netns exec "$NS_A" ethtool -K veth-a-$tag tx "$1" rx "$1" sg "$1" tso "$1" gso "$1" gro "$1" &&
+		ip netns exec "$NS_B" ethtool -K veth-b-$tag tx "$1" rx "$1" sg "$1" tso "$1" gso "$1" gro "$1"
+} >/dev/null 2>&1
 ref() { ip netns exec "$NS_A" timeout 120 python3 "$work/tcpbench.py" "$1" 198.18.1.2 "$2" 2>/dev/null; }
 r_into=$(ref into $((MB << 20)))
 r_out=$(ref outof $((MB << 20)))
 r_conns=$(ref conns 1000)
 r_rtt=$(ref rtt 2000)
+if command -v ethtool >/dev/null && veth_offloads off; then
+	r0_into=$(ref into $((MB << 20)))
+	r0_out=$(ref outof $((MB << 20)))
+	veth_offloads on
+else
+	r0_into="n/a" r0_out="n/a"	# no ethtool: the reference without offloads is missing
+fi
 
 # The unikernel: tcp-echo in a namespace with a tap.
 ip netns add "$NS_UK" && ip netns exec "$NS_UK" ip link set lo up &&
@@ -140,31 +155,40 @@ ip netns add "$NS_UK" && ip netns exec "$NS_UK" ip link set lo up &&
 	ip netns exec "$NS_UK" ip addr add 198.18.0.1/24 dev tap0 &&
 	ip netns exec "$NS_UK" ip link set tap0 up ||
 	{ echo "tcp benchmarks|n/a (cannot make a tap)|-|"; exit 0; }
-# start_uk EXAMPLE NAME TARGET READY: builds examples/EXAMPLE for TARGET with the direct stack and
-# starts dist/NAME in $NS_UK on 198.18.0.2 (its PID in uk), then waits for a log line READY.
+# start_uk EXAMPLE NAME TARGET READY [offloads]: builds examples/EXAMPLE for TARGET with the direct
+# stack (once) and starts dist/NAME in $NS_UK on 198.18.0.2 (its PID in uk), then waits for a log
+# line READY. With "nooffload", the tap carries plain frames: the tenders offer no extensions
+# (--no-extensions, as a stock Solo5 tender would) and unix is told FATA_NET_OFFLOAD=0.
 start_uk() {
-	local dir=$work/$2-$3
-	bench_build "$1" "$dir" "$3" --net=direct || { echo "$2 build ($3)|FAILED|-|"; return 1; }
+	local dir=$work/$2-$3 off=""
+	[ -x "$dir/dist/$2" ] || [ -e "$dir/dist/$2.$3" ] || bench_build "$1" "$dir" "$3" --net=direct ||
+		{ echo "$2 build ($3)|FAILED|-|"; return 1; }
+	[ "${5:-}" = nooffload ] && off=1
 	if [ "$3" = unix ]; then
-		ip netns exec "$NS_UK" "$dir/dist/$2" --ipv4=198.18.0.2/24 >"$work/uk.out" 2>&1 &
+		ip netns exec "$NS_UK" env ${off:+FATA_NET_OFFLOAD=0} "$dir/dist/$2" --ipv4=198.18.0.2/24 \
+			>"$work/uk.out" 2>&1 &
 	else
-		ip netns exec "$NS_UK" "fata-$3" -q --net:service=tap0 -- "$dir/dist/$2.$3" \
-			--ipv4=198.18.0.2/24 >"$work/uk.out" 2>&1 &
+		ip netns exec "$NS_UK" "fata-$3" -q ${off:+--no-extensions} --net:service=tap0 -- \
+			"$dir/dist/$2.$3" --ipv4=198.18.0.2/24 >"$work/uk.out" 2>&1 &
 	fi
 	uk=$!
 	pids="$pids $uk"
 	for i in $(seq 100); do grep -q "$4" "$work/uk.out" && break; sleep 0.1; done
+	ip netns exec "$NS_UK" ip neigh flush dev tap0
 }
+stop_uk() { kill $uk 2>/dev/null; wait $uk 2>/dev/null; }
+uk() { ip netns exec "$NS_UK" timeout 120 python3 "$work/tcpbench.py" "$1" 198.18.0.2 "$2" 2>/dev/null; }
 for t in unix spt; do
 	start_uk device-usage/tcp-echo tcp-echo $t 'echo on' || continue
-	ip netns exec "$NS_UK" ip neigh flush dev tap0
-	uk() { ip netns exec "$NS_UK" timeout 120 python3 "$work/tcpbench.py" "$1" 198.18.0.2 "$2" 2>/dev/null; }
 	echo "tcp into the unikernel, $MB MiB ($t)|$(uk into $((MB << 20)))|$r_into (veth)|Mbit/s"
 	echo "tcp out of the unikernel, $MB MiB ($t)|$(uk outof $((MB << 20)))|$r_out (veth)|Mbit/s"
 	echo "tcp short connections, 1 byte echoed ($t)|$(uk conns 1000)|$r_conns (veth)|conn/s"
 	echo "tcp echo round trip, 64 bytes, median ($t)|$(uk rtt 2000)|$r_rtt (veth)|us"
-	kill $uk 2>/dev/null
-	wait $uk 2>/dev/null
+	stop_uk
+	start_uk device-usage/tcp-echo tcp-echo $t 'echo on' nooffload || continue
+	echo "tcp into, no offloads on either side ($t)|$(uk into $((MB << 20)))|$r0_into (veth -K off)|Mbit/s"
+	echo "tcp out of, no offloads on either side ($t)|$(uk outof $((MB << 20)))|$r0_out (veth -K off)|Mbit/s"
+	stop_uk
 done
 
 # iperf3: the stock client against the iperf3 example, next to Linux's iperf3 server over veth.
@@ -179,15 +203,33 @@ mbits() {
 try: print("%.0f" % (json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e6))
 except Exception: print("failed")'
 }
+# ratio A B: A / B to two places, or "-" when either is not a number.
+ratio() { python3 -c 'import sys
+try: print("%.2f" % (float(sys.argv[1]) / float(sys.argv[2])))
+except Exception: print("-")' "$1" "$2"; }
 ip netns exec "$NS_B" iperf3 -s -B 198.18.1.2 >/dev/null 2>&1 &
 pids="$pids $!"
 sleep 0.5
 r_in=$(mbits "$NS_A" 198.18.1.2)
 r_out=$(mbits "$NS_A" 198.18.1.2 -R)
+if command -v ethtool >/dev/null && veth_offloads off; then
+	r0_in=$(mbits "$NS_A" 198.18.1.2)
+	r0_out=$(mbits "$NS_A" 198.18.1.2 -R)
+	veth_offloads on
+else
+	r0_in="n/a" r0_out="n/a"
+fi
 for t in unix spt; do
 	start_uk applications/iperf3 iperf3 $t 'iperf3 server on' || continue
-	echo "iperf3 -t $SECS into the unikernel ($t)|$(mbits "$NS_UK" 198.18.0.2)|$r_in (veth)|Mbit/s"
-	echo "iperf3 -t $SECS -R, out of the unikernel ($t)|$(mbits "$NS_UK" 198.18.0.2 -R)|$r_out (veth)|Mbit/s"
-	kill $uk 2>/dev/null
-	wait $uk 2>/dev/null
+	in=$(mbits "$NS_UK" 198.18.0.2)
+	out=$(mbits "$NS_UK" 198.18.0.2 -R)
+	stop_uk
+	echo "iperf3 -t $SECS into the unikernel ($t)|$in|$r_in (veth)|Mbit/s"
+	echo "iperf3 -t $SECS -R, out of the unikernel ($t)|$out|$r_out (veth)|Mbit/s"
+	echo "  iperf3 into ($t) / veth, / veth -K off|$(ratio "$in" "$r_in"), $(ratio "$in" "$r0_in")|0.70, 1.00 (aim)|ratio"
+	echo "  iperf3 -R ($t) / veth, / veth -K off|$(ratio "$out" "$r_out"), $(ratio "$out" "$r0_out")|0.70, 1.00 (aim)|ratio"
+	start_uk applications/iperf3 iperf3 $t 'iperf3 server on' nooffload || continue
+	echo "iperf3 into, no offloads on either side ($t)|$(mbits "$NS_UK" 198.18.0.2)|$r0_in (veth -K off)|Mbit/s"
+	echo "iperf3 -R, no offloads on either side ($t)|$(mbits "$NS_UK" 198.18.0.2 -R)|$r0_out (veth -K off)|Mbit/s"
+	stop_uk
 done
