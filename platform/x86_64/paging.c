@@ -60,19 +60,17 @@ static uint64_t nx_bit(void)
 	return PTE_NX;
 }
 
-/* Writes n entries from e on: `entry`, then each `step` bytes further (eight at a time). */
+/*
+ * Writes n entries from e on: `entry`, then each `step` bytes further. Sixteen to a round: the
+ * boot writes over a thousand entries, at little more than two instructions each.
+ */
 __attribute__((no_stack_protector))
 static void fill(uint64_t *e, uint64_t n, uint64_t entry, uint64_t step)
 {
-	for (; n >= 8; n -= 8, e += 8, entry += 8 * step) {
-		e[0] = entry;
-		e[1] = entry + step;
-		e[2] = entry + 2 * step;
-		e[3] = entry + 3 * step;
-		e[4] = entry + 4 * step;
-		e[5] = entry + 5 * step;
-		e[6] = entry + 6 * step;
-		e[7] = entry + 7 * step;
+	for (; n >= 16; n -= 16, e += 16, entry += 16 * step) {
+#pragma GCC unroll 16
+		for (unsigned i = 0; i < 16; i++)
+			e[i] = entry + i * step;
 	}
 	for (; n > 0; n--, e++, entry += step)
 		*e = entry;
