@@ -5,12 +5,12 @@
  * and, when the CPU has NX, not executable. What lies below the image depends on the platform
  * (x86_paging_init()); the guard page below the main stack is not mapped.
  *
- * Boot cost matters (docs/architecture.md, "Guest platforms", boot cost): memory is a few runs of pages with the same
- * permissions, and each run is written with a tight loop: 2 MiB pages wherever a whole 2 MiB
- * region lies in one run (also inside text or rodata, so W^X holds for an image of any size),
- * 4 KiB pages only in the few regions where runs meet (at most one per boundary: low memory,
- * text, rodata, data, the guard page). page_guard() splits a 2 MiB page into 4 KiB ones when a
- * fiber stack's guard page falls inside it.
+ * Boot cost matters (docs/architecture.md, "Guest platforms", boot cost): memory is a few runs
+ * of pages with the same permissions, each written by a tight loop: 2 MiB pages wherever a whole
+ * 2 MiB region lies in one run (also inside text or rodata, so W^X holds for an image of any
+ * size), 4 KiB pages only in the few regions where runs meet (at most one per boundary: low
+ * memory, text, rodata, data, the guard page). page_guard() splits a 2 MiB page into 4 KiB ones
+ * when a fiber stack's guard page falls inside it.
  */
 #include <errno.h>
 #include <stdbool.h>
