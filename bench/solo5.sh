@@ -13,6 +13,13 @@ echo "noop.spt boot-to-exit, median of 50|$med|$rmed (/bin/true)|us"
 if [ -e /dev/kvm ]; then
 	read -r med _ < <(bench/timeit 10 fata-hvt -q "$work/hvt-noop/dist/noop.hvt")
 	echo "noop.hvt boot-to-exit, median of 10|$med|-|us"
+	# fata-hvt --count-instructions: "counted N guest instructions, ...; start reached after E
+	# instructions" (single steps: exact, whatever the machine's speed).
+	line=$(fata-hvt -q --count-instructions "$work/hvt-noop/dist/noop.hvt" 2>&1 >/dev/null)
+	total=$(sed -n 's/.*counted \([0-9]*\) guest instructions.*/\1/p' <<<"$line")
+	entry=$(sed -n 's/.*start reached after \([0-9]*\) instructions.*/\1/p' <<<"$line")
+	echo "noop.hvt guest instructions before start|${entry:-FAILED}|-|instructions"
+	echo "noop.hvt guest instructions, total to exit|${total:-FAILED}|-|instructions"
 else
 	echo "noop.hvt boot-to-exit|n/a (no /dev/kvm)|-|us"
 fi

@@ -271,8 +271,11 @@ void fata_heap_init(void *base, size_t len)
 	uintptr_t lo = ((uintptr_t)base + ALIGN - 1) & ~(uintptr_t)(ALIGN - 1);
 	uintptr_t end = ((uintptr_t)base + len) & ~(uintptr_t)(ALIGN - 1);
 
-	memset(lists, 0, sizeof(lists));
-	memset(nonempty, 0, sizeof(nonempty));
+	/* The lists are empty before the first call (zeroed data) and while there is no heap. */
+	if (heap_lo) {
+		memset(lists, 0, sizeof(lists));
+		memset(nonempty, 0, sizeof(nonempty));
+	}
 	heap_lo = heap_end = NULL;
 	heap_size = heap_used = 0;
 	if (!base || (uintptr_t)base + len < (uintptr_t)base || end < lo + MIN_BLOCK + HDR)

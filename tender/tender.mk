@@ -8,7 +8,7 @@ TENDER_COMMON_SRCS := $(addprefix tender/common/,tender.c elf_load.c mft.c opts.
 	block.c net.c start.c sandbox.c dumpcore.c entropy.c)
 TENDER_HVT_HYPERCALL_SRCS := $(addprefix tender/hvt/,hvt_hypercall.c hvt_block.c hvt_net.c)
 TENDER_HVT_SRCS := $(addprefix tender/hvt/,hvt_main.c hvt_kvm.c hvt_kvm_x86_64.c hvt_cpu_x86_64.c \
-	hvt_dumpcore_x86_64.c hvt_gdb.c) $(TENDER_HVT_HYPERCALL_SRCS) tender/common/gdb_proto.c
+	hvt_dumpcore_x86_64.c hvt_gdb.c hvt_count.c) $(TENDER_HVT_HYPERCALL_SRCS) tender/common/gdb_proto.c
 TENDER_SPT_FILTER_SRCS := tender/spt/spt_filter.c tender/spt/spt_fault.c
 TENDER_SPT_SRCS := tender/spt/spt_main.c tender/spt/spt_dumpcore.c tender/spt/spt_launch_x86_64.S \
 	$(TENDER_SPT_FILTER_SRCS)

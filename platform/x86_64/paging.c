@@ -3,10 +3,14 @@
  * the boot code's. The mapping stays the identity, but inside the guest W^X holds: text is
  * read-only and executable, rodata read-only, and everything else (data, heap, stacks) writable
  * and, when the CPU has NX, not executable. What lies below the image depends on the platform
- * (x86_paging_init()); the guard page below the main stack is not mapped. 4 KiB pages where the
- * image's text and rodata lie (up to 16 MiB; beyond, text would get writable 2 MiB pages rather
- * than none that execute) and in the 2 MiB that hold the guard page, 2 MiB pages elsewhere;
- * page_guard() splits a 2 MiB page into 4 KiB ones when a fiber stack's guard page falls inside it.
+ * (x86_paging_init()); the guard page below the main stack is not mapped.
+ *
+ * Boot cost matters (docs/architecture.md, "Guest platforms", boot cost): memory is a few runs
+ * of pages with the same permissions, each written by a tight loop: 2 MiB pages wherever a whole
+ * 2 MiB region lies in one run (also inside text or rodata, so W^X holds for an image of any
+ * size), 4 KiB pages only in the few regions where runs meet (at most one per boundary: low
+ * memory, text, rodata, data, the guard page). page_guard() splits a 2 MiB page into 4 KiB ones
+ * when a fiber stack's guard page falls inside it.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -29,15 +33,15 @@
 
 extern char __fata_text_start[], __fata_rodata_start[], __fata_data_start[];
 
+/* Where the permissions change (all page-aligned): the runs' boundaries. */
+enum { B_LOW, B_TEXT, B_RODATA, B_DATA, B_GUARD, B_GUARD_END, NBOUNDS };
+
 static uint64_t pml4[512] __attribute__((aligned(4096)));
 static uint64_t pdpt[512] __attribute__((aligned(4096)));
-static uint64_t pd[4][512] __attribute__((aligned(4096)));
-/* 4 KiB pages for the image's text and rodata: the first IMAGE_TABLES * 2 MiB of memory. */
-#define IMAGE_TABLES 8
-static uint64_t pt_image[IMAGE_TABLES][512] __attribute__((aligned(4096)));
-static uint64_t pt_guard[512] __attribute__((aligned(4096)));
-static uint64_t nx;	/* PTE_NX when the CPU has NX, else 0 */
-static uint64_t low_start, low_w;	/* below the image: mapped from low_start, PTE_W or 0 */
+static uint64_t pd[4 * 512] __attribute__((aligned(4096)));	/* one per 2 MiB of 4 GiB */
+/* A boundary inside a 2 MiB region gives it 4 KiB pages: one table per boundary, and map_end. */
+static uint64_t pt[NBOUNDS + 1][512] __attribute__((aligned(4096)));
+static unsigned pt_used;
 
 __attribute__((no_stack_protector))
 static uint64_t nx_bit(void)
@@ -56,53 +60,95 @@ static uint64_t nx_bit(void)
 	return PTE_NX;
 }
 
+/*
+ * Writes n entries from e on: `entry`, then each `step` bytes further. Sixteen to a round: the
+ * boot writes over a thousand entries, at little more than two instructions each.
+ */
 __attribute__((no_stack_protector))
-static uint64_t small_page(uint64_t a, uint64_t guard, uint64_t nx)
+static void fill(uint64_t *e, uint64_t n, uint64_t entry, uint64_t step)
 {
-	if (a < low_start || (guard && a == guard))
-		return 0;
-	if (a < (uint64_t)(uintptr_t)__fata_text_start)
-		return a | PTE_P | low_w | nx;			/* below the image */
-	if (a < (uint64_t)(uintptr_t)__fata_rodata_start)
-		return a | PTE_P;				/* text */
-	if (a < (uint64_t)(uintptr_t)__fata_data_start)
-		return a | PTE_P | nx;				/* rodata */
-	return a | PTE_P | PTE_W | nx;
+	for (; n >= 16; n -= 16, e += 16, entry += 16 * step) {
+#pragma GCC unroll 16
+		for (unsigned i = 0; i < 16; i++)
+			e[i] = entry + i * step;
+	}
+	for (; n > 0; n--, e++, entry += step)
+		*e = entry;
+}
+
+/* The 4 KiB page table of the region holding `a`, taken from pt[] the first time. */
+__attribute__((no_stack_protector))
+static uint64_t *region_table(uint64_t a)
+{
+	uint64_t *pde = &pd[a >> 21];
+
+	if (!*pde)
+		*pde = (uint64_t)(uintptr_t)pt[pt_used++] | PTE_P | PTE_W;
+	return (uint64_t *)(uintptr_t)(*pde & PTE_ADDR) + ((a >> 12) & 511);
+}
+
+/* Maps [a, end), whose pages all get the permission bits `perm` (0: unmapped, as left). */
+__attribute__((no_stack_protector))
+static void map_run(uint64_t a, uint64_t end, uint64_t perm)
+{
+	while (perm && a < end) {
+		uint64_t stop = (a & ~(LARGE - 1)) + LARGE;
+
+		if (a == stop - LARGE && end >= stop) {	/* whole 2 MiB pages */
+			uint64_t n = (end - a) / LARGE;
+
+			fill(&pd[a >> 21], n, a | perm | PTE_PS, LARGE);
+			a += n * LARGE;
+			continue;
+		}
+		if (stop > end)
+			stop = end;
+		fill(region_table(a), (stop - a) / PAGE, a | perm, PAGE);
+		a = stop;
+	}
 }
 
 __attribute__((no_stack_protector))
 void x86_paging_init(uint64_t map_end, uint64_t low, bool low_writable, uint64_t guard)
 {
-	nx = nx_bit();
-	low_start = low;
-	low_w = low_writable ? PTE_W : 0;
+	uint64_t b[NBOUNDS] = {
+		[B_LOW] = low,
+		[B_TEXT] = (uint64_t)(uintptr_t)__fata_text_start,
+		[B_RODATA] = (uint64_t)(uintptr_t)__fata_rodata_start,
+		[B_DATA] = (uint64_t)(uintptr_t)__fata_data_start,
+		[B_GUARD] = guard ? guard : map_end,
+		[B_GUARD_END] = guard ? guard + PAGE : map_end,
+	};
+	uint64_t perm[NBOUNDS], nx = nx_bit();	/* PTE_NX when the CPU has NX, else 0 */
+
+	perm[B_LOW] = PTE_P | (low_writable ? PTE_W : 0) | nx;	/* below the image */
+	perm[B_TEXT] = PTE_P;
+	perm[B_RODATA] = PTE_P | nx;
+	perm[B_DATA] = PTE_P | PTE_W | nx;
+	perm[B_GUARD] = 0;
+	perm[B_GUARD_END] = PTE_P | PTE_W | nx;
 
 	pml4[0] = (uint64_t)(uintptr_t)pdpt | PTE_P | PTE_W;
 	for (uint64_t g = 0; g < 4 && g << 30 < map_end; g++)
-		pdpt[g] = (uint64_t)(uintptr_t)pd[g] | PTE_P | PTE_W;
-	for (uint64_t a = 0; a < map_end; a += LARGE) {
-		uint64_t *pde = &pd[a >> 30][(a >> 21) & 511], *pt = 0;
-		bool image = a < (uint64_t)(uintptr_t)__fata_data_start;	/* text or rodata */
+		pdpt[g] = (uint64_t)(uintptr_t)&pd[g * 512] | PTE_P | PTE_W;
+	for (unsigned i = 0; i < NBOUNDS; i++) {
+		uint64_t from = (b[i] + PAGE - 1) & ~(PAGE - 1);
+		uint64_t to = i + 1 < NBOUNDS ? (b[i + 1] + PAGE - 1) & ~(PAGE - 1) : map_end;
 
-		if (image && a / LARGE < IMAGE_TABLES)
-			pt = pt_image[a / LARGE];
-		else if (guard && a == (guard & ~(LARGE - 1)))
-			pt = pt_guard;
-		if (!pt) {
-			*pde = a | PTE_P | PTE_W | PTE_PS | (image ? 0 : nx);
-			continue;
-		}
-		for (uint64_t i = 0; i < 512; i++)
-			pt[i] = small_page(a + i * PAGE, guard, nx);
-		*pde = (uint64_t)(uintptr_t)pt | PTE_P | PTE_W;
+		if (to > map_end)
+			to = map_end;
+		map_run(from, to, perm[i]);
 	}
 	__asm__ __volatile__("mov %0, %%cr3" : : "r"((uint64_t)(uintptr_t)pml4) : "memory");
 }
 
-/* The 4 KiB page table of the 2 MiB region holding `a` (splitting its large page), or NULL. */
+/*
+ * The 4 KiB page table of the 2 MiB region holding `a` (splitting its large page into pages of
+ * the same permissions), or NULL.
+ */
 static uint64_t *table_of(uint64_t a)
 {
-	uint64_t *pde = &pd[a >> 30][(a >> 21) & 511], base = a & ~(LARGE - 1), *pt;
+	uint64_t *pde = &pd[a >> 21], base = a & ~(LARGE - 1), *pt;
 	char *raw;
 
 	if (!(*pde & PTE_PS))
@@ -111,10 +157,10 @@ static uint64_t *table_of(uint64_t a)
 	if (!raw)
 		return NULL;
 	pt = (uint64_t *)(((uintptr_t)raw + PAGE - 1) & ~(uintptr_t)(PAGE - 1));
-	for (uint64_t i = 0; i < 512; i++)
-		pt[i] = (base + i * PAGE) | PTE_P | PTE_W | nx;
+	fill(pt, 512, base | (*pde & (PTE_P | PTE_W | PTE_NX)), PAGE);
 	*pde = (uint64_t)(uintptr_t)pt | PTE_P | PTE_W;
-	__asm__ __volatile__("mov %0, %%cr3" : : "r"((uint64_t)(uintptr_t)pml4) : "memory");
+	/* Drops the large page's TLB entry and cached directory entry: no full flush needed. */
+	__asm__ __volatile__("invlpg (%0)" : : "r"((uintptr_t)base) : "memory");
 	return pt;
 }
 

@@ -396,6 +396,65 @@ int tender_image_check_mem(const struct tender_image *img, uint64_t mem_size, ui
 	return 0;
 }
 
+/* Section header `i` of a table of `n` at `off`, which the caller checked fits in the file. */
+static void read_shdr(const uint8_t *file, uint64_t off, unsigned i, Elf64_Shdr *sh)
+{
+	memcpy(sh, file + off + (uint64_t)i * sizeof *sh, sizeof *sh);
+}
+
+static bool in_file(uint64_t off, uint64_t len, size_t size)
+{
+	uint64_t end;
+
+	return tender_add_ok(off, len, &end) && end <= size;
+}
+
+int tender_elf_symbol(const uint8_t *file, size_t size, const char *name, uint64_t *addr)
+{
+	size_t len = strlen(name) + 1;	/* with the NUL */
+	Elf64_Shdr tab, str;
+	Elf64_Ehdr eh;
+	int found = 0;
+	unsigned i;
+
+	if (size < sizeof eh || memcmp(file, ELFMAG, SELFMAG) != 0)
+		return -1;
+	memcpy(&eh, file, sizeof eh);
+	if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_shentsize != sizeof(Elf64_Shdr) ||
+	    eh.e_shnum == 0 || !in_file(eh.e_shoff, (uint64_t)eh.e_shnum * sizeof tab, size))
+		return -1;
+	for (i = 0; i < eh.e_shnum; i++) {
+		read_shdr(file, eh.e_shoff, i, &tab);
+		if (tab.sh_type == SHT_SYMTAB)
+			break;
+	}
+	if (i == eh.e_shnum || tab.sh_entsize != sizeof(Elf64_Sym) || tab.sh_link >= eh.e_shnum ||
+	    !in_file(tab.sh_offset, tab.sh_size, size))
+		return -1;
+	read_shdr(file, eh.e_shoff, tab.sh_link, &str);
+	if (str.sh_type != SHT_STRTAB || !in_file(str.sh_offset, str.sh_size, size))
+		return -1;
+	for (uint64_t at = 0; at + sizeof(Elf64_Sym) <= tab.sh_size; at += sizeof(Elf64_Sym)) {
+		Elf64_Sym sym;
+		unsigned bind;
+
+		memcpy(&sym, file + tab.sh_offset + at, sizeof sym);
+		if (sym.st_shndx == SHN_UNDEF || ELF64_ST_TYPE(sym.st_info) == STT_SECTION ||
+		    ELF64_ST_TYPE(sym.st_info) == STT_FILE || sym.st_name >= str.sh_size ||
+		    str.sh_size - sym.st_name < len ||
+		    memcmp(file + str.sh_offset + sym.st_name, name, len) != 0)
+			continue;
+		bind = ELF64_ST_BIND(sym.st_info);
+		if (found && bind == STB_LOCAL)
+			continue;
+		*addr = sym.st_value;
+		found = 1;
+		if (bind != STB_LOCAL)
+			break;
+	}
+	return found;
+}
+
 void tender_elf_load(const struct tender_image *img, const uint8_t *file, uintptr_t base)
 {
 	for (unsigned i = 0; i < img->nseg; i++) {

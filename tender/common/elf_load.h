@@ -91,6 +91,16 @@ int tender_image_check_mem(const struct tender_image *img, uint64_t mem_size, ui
 void tender_elf_load(const struct tender_image *img, const uint8_t *file, uintptr_t base);
 
 /*
+ * Looks the symbol `name` up in the ELF symbol table (SHT_SYMTAB) of file[0..size), which need
+ * not have passed tender_elf_parse(): every header, offset and size it reads is checked against
+ * the file first, and anything inconsistent counts as no table. Undefined, section and file
+ * symbols are skipped; a global or weak symbol wins over a local one of the same name. Returns 1
+ * with its value in *addr, 0 when the table has no such symbol, -1 when there is no usable symbol
+ * table (a stripped binary).
+ */
+int tender_elf_symbol(const uint8_t *file, size_t size, const char *name, uint64_t *addr);
+
+/*
  * Reads the whole file `path` into a malloc'ed buffer (*buf, *size). Returns 0, or -1 with
  * "PATH: reason" in `err`.
  */

@@ -110,6 +110,10 @@ static int parse_option(const char *arg, struct tender_opts *o, struct tender_er
 		o->gdb = true;
 		return 0;
 	}
+	if (strcmp(arg, "--count-instructions") == 0) {
+		o->count_instructions = true;
+		return 0;
+	}
 	if (strncmp(arg, "--gdb-port=", 11) == 0) {
 		uint64_t port;
 
@@ -157,6 +161,9 @@ int tender_opts_parse(int argc, char **argv, struct tender_opts *o, struct tende
 	}
 	if (o->gdb_port_given && !o->gdb)
 		return tender_fail(err, "--gdb-port=%u: only with --gdb", o->gdb_port);
+	if (o->gdb && o->count_instructions)
+		return tender_fail(err, "--count-instructions and --gdb exclude each other: both "
+				   "drive the guest's debugging; give one of them");
 	if (i >= argc)
 		return tender_fail(err, "missing KERNEL: the unikernel to run (see --help)");
 	o->kernel = argv[i];
@@ -204,7 +211,11 @@ void tender_usage(FILE *f, const char *target)
 		strcmp(target, "hvt") != 0 ? "" :
 		"  --gdb                        before the guest's first instruction, wait for gdb on\n"
 		"                               127.0.0.1 (gdb -ex 'target remote :1234' KERNEL)\n"
-		"  --gdb-port=N                 the TCP port for --gdb (default 1234)\n");
+		"  --gdb-port=N                 the TCP port for --gdb (default 1234)\n"
+		"  --count-instructions         single-step the guest (slow) and, when it ends, print\n"
+		"                               on stderr how many instructions it executed, its\n"
+		"                               hypercalls, and how many instructions came before\n"
+		"                               its application's entry (start or solo5_app_main)\n");
 }
 
 static bool needs_quotes(const char *s)

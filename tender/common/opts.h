@@ -3,8 +3,8 @@
  *
  *   fata-hvt|fata-spt [--mem=MB] [--block:NAME=PATH] [--block-sector-size:NAME=N]
  *                     [--net:NAME=IFACE|@FD] [--net-mac:NAME=MAC] [-q|--quiet]
- *                     [--no-extensions] [--dumpcore=DIR] [--gdb [--gdb-port=N]] [--help]
- *                     [--version] [--] KERNEL [ARGS...]
+ *                     [--no-extensions] [--dumpcore=DIR] [--gdb [--gdb-port=N]]
+ *                     [--count-instructions] [--help] [--version] [--] KERNEL [ARGS...]
  */
 #ifndef FATA_TENDER_OPTS_H
 #define FATA_TENDER_OPTS_H
@@ -52,6 +52,7 @@ struct tender_opts {
 	bool gdb;		/* --gdb: serve gdb before the guest runs (fata-hvt only) */
 	unsigned gdb_port;	/* --gdb-port=N, 1..65535; TENDER_DEFAULT_GDB_PORT */
 	bool gdb_port_given;
+	bool count_instructions;	/* --count-instructions (fata-hvt only; not with --gdb) */
 	const char *kernel;
 	int guest_argc;		/* the arguments after KERNEL */
 	char **guest_argv;
@@ -63,10 +64,10 @@ struct tender_opts {
  * Parses argv[1..argc) (argv[0] is the program). Options come before KERNEL; `--` ends them;
  * everything after KERNEL belongs to the guest. Checks the syntax of every option (names of 1..67
  * letters and digits, numbers, the same option not given twice for a name, --gdb-port only with
- * --gdb; a device option's value through its kind's module: sector sizes in block.c, @FD and MACs
- * in net.c) but not what the manifest says, nor whether the tender has --gdb. Stops at --help or
- * --version (setting o->help or o->version). Returns 0, or -1 with a message in `err`. Strings
- * point into argv.
+ * --gdb, --count-instructions not with --gdb; a device option's value through its kind's module:
+ * sector sizes in block.c, @FD and MACs in net.c) but not what the manifest says, nor whether
+ * the tender has --gdb or --count-instructions. Stops at --help or --version (setting o->help
+ * or o->version). Returns 0, or -1 with a message in `err`. Strings point into argv.
  */
 int tender_opts_parse(int argc, char **argv, struct tender_opts *o, struct tender_err *err);
 

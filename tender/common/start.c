@@ -35,6 +35,8 @@ void tender_start(int argc, char **argv, const char *target, uint32_t abi_target
 		tender_die("--gdb is for fata-hvt; debug an %s unikernel by running %s under gdb: "
 			   "gdb -ex 'break fata_spt_launch' -ex run -ex 'add-symbol-file KERNEL' "
 			   "--args /path/to/%s KERNEL", target, name, name);
+	if (s->opts.count_instructions && strcmp(target, "hvt") != 0)
+		tender_die("--count-instructions is for fata-hvt (it single-steps a KVM guest)");
 	s->mem_size = s->opts.mem_mb * MIB / mem_page * mem_page;
 	if (tender_read_file(s->opts.kernel, &s->file, &s->size, &err) < 0)
 		tender_die("%s", err.msg);

@@ -157,6 +157,32 @@ void hvt_gdb_debug_exit(struct hvt *h);
 void hvt_gdb_guest_exit(int status);
 void hvt_gdb_guest_killed(void);
 
+/* hvt_hypercall.c: the name of hypercall `nr` ("PUTS"), "?" for a number that is none. */
+const char *hvt_hypercall_name(unsigned nr);
+
+/*
+ * hvt_count.c, --count-instructions: looks the application's entry (start, else
+ * solo5_app_main) up in the symbol table of the binary file[0..size) and makes the vCPU
+ * single-step from its first instruction. Call once the vCPU is set up, before the sandbox.
+ */
+void hvt_count_init(struct hvt *h, const uint8_t *file, size_t size);
+
+/* hvt_count.c: counts a KVM_EXIT_DEBUG (one instruction); false without --count-instructions. */
+bool hvt_count_step(const struct hvt *h);
+
+/*
+ * hvt_count.c: counts a KVM_EXIT_IO as the hypercall it names; for the HALT, or I/O that is no
+ * hypercall (which ends the guest), reports first. Does nothing without --count-instructions.
+ */
+void hvt_count_io(const struct hvt *h);
+
+/*
+ * hvt_count.c: prints the counts on stderr in one line, once, as the guest ends: "fata-hvt:
+ * counted N guest instructions, H hypercalls (PUTS 1, HALT 1); start reached after E
+ * instructions". Does nothing without --count-instructions.
+ */
+void hvt_count_report(void);
+
 /*
  * Stops the guest because it did something wrong: prints "fata-hvt: guest error: ..." and exits
  * with status 1. Safe under the seccomp filter.

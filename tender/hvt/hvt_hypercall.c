@@ -89,6 +89,11 @@ const struct tender_device *hvt_device(const struct hvt *h, uint64_t handle, uin
 	return &h->devs->d[handle];
 }
 
+const char *hvt_hypercall_name(unsigned nr)
+{
+	return nr < HVT_HYPERCALL_MAX && names[nr] ? names[nr] : "?";
+}
+
 static void walltime(struct hvt *h, unsigned nr, uint64_t gpa)
 {
 	struct hvt_hc_walltime a;

@@ -218,16 +218,21 @@ void hvt_arch_run(struct hvt *h)
 		if (ioctl(h->vcpu_fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
+			hvt_count_report();
 			if (errno == EFAULT)
 				hvt_guest_error("memory fault at rip 0x%llx", guest_rip(h));
 			tender_die("KVM_RUN failed (errno %d)", errno);
 		}
+		if (run->exit_reason != KVM_EXIT_IO && run->exit_reason != KVM_EXIT_DEBUG)
+			hvt_count_report();	/* the guest ends: the counts first */
 		switch (run->exit_reason) {
 		case KVM_EXIT_IO:
+			hvt_count_io(h);
 			handle_io(h);
 			break;
 		case KVM_EXIT_DEBUG:
-			hvt_gdb_debug_exit(h);
+			if (!hvt_count_step(h))
+				hvt_gdb_debug_exit(h);
 			break;
 		case KVM_EXIT_MMIO:
 			mmio_fault(h);

@@ -67,10 +67,12 @@ int main(int argc, char **argv)
 
 	hvt_kvm_init(&h);
 	tender_elf_load(&st.img, st.file, (uintptr_t)h.mem);
-	free(st.file);
 	hvt_kvm_map(&h);
 	hvt_kvm_vcpu_init(&h);
 	hvt_arch_setup(&h, st.img.entry);
+	if (st.opts.count_instructions)
+		hvt_count_init(&h, st.file, st.size);	/* reads the symbols: before the sandbox */
+	free(st.file);
 	write_boot_info(&h, &st.img, st.cmdline, !st.opts.no_extensions);
 	hvt_hypercall_init(&h);
 	if (!st.opts.quiet)

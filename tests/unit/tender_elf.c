@@ -558,6 +558,130 @@ static void test_mft_direct(void)
 	is_str(tender_abi_target_name(SOLO5_ABI_TARGET_HVT), "hvt", "target name hvt");
 }
 
+/*
+ * tender_elf_symbol(): a file of an ELF header, a symbol table at SYM_OFF, its string table at
+ * STR_OFF and three section headers (null, .symtab, .strtab) at SH_OFF.
+ */
+#define SYM_OFF 0x40
+#define STR_OFF 0x100
+#define SH_OFF 0x140
+#define SYM_FILE_SIZE (SH_OFF + 3 * sizeof(Elf64_Shdr))
+static const char strtab[] = "\0start\0undef\0startx";	/* and the final NUL */
+
+static uint8_t symfile[SYM_FILE_SIZE];
+
+static Elf64_Shdr *sh(int i)
+{
+	return (Elf64_Shdr *)(symfile + SH_OFF) + i;
+}
+
+static Elf64_Sym *sym(int i)
+{
+	return (Elf64_Sym *)(symfile + SYM_OFF) + i;
+}
+
+static void build_symfile(void)
+{
+	Elf64_Ehdr *e = (Elf64_Ehdr *)symfile;
+
+	memset(symfile, 0, sizeof symfile);
+	memcpy(e->e_ident, ELFMAG, SELFMAG);
+	e->e_ident[EI_CLASS] = ELFCLASS64;
+	e->e_shoff = SH_OFF;
+	e->e_shentsize = sizeof(Elf64_Shdr);
+	e->e_shnum = 3;
+	/* A local start before the global one, an undefined symbol, and a longer name. */
+	*sym(1) = (Elf64_Sym){ .st_name = 1, .st_info = ELF64_ST_INFO(STB_LOCAL, STT_FUNC),
+		.st_shndx = 1, .st_value = 0x1111 };
+	*sym(2) = (Elf64_Sym){ .st_name = 1, .st_info = ELF64_ST_INFO(STB_GLOBAL, STT_FUNC),
+		.st_shndx = 1, .st_value = 0x2222 };
+	*sym(3) = (Elf64_Sym){ .st_name = 7, .st_info = ELF64_ST_INFO(STB_GLOBAL, STT_NOTYPE),
+		.st_shndx = SHN_UNDEF, .st_value = 0x3333 };
+	*sym(4) = (Elf64_Sym){ .st_name = 13, .st_info = ELF64_ST_INFO(STB_GLOBAL, STT_FUNC),
+		.st_shndx = 1, .st_value = 0x4444 };
+	memcpy(symfile + STR_OFF, strtab, sizeof strtab);
+	*sh(1) = (Elf64_Shdr){ .sh_type = SHT_SYMTAB, .sh_offset = SYM_OFF,
+		.sh_size = 5 * sizeof(Elf64_Sym), .sh_link = 2, .sh_entsize = sizeof(Elf64_Sym) };
+	*sh(2) = (Elf64_Shdr){ .sh_type = SHT_STRTAB, .sh_offset = STR_OFF,
+		.sh_size = sizeof strtab };
+}
+
+/* tender_elf_symbol() on the first `size` bytes of symfile, from a buffer of that size. */
+static int lookup(size_t size, const char *name, uint64_t *addr)
+{
+	uint8_t *copy = malloc(size ? size : 1);
+	int rc;
+
+	memcpy(copy, symfile, size);
+	*addr = 0;
+	rc = tender_elf_symbol(copy, size, name, addr);
+	free(copy);
+	return rc;
+}
+
+/* Expects the broken symfile to count as having no symbol table, then builds it again. */
+static void no_table(const char *what)
+{
+	uint64_t a;
+
+	is_int(lookup(sizeof symfile, "start", &a), -1, "symbols: %s: no usable table", what);
+	build_symfile();
+}
+
+static void test_symbols(void)
+{
+	uint64_t a;
+	bool sane = true;
+
+	build_symfile();
+	ok(lookup(sizeof symfile, "start", &a) == 1 && a == 0x2222,
+	   "symbols: the global start wins over a local one before it");
+	ok(lookup(sizeof symfile, "startx", &a) == 1 && a == 0x4444, "symbols: startx");
+	is_int(lookup(sizeof symfile, "star", &a), 0, "symbols: a prefix of a name is no match");
+	is_int(lookup(sizeof symfile, "undef", &a), 0, "symbols: an undefined symbol is skipped");
+	is_int(lookup(sizeof symfile, "solo5_app_main", &a), 0, "symbols: a missing name");
+	sym(2)->st_info = ELF64_ST_INFO(STB_LOCAL, STT_FUNC);
+	ok(lookup(sizeof symfile, "start", &a) == 1 && a == 0x1111,
+	   "symbols: of two locals, the first");
+	build_symfile();
+	sh(2)->sh_size = sizeof strtab - 1;
+	is_int(lookup(sizeof symfile, "startx", &a), 0,
+	       "symbols: a name not ended within its string table is no match");
+	build_symfile();
+	sym(2)->st_name = 0xffffffffu;
+	ok(lookup(sizeof symfile, "start", &a) == 1 && a == 0x1111,
+	   "symbols: a name offset past the string table is skipped");
+	build_symfile();
+
+	((Elf64_Ehdr *)symfile)->e_shnum = 0;
+	no_table("no section headers (stripped)");
+	sh(1)->sh_type = SHT_PROGBITS;
+	no_table("no SHT_SYMTAB section");
+	((Elf64_Ehdr *)symfile)->e_shentsize = 40;
+	no_table("a wrong section header size");
+	((Elf64_Ehdr *)symfile)->e_shoff = UINT64_MAX - 8;
+	no_table("section headers at an offset that overflows");
+	((Elf64_Ehdr *)symfile)->e_shnum = 4;
+	no_table("section headers past the end of the file");
+	sh(1)->sh_link = 3;
+	no_table("a string table index past the section headers");
+	sh(1)->sh_entsize = 16;
+	no_table("a wrong symbol size");
+	sh(1)->sh_size = UINT64_MAX;
+	no_table("a symbol table larger than the file");
+	sh(2)->sh_offset = SYM_FILE_SIZE;
+	no_table("a string table past the end of the file");
+	sh(2)->sh_type = SHT_PROGBITS;
+	no_table("a string table that is none");
+	symfile[EI_CLASS] = ELFCLASS32;
+	no_table("a 32-bit file");
+
+	/* Every truncation, in a buffer of exactly that size (ASan sees any read past it). */
+	for (size_t n = 0; n < sizeof symfile; n++)
+		sane &= lookup(n, "start", &a) == -1;
+	ok(sane, "symbols: every truncated file has no usable table, and nothing is read past it");
+}
+
 int main(void)
 {
 	test_valid();
@@ -568,5 +692,6 @@ int main(void)
 	test_fata_note();
 	test_manifest();
 	test_mft_direct();
+	test_symbols();
 	return tap_done();
 }

@@ -144,6 +144,13 @@ static void test_options(void)
 	refused(PARSE("--gdb-port=4000", "k"), "--gdb-port=4000: only with --gdb",
 		"--gdb-port without --gdb");
 	refused(PARSE("--gdb=1", "k"), "unknown option '--gdb=1'", "--gdb takes no value");
+	ok(PARSE("k") == 0 && !o.count_instructions, "no --count-instructions by default");
+	ok(PARSE("--count-instructions", "k") == 0 && o.count_instructions && !o.gdb,
+	   "--count-instructions");
+	refused(PARSE("--count-instructions", "--gdb", "k"),
+		"--count-instructions and --gdb exclude each other", "--count-instructions with --gdb");
+	refused(PARSE("--gdb", "--count-instructions", "k"),
+		"--count-instructions and --gdb exclude each other", "--gdb with --count-instructions");
 }
 
 static int join(char *out, size_t size, int argc, ...)
