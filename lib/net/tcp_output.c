@@ -434,7 +434,21 @@ static bool sack_resend(struct fata_tcp *c)
 	return SEQ_GT(c->rxt_next, seq);
 }
 
+static void output_pass(struct fata_tcp *c);
+
+/* The segments of one pass leave together where the interface has batches. */
 void tcp_output(struct fata_tcp *c)
+{
+	struct eth_layer *eth = c->s ? c->s->ip->eth : NULL;
+
+	if (eth)
+		eth_tx_hold(eth);
+	output_pass(c);
+	if (eth)
+		eth_tx_release(eth);
+}
+
+static void output_pass(struct fata_tcp *c)
 {
 	struct tcp_stack *s = c->s;
 	uint64_t now = fata_monotonic_ns();
