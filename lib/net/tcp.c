@@ -677,7 +677,7 @@ static struct fata_tcp *connect_any(struct tcp_stack *s, uint32_t ip, const uint
 	tcp_rexmt_restart(c);
 	r = 0;
 	while (c->in_table && (c->state == TCP_SYN_SENT || c->state == TCP_SYN_RECEIVED)) {
-		if (fata_monotonic_ns() >= deadline) {
+		if (deadline != FATA_NEVER && fata_monotonic_ns() >= deadline) {
 			r = -ETIMEDOUT;
 			break;
 		}
@@ -774,7 +774,7 @@ static long tcp_read(struct fata_tcp *c, void *buf, size_t len, uint64_t deadlin
 			r = 0;
 			break;
 		}
-		if (fata_monotonic_ns() >= deadline) {
+		if (deadline != FATA_NEVER && fata_monotonic_ns() >= deadline) {
 			r = -ETIMEDOUT;
 			break;
 		}
@@ -814,7 +814,7 @@ static long tcp_write(struct fata_tcp *c, const void *buf, size_t len, uint64_t 
 		}
 		room = c->snd_cap - c->snd_len;
 		if (room == 0) {
-			if (fata_monotonic_ns() >= deadline) {
+			if (deadline != FATA_NEVER && fata_monotonic_ns() >= deadline) {
 				r = done ? (long)done : -ETIMEDOUT;
 				break;
 			}

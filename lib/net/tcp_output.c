@@ -451,7 +451,6 @@ void tcp_output(struct fata_tcp *c)
 static void output_pass(struct fata_tcp *c)
 {
 	struct tcp_stack *s = c->s;
-	uint64_t now = fata_monotonic_ns();
 	size_t avail = 0;
 
 	if (!s || !c->in_table)
@@ -526,7 +525,7 @@ static void output_pass(struct fata_tcp *c)
 		} else if (!c->timing && !c->ts_ok) {
 			c->timing = true;
 			c->rtt_seq = c->snd_nxt;
-			c->rtt_start = now;
+			c->rtt_start = fata_monotonic_ns();
 		}
 		tcp_send(c, c->snd_nxt, flags, len);
 		c->snd_nxt += (uint32_t)len + fin;
@@ -550,7 +549,7 @@ static void output_pass(struct fata_tcp *c)
 		c->probes = 0;
 		if (t < s->tun->tcp_rto_min_ns)
 			t = s->tun->tcp_rto_min_ns;
-		tcp_timer_set(c, TCP_T_REXMT, now + t);
+		tcp_timer_set(c, TCP_T_REXMT, fata_monotonic_ns() + t);
 	}
 	(void)log_tcp;
 }
