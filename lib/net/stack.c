@@ -48,6 +48,7 @@ struct net_tunables net_tunables_default = {
 	.dhcp_unit_ns = FATA_SEC(1),
 	.tcp_snd_buf = 64 * 1024,
 	.tcp_rcv_buf = 64 * 1024,
+	.tcp_buf_max = 256 * 1024,
 	.tcp_ooo_max = 64 * 1024,
 	.tcp_max_conns = 1024,
 	.tcp_backlog = 128,

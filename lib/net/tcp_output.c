@@ -23,7 +23,12 @@ uint32_t tcp_ts_now(struct fata_tcp *c)
 
 uint32_t tcp_rcv_window(struct fata_tcp *c)
 {
-	size_t free_space = c->rcv_cap - c->rcv_used, max = (size_t)65535 << c->rcv_wscale;
+	/* A scaled window that must not move its right edge back is rounded up (tcp_send_at()):
+	 * up to 2^wscale - 1 bytes past what was free. They are kept in reserve, so that whatever
+	 * the peer may send fits in the ring (else its tail is dropped and sent again). */
+	size_t reserve = ((size_t)1 << c->rcv_wscale) - 1;
+	size_t used = c->rcv_used + reserve, max = (size_t)65535 << c->rcv_wscale;
+	size_t free_space = c->rcv_cap > used ? c->rcv_cap - used : 0;
 	uint32_t cur = SEQ_GT(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
 	size_t step = c->rcv_cap / 2 < c->mss ? c->rcv_cap / 2 : c->mss;
 
