@@ -256,11 +256,12 @@ int tcp_conn_buffers(struct fata_tcp *c)
  * Growing. A connection starts with tcp_snd_buf and tcp_rcv_buf bytes, and a buffer doubles (up
  * to tcp_buf_max) only when it alone holds a bulk transfer back: the receive buffer when the
  * application waited on an empty one and then found it at least half full (the sender filled
- * most of our window at once while the reader kept up), the send buffer when the application has to wait while
- * all of it is in flight and both the peer's window and the congestion window would take more.
- * A slow reader or a peer that stops reading never makes either grow. The ring is laid out anew
- * from its head, every byte at the same distance from it, so out-of-order data stays where its
- * sequence number says. A failed allocation leaves the buffer as it was.
+ * most of our window at once while the reader kept up); the send buffer when the application
+ * has to wait while all of it is in flight (but for a tail short of a segment) and both the
+ * peer's window and the congestion window would take more. A slow reader, or a peer that stops
+ * reading, never makes either grow. The ring is laid out anew from its head, every byte at the
+ * same distance from it, so out-of-order data stays where its sequence number says. A failed
+ * allocation leaves the buffer as it was.
  */
 static bool ring_grow(struct fata_tcp *c, uint8_t **buf, size_t *cap, size_t *head)
 {
@@ -855,8 +856,10 @@ static long tcp_write(struct fata_tcp *c, const void *buf, size_t len, uint64_t 
 			break;
 		}
 		room = c->snd_cap - c->snd_len;
-		/* All of it in flight, and the peer and the network would take more (growing). */
-		if (room == 0 && c->snd_nxt - c->snd_una >= c->snd_len && c->snd_wnd > c->snd_cap &&
+		/* All of it in flight (but a tail Nagle holds), and the peer and the network would
+		 * take more (growing). */
+		if (room == 0 && c->snd_len - (c->snd_nxt - c->snd_una) < c->mss &&
+		    c->snd_wnd > c->snd_cap &&
 		    c->cwnd > c->snd_cap && ring_grow(c, &c->snd_buf, &c->snd_cap, &c->snd_head))
 			room = c->snd_cap - c->snd_len;
 		if (room == 0) {

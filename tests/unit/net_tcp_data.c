@@ -226,6 +226,17 @@ static int reader(void *arg)
 	return 0;
 }
 
+static struct fata_tcp *writer_conn;
+static long writer_got;
+static uint8_t big[600000];
+
+static int writer(void *arg)
+{
+	(void)arg;
+	writer_got = fata_tcp_write(writer_conn, big, sizeof(big), fata_monotonic_ns() + FATA_SEC(5));
+	return 0;
+}
+
 /* The window the last segment the stack sent on `p` advertised, in bytes. */
 static uint32_t last_window(struct tpeer *p)
 {
@@ -237,7 +248,7 @@ static uint32_t last_window(struct tpeer *p)
 	return wnd;
 }
 
-/* A receive buffer grows only when the window held a reader back that kept up (tcp.c). */
+/* A buffer grows only when it alone holds a bulk transfer back (tcp.c, "growing"). */
 static void growing(void)
 {
 	static uint8_t buf[70000];
@@ -274,6 +285,36 @@ static void growing(void)
 	is_int(fata_tcp_read(c, buf, sizeof(buf), 0), 30 * 1448, "a reader that finds the data there");
 	wnd = last_window(&p);
 	ok(wnd > 0 && wnd <= 65536, "... leaves the buffer as it was: window %u", (unsigned)wnd);
+	done();
+
+	/* Sending: a peer that ACKs everything with a wide window; once the congestion window
+	 * outgrows the buffer, the buffer is what holds the writer back, and it doubles. */
+	c = open_conn(&p);
+	if (!c)
+		return;
+	writer_conn = c;
+	p.wnd = 65535;	/* << 7: 8 MiB */
+	tp_send(&p, F_ACK, NULL, 0);
+	fake_settle();
+	fb = fata_spawn(writer, NULL, 0);
+	{
+		struct tseg sg;
+		uint32_t acked = p.rcv_nxt, end = p.rcv_nxt + (uint32_t)sizeof(big);
+
+		while (SEQ_LT(acked, end) && tp_take(&p, &sg, 500) == 0) {
+			if (sg.len == 0)
+				continue;
+			if (SEQ_GT(sg.seq + (uint32_t)sg.len, p.rcv_nxt))
+				p.rcv_nxt = sg.seq + (uint32_t)sg.len;
+			acked = p.rcv_nxt;
+			tp_send(&p, F_ACK, NULL, 0);
+		}
+		is_int(acked - (end - (uint32_t)sizeof(big)), sizeof(big),
+		       "a writer of 600000 bytes: every byte sent and acknowledged");
+	}
+	fata_join(fb);
+	is_int(writer_got, sizeof(big), "... the write returns all of it");
+	ok(c->snd_cap > 65536, "... and the send buffer grew (%zu bytes)", c->snd_cap);
 	done();
 	s->tun.tcp_buf_max = s->tun.tcp_rcv_buf;
 }
