@@ -23,12 +23,7 @@ uint32_t tcp_ts_now(struct fata_tcp *c)
 
 uint32_t tcp_rcv_window(struct fata_tcp *c)
 {
-	/* A scaled window that must not move its right edge back is rounded up (tcp_send_at()):
-	 * up to 2^wscale - 1 bytes past what was free. They are kept in reserve, so that whatever
-	 * the peer may send fits in the ring (else its tail is dropped and sent again). */
-	size_t reserve = ((size_t)1 << c->rcv_wscale) - 1;
-	size_t used = c->rcv_used + reserve, max = (size_t)65535 << c->rcv_wscale;
-	size_t free_space = c->rcv_cap > used ? c->rcv_cap - used : 0;
+	size_t free_space = c->rcv_cap - c->rcv_used, max = (size_t)65535 << c->rcv_wscale;
 	uint32_t cur = SEQ_GT(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
 	size_t step = c->rcv_cap / 2 < c->mss ? c->rcv_cap / 2 : c->mss;
 
@@ -137,9 +132,15 @@ int tcp_send_at(struct fata_tcp *c, uint32_t seq, uint8_t flags, size_t len, uin
 	} else {
 		uint32_t scaled = wnd >> c->rcv_wscale;
 
-		/* Rounding down must not move the right edge back (RFC 9293 3.8.6). */
-		if (SEQ_LT(c->rcv_nxt + (scaled << c->rcv_wscale), c->rcv_adv))
-			scaled = (wnd + (1u << c->rcv_wscale) - 1) >> c->rcv_wscale;
+		uint32_t up = (wnd + (1u << c->rcv_wscale) - 1) >> c->rcv_wscale;
+
+		/* Rounding down must not move the right edge back (RFC 9293 3.8.6), but rounding up
+		 * must not promise more than the ring holds: the edge would creep right by up to
+		 * 2^wscale - 1 bytes at every ACK, and the peer's tail be dropped. Between the two,
+		 * the edge moves back by less than 2^wscale, which RFC 7323 2.4 allows for. */
+		if (SEQ_LT(c->rcv_nxt + (scaled << c->rcv_wscale), c->rcv_adv) &&
+		    ((size_t)up << c->rcv_wscale) <= c->rcv_cap - c->rcv_used)
+			scaled = up;
 		field = (uint16_t)(scaled > 65535 ? 65535 : scaled);
 		wnd = (uint32_t)field << c->rcv_wscale;
 	}
