@@ -39,7 +39,11 @@
 #define HVT_HYPERCALL_NET_WRITE 6u
 #define HVT_HYPERCALL_NET_READ 7u
 #define HVT_HYPERCALL_HALT 8u
-#define HVT_HYPERCALL_MAX 9u		/* one past the last */
+/* Fata extensions (HVT_FEATURE_NET_BATCH), numbered from 16 as the feature bits, clear of
+ * Solo5's own; 9..15 are unknown hypercalls. */
+#define HVT_HYPERCALL_NET_READV 16u
+#define HVT_HYPERCALL_NET_WRITEV 17u
+#define HVT_HYPERCALL_MAX 18u		/* one past the last */
 
 /* Maximum bytes of the command line, including the terminating NUL. */
 #define HVT_CMDLINE_SIZE 8192u
@@ -108,6 +112,16 @@ _Static_assert(offsetof(struct hvt_boot_info, net_ring) == 48, "net_ring at 48")
  */
 #define HVT_FEATURE_NET_OFFLOAD (1u << 19)
 
+/*
+ * HVT_FEATURE_NET_BATCH: the hypercalls NET_READV and NET_WRITEV move up to HVT_NET_BATCH_MAX
+ * frames of one network device in one exit (struct hvt_hc_net_batch). Each frame is checked as
+ * NET_READ or NET_WRITE would check it, and has its own result. Offered to every guest unless
+ * --no-extensions; without the bit the two are unknown hypercalls (the guest dies), so a guest
+ * falls back to NET_READ and NET_WRITE, as under a stock solo5-hvt.
+ */
+#define HVT_FEATURE_NET_BATCH (1u << 20)
+#define HVT_NET_BATCH_MAX 64u
+
 /* Hypercall argument structs. IN: set by the guest; OUT: set by the tender. */
 
 struct hvt_hc_walltime {
@@ -171,6 +185,39 @@ struct hvt_hc_net_read {
 };
 _Static_assert(offsetof(struct hvt_hc_net_read, ret) == 24, "net_read.ret at 24");
 _Static_assert(sizeof(struct hvt_hc_net_read) == 32, "hvt_hc_net_read layout");
+
+/* One frame of NET_READV or NET_WRITEV. */
+struct hvt_net_frame {
+	uint64_t data;			/* IN: guest address */
+	uint64_t len;			/* IN: buffer size (READV), frame size (WRITEV);
+					 * OUT (READV): the frame's size */
+	int32_t ret;			/* OUT: SOLO5_R_* as NET_READ's or NET_WRITE's */
+	uint32_t pad_;
+};
+_Static_assert(offsetof(struct hvt_net_frame, ret) == 16, "hvt_net_frame.ret at 16");
+_Static_assert(sizeof(struct hvt_net_frame) == 24, "hvt_net_frame layout");
+
+/*
+ * NET_READV and NET_WRITEV (HVT_FEATURE_NET_BATCH): `frames` points at `count` struct
+ * hvt_net_frame (1 <= count <= HVT_NET_BATCH_MAX), which the tender reads and writes back.
+ * READV fills frames in order until the device has no more: `done` is how many it read (each
+ * with ret SOLO5_R_OK), the frame after the last one read gets SOLO5_R_AGAIN (nothing waited)
+ * or SOLO5_R_EUNSPEC, and ret is SOLO5_R_OK when done > 0, else that frame's ret. WRITEV sends
+ * every frame in order (each frame's ret as NET_WRITE's, EINVAL for a bad length), `done` is
+ * count and ret is SOLO5_R_OK when every frame's is. A bad handle gets SOLO5_R_EINVAL with done
+ * 0; a count out of range, or a frame or the array outside guest memory (or, for READV, in a
+ * read-only segment), stops the guest with a message.
+ */
+struct hvt_hc_net_batch {
+	uint64_t handle;		/* IN */
+	uint64_t frames;		/* IN: guest address of the struct hvt_net_frame array */
+	uint64_t count;			/* IN */
+	uint64_t done;			/* OUT */
+	int32_t ret;			/* OUT: SOLO5_R_* */
+	uint32_t pad_;
+};
+_Static_assert(offsetof(struct hvt_hc_net_batch, ret) == 32, "net_batch.ret at 32");
+_Static_assert(sizeof(struct hvt_hc_net_batch) == 40, "hvt_hc_net_batch layout");
 
 /* HALT: the cookie, when not 0, points at HVT_HALT_COOKIE_MAX bytes (e.g. a trap frame). */
 #define HVT_HALT_COOKIE_MAX 512u

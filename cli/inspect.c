@@ -26,6 +26,7 @@ static const struct {
 	{ SOLO5_ABI_TARGET_SPT, SPT_FEATURE_ENTROPY, "entropy" },
 	{ SOLO5_ABI_TARGET_HVT, HVT_FEATURE_NET_OFFLOAD, "net-offload" },
 	{ SOLO5_ABI_TARGET_SPT, SPT_FEATURE_NET_OFFLOAD, "net-offload" },
+	{ SOLO5_ABI_TARGET_HVT, HVT_FEATURE_NET_BATCH, "net-batch" },
 };
 
 static const char *mft_type_name(uint32_t type)

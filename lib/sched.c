@@ -243,7 +243,8 @@ static void poll_platform(bool block)
 			i++;
 		}
 	}
-	expire_timers();
+	/* No expire_timers() here: schedule() does it next, and each reads the clock (a system
+	 * call on spt). */
 }
 
 /*

@@ -20,11 +20,25 @@
 /* An 8-byte word at any address that may alias anything (x86_64 loads it unaligned). */
 typedef uint64_t __attribute__((may_alias, aligned(1))) word;
 
+/*
+ * Large copies and fills use the string instructions (rep movsb, rep stosb): CPUs since Ivy
+ * Bridge (ERMSB) move whole cache lines with them, several times faster than a loop of 8-byte
+ * general-register moves (guest code may not touch SSE), and the network path copies every
+ * frame. Below REP_MIN bytes their start-up cost outweighs that, so the word loop stays.
+ */
+#define REP_MIN 256
+
 NO_LIBCALL void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
 	unsigned char *d = dst;
 	const unsigned char *s = src;
 
+#ifdef __x86_64__
+	if (n >= REP_MIN) {
+		__asm__ __volatile__("rep movsb" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
+		return dst;
+	}
+#endif
 	for (; n >= sizeof(word); n -= sizeof(word), d += sizeof(word), s += sizeof(word))
 		*(word *)d = *(const word *)s;
 	while (n--)
@@ -42,6 +56,13 @@ NO_LIBCALL void *memmove(void *dst, const void *src, size_t n)
 	if (d == s || n == 0)
 		return dst;
 	if ((uintptr_t)d < (uintptr_t)s) {
+		/* Forwards, rep movsb reads each byte before it writes over it, like the loop. */
+#ifdef __x86_64__
+		if (n >= REP_MIN) {
+			__asm__ __volatile__("rep movsb" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
+			return dst;
+		}
+#endif
 		for (; n >= sizeof(word); n -= sizeof(word), d += sizeof(word), s += sizeof(word)) {
 			word w = *(const word *)s;
 			*(word *)d = w;
@@ -70,6 +91,12 @@ NO_LIBCALL void *memset(void *s, int c, size_t n)
 	unsigned char *p = s;
 	word w = (unsigned char)c * (word)0x0101010101010101ULL;
 
+#ifdef __x86_64__
+	if (n >= REP_MIN) {
+		__asm__ __volatile__("rep stosb" : "+D"(p), "+c"(n) : "a"(c) : "memory");
+		return s;
+	}
+#endif
 	for (; n >= sizeof(word); n -= sizeof(word), p += sizeof(word))
 		*(word *)p = w;
 	while (n--)

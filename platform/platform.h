@@ -81,6 +81,12 @@ int plat_block_write(int handle, uint64_t offset, const void *buf, size_t len);
 int plat_block_flush(int handle);
 void plat_block_close(int handle);
 
+/* One frame of plat_net_info's readv and writev. */
+struct plat_net_frame {
+	void *data;
+	size_t len;	/* readv: the buffer's size, then the frame's; writev: the frame's */
+};
+
 /* A network interface as the platform sees it. */
 struct plat_net_info {
 	uint8_t mac[6];
@@ -90,6 +96,16 @@ struct plat_net_info {
 	 * checksums, cuts TCP segments and coalesces them (the NET_OFFLOAD extension, or unix's
 	 * tap opened with IFF_VNET_HDR). */
 	bool vnet;
+	/*
+	 * Set by a platform that moves several frames per exit (hvt with the NET_BATCH extension),
+	 * else 0 and NULL. readv reads up to `n` (<= batch) frames without blocking into f[0..n),
+	 * in order, setting each one's len (a frame longer than its buffer is truncated): how many,
+	 * -EAGAIN when none was waiting, or another negative errno. writev sends f[0..n) in order:
+	 * 0, or a negative errno when any frame failed (it is then dropped).
+	 */
+	unsigned batch;
+	long (*readv)(int handle, struct plat_net_frame *f, size_t n);
+	int (*writev)(int handle, const struct plat_net_frame *f, size_t n);
 };
 
 /*

@@ -59,6 +59,12 @@ struct fata_netif_stats {
 					 * to cut), with offloads only */
 };
 
+/* One frame of fata_netif_read_many() and fata_netif_write_many(). */
+struct fata_netif_frame {
+	void *data;
+	size_t len;	/* read: the buffer's size, then the frame's; write: the frame's */
+};
+
 /*
  * What an implementation provides. `priv` is the pointer given to fata_netif_create().
  */
@@ -80,6 +86,15 @@ struct fata_netif_ops {
 	/* MAY be 1: every frame through read and write starts with a struct fata_vnet_hdr and
 	 * may be up to FATA_VNET_FRAME_MAX bytes after it (offloads, above). */
 	int vnet;
+	/* MAY be NULL, with write_many, batch 0: moves up to `batch` (>= 2) frames at a time where
+	 * that is cheaper than one by one (hvt: one exit). read_many reads up to `n` frames in
+	 * order without blocking, as read() each, setting each one's len: how many it read,
+	 * -EAGAIN when none was waiting, or another negative errno. write_many sends f[0..n) in
+	 * order (lengths already checked), as write() each: 0, or a negative errno when any failed
+	 * (that frame is then dropped). */
+	long (*read_many)(void *priv, struct fata_netif_frame *f, size_t n);
+	int (*write_many)(void *priv, const struct fata_netif_frame *f, size_t n);
+	unsigned batch;
 };
 
 /*
@@ -136,6 +151,26 @@ long fata_netif_read_vnet(struct fata_netif *n, void *buf, size_t len);
  * FATA_VNET_FRAME_MAX, or over mtu + 14 without gso_type TCPV4; otherwise as fata_netif_write().
  */
 int fata_netif_write_vnet(struct fata_netif *n, const void *buf, size_t len);
+
+/* The most frames fata_netif_read_many() and fata_netif_write_many() move at a time in one
+ * call of the implementation (ops->batch), or 1 when it has no such calls. */
+unsigned fata_netif_batch(const struct fata_netif *n);
+
+/*
+ * Reads up to `count` frames without blocking into f[0..count), in order, each as it comes from
+ * the implementation (with its header on an interface with offloads), in one call of
+ * ops->read_many when it has one, else one ops->read each. Returns how many (each one's len set;
+ * a frame too short for its header is counted as an error and gets len 0), -EAGAIN when none
+ * was waiting, or another negative errno.
+ */
+long fata_netif_read_many(struct fata_netif *n, struct fata_netif_frame *f, size_t count);
+
+/*
+ * Sends f[0..count) in order, as fata_netif_write() (or, with offloads, fata_netif_write_vnet())
+ * would each, in as few calls of ops->write_many as it takes when it has one. A frame of a bad
+ * length is counted as an error and left out. Returns 0, or the first negative errno.
+ */
+int fata_netif_write_many(struct fata_netif *n, const struct fata_netif_frame *f, size_t count);
 
 /* Blocks the calling fiber until a frame may be waiting (1) or until `deadline` (0). */
 int fata_netif_wait(struct fata_netif *n, uint64_t deadline);

@@ -10,24 +10,70 @@ FATA_LOG_SOURCE(log_eth, "ethif");
 
 const uint8_t eth_broadcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
+/* Frames held back at most, and the memory their slots may take (with offloads a slot holds
+ * 64 KiB, so fewer of them). */
+#define TX_BATCH_MAX 16
+#define TX_BATCH_BYTES (256 * 1024)
+
 int eth_init(struct eth_layer *s, struct fata_netif *netif)
 {
+	unsigned batch = fata_netif_batch(netif);
+
 	s->netif = netif;
 	fata_netif_mac(netif, s->mac);
 	s->mtu = fata_netif_mtu(netif);
 	s->vnet = fata_netif_vnet(netif) != 0;
 	/* With offloads, room for the header in front of the frame: one write, no copy. */
-	s->tx_mem = malloc(s->vnet ? FATA_VNET_HDR_LEN + FATA_VNET_FRAME_MAX
-				   : (size_t)s->mtu + ETH_HDR_LEN);
+	s->tx_slot = s->vnet ? FATA_VNET_HDR_LEN + FATA_VNET_FRAME_MAX : (size_t)s->mtu + ETH_HDR_LEN;
+	s->tx_slot = (s->tx_slot + 63) & ~(size_t)63;
+	s->tx_slots = 1;
+	if (batch > 1) {
+		s->tx_slots = batch < TX_BATCH_MAX ? batch : TX_BATCH_MAX;
+		if (s->tx_slots > TX_BATCH_BYTES / s->tx_slot)
+			s->tx_slots = TX_BATCH_BYTES / s->tx_slot > 1 ? TX_BATCH_BYTES / s->tx_slot : 1;
+	}
+	s->tx_q = calloc(s->tx_slots, sizeof(*s->tx_q));
+	s->tx_mem = malloc(s->tx_slots * s->tx_slot);
 	s->tx_buf = s->tx_mem && s->vnet ? s->tx_mem + FATA_VNET_HDR_LEN : s->tx_mem;
-	return s->tx_buf ? 0 : -ENOMEM;
+	return s->tx_buf && s->tx_q ? 0 : -ENOMEM;
 }
 
 void eth_free(struct eth_layer *s)
 {
 	free(s->tx_mem);
+	free(s->tx_q);
 	s->tx_mem = NULL;
 	s->tx_buf = NULL;
+	s->tx_q = NULL;
+}
+
+/* Sends what is held back, and starts again from the first slot. */
+static void tx_flush(struct eth_layer *s)
+{
+	int r;
+
+	if (s->tx_queued == 0)
+		return;
+	r = fata_netif_write_many(s->netif, s->tx_q, s->tx_queued);
+	if (r < 0) {
+		s->stats.tx_errors++;
+		if (fata_log_enabled(&log_eth, FATA_LOG_DEBUG))
+			fata_log(&log_eth, FATA_LOG_DEBUG, "write of %u frames failed: %d",
+				 s->tx_queued, r);
+	}
+	s->tx_queued = 0;
+	s->tx_buf = s->vnet ? s->tx_mem + FATA_VNET_HDR_LEN : s->tx_mem;
+}
+
+void eth_tx_hold(struct eth_layer *s)
+{
+	s->tx_hold++;
+}
+
+void eth_tx_release(struct eth_layer *s)
+{
+	if (s->tx_hold > 0 && --s->tx_hold == 0)
+		tx_flush(s);
 }
 
 int eth_register(struct eth_layer *s, uint16_t type, eth_input_fn fn, void *ctx)
@@ -133,12 +179,32 @@ static int send_frame(struct eth_layer *s, const uint8_t dst[6], uint16_t type, 
 	memcpy(h->dst, dst, ETH_ADDR_LEN);
 	memcpy(h->src, s->mac, ETH_ADDR_LEN);
 	be16_put(h->type, type);
+	/* Held back: into the queue, the next frame built in the next slot. A frame the interface
+	 * would refuse goes alone below, so that the sender hears why. */
+	if (s->tx_hold && s->tx_slots > 1 &&
+	    ETH_HDR_LEN + len <= (s->vnet && vh->gso_type ? (size_t)FATA_VNET_FRAME_MAX
+							  : (size_t)s->mtu + ETH_HDR_LEN)) {
+		size_t hdr = s->vnet ? FATA_VNET_HDR_LEN : 0;
+
+		if (hdr)
+			memcpy(s->tx_buf - hdr, vh, hdr);
+		s->tx_q[s->tx_queued++] = (struct fata_netif_frame){
+			.data = s->tx_buf - hdr, .len = hdr + ETH_HDR_LEN + len,
+		};
+		s->stats.tx++;
+		if (s->tx_queued == s->tx_slots)
+			tx_flush(s);
+		else
+			s->tx_buf = s->tx_mem + s->tx_queued * s->tx_slot + hdr;
+		return 0;
+	}
+	tx_flush(s);	/* what was held goes first; the frame stays where it was built */
 	if (s->vnet) {
-		memcpy(s->tx_buf - FATA_VNET_HDR_LEN, vh, FATA_VNET_HDR_LEN);
-		r = fata_netif_write_vnet(s->netif, s->tx_buf - FATA_VNET_HDR_LEN,
+		memcpy((uint8_t *)h - FATA_VNET_HDR_LEN, vh, FATA_VNET_HDR_LEN);
+		r = fata_netif_write_vnet(s->netif, (uint8_t *)h - FATA_VNET_HDR_LEN,
 					  FATA_VNET_HDR_LEN + ETH_HDR_LEN + len);
 	} else {
-		r = fata_netif_write(s->netif, s->tx_buf, ETH_HDR_LEN + len);
+		r = fata_netif_write(s->netif, h, ETH_HDR_LEN + len);
 	}
 	if (r < 0) {
 		s->stats.tx_errors++;

@@ -32,6 +32,13 @@ struct eth_layer {
 					 * FATA_VNET_FRAME_MAX, after a header's room) */
 	uint8_t *tx_mem;		/* what was allocated for tx_buf */
 	bool tx_busy;			/* IPv4 is building a frame in tx_buf */
+	/* Batches, on an interface that moves several frames per call (fata_netif_batch()):
+	 * frames sent while the layer is held (eth_tx_hold()) wait in tx_slots buffers of
+	 * tx_slot bytes from tx_mem, tx_buf pointing into the next free one, and go out together
+	 * when it is released or the slots are full. Without, tx_slots is 1: each goes at once. */
+	unsigned tx_slots, tx_hold, tx_queued;
+	size_t tx_slot;
+	struct fata_netif_frame *tx_q;
 	bool vnet;			/* the interface has offloads (fata/netif.h) */
 	bool rx_csum_host;		/* the frame being handled: its checksums need no check */
 	struct { uint16_t type; eth_input_fn fn; void *ctx; } types[ETH_MAX_TYPES];
@@ -69,8 +76,15 @@ void eth_input(struct eth_layer *s, uint8_t *frame, size_t len);
  * FATA_VNET_FRAME_MAX bytes.
  */
 void eth_input_vnet(struct eth_layer *s, uint8_t *buf, size_t len);
+/*
+ * Holds frames sent from now on back until as many eth_tx_release() calls, then sends them
+ * together (several per exit on hvt). Nests; what is held must not yield. Nothing changes on
+ * an interface without batches.
+ */
+void eth_tx_hold(struct eth_layer *s);
+void eth_tx_release(struct eth_layer *s);
 /* Sends the frame whose payload (`len` bytes) is already at s->tx_buf + 14. Returns 0 or what
- * fata_netif_write() returned. */
+ * fata_netif_write() returned (0 for a frame held back: its failure is only counted). */
 int eth_output(struct eth_layer *s, const uint8_t dst[6], uint16_t type, size_t len);
 /*
  * With offloads: as eth_output(), with the TCP checksum at payload offset `csum_at` left

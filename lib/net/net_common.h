@@ -36,8 +36,10 @@ struct net_tunables {
 	size_t udp_queue_bytes;		/* receive queue of a UDP socket (64 KiB) */
 	uint64_t dhcp_unit_ns;		/* what DHCP counts as one second (1 s) */
 	/* TCP (lib/net/tcp.h). */
-	size_t tcp_snd_buf;		/* send buffer of a connection (64 KiB) */
-	size_t tcp_rcv_buf;		/* receive buffer, the most we advertise (64 KiB) */
+	size_t tcp_snd_buf;		/* send buffer of a connection to start with (64 KiB) */
+	size_t tcp_rcv_buf;		/* receive buffer to start with (64 KiB) */
+	size_t tcp_buf_max;		/* either buffer doubles up to this while it alone holds
+					 * a bulk transfer back (1 MiB; tcp.c, "growing") */
 	size_t tcp_ooo_max;		/* out-of-order bytes held per connection (64 KiB) */
 	unsigned tcp_max_conns;		/* connections per stack, TIME-WAIT included (1024) */
 	unsigned tcp_backlog;		/* a listener's connections in SYN-RECEIVED (128) */

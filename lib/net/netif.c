@@ -4,6 +4,7 @@
 #include <fata/sched.h>
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +29,13 @@ struct fata_netif {
 
 struct netif_device {
 	int handle;
+	struct plat_net_info info;
+	struct fata_netif_ops ops;	/* one of device_ops, with the platform's batch */
 };
+
+_Static_assert(sizeof(struct fata_netif_frame) == sizeof(struct plat_net_frame) &&
+	       offsetof(struct fata_netif_frame, len) == offsetof(struct plat_net_frame, len),
+	       "one frame layout for the netif and the platform");
 
 static long device_read(void *priv, void *buf, size_t len)
 {
@@ -38,6 +45,20 @@ static long device_read(void *priv, void *buf, size_t len)
 static int device_write(void *priv, const void *buf, size_t len)
 {
 	return plat_net_write(((struct netif_device *)priv)->handle, buf, len);
+}
+
+static long device_read_many(void *priv, struct fata_netif_frame *f, size_t n)
+{
+	struct netif_device *d = priv;
+
+	return d->info.readv(d->handle, (struct plat_net_frame *)f, n);
+}
+
+static int device_write_many(void *priv, const struct fata_netif_frame *f, size_t n)
+{
+	struct netif_device *d = priv;
+
+	return d->info.writev(d->handle, (const struct plat_net_frame *)f, n);
 }
 
 static int device_wait_frame(void *priv, uint64_t deadline)
@@ -51,19 +72,18 @@ static void device_close(void *priv)
 	free(priv);
 }
 
-static const struct fata_netif_ops device_ops = {
-	.read = device_read,
-	.write = device_write,
-	.wait = device_wait_frame,
-	.close = device_close,
-};
-
-static const struct fata_netif_ops device_vnet_ops = {
-	.read = device_read,
-	.write = device_write,
-	.wait = device_wait_frame,
-	.close = device_close,
-	.vnet = 1,
+/* The device's ops: with or without offloads, with or without batches (of info.batch). */
+static const struct fata_netif_ops device_ops[2][2] = {
+	{ { .read = device_read, .write = device_write, .wait = device_wait_frame,
+	    .close = device_close },
+	  { .read = device_read, .write = device_write, .wait = device_wait_frame,
+	    .close = device_close, .vnet = 1 } },
+	{ { .read = device_read, .write = device_write, .wait = device_wait_frame,
+	    .close = device_close, .read_many = device_read_many,
+	    .write_many = device_write_many },
+	  { .read = device_read, .write = device_write, .wait = device_wait_frame,
+	    .close = device_close, .vnet = 1, .read_many = device_read_many,
+	    .write_many = device_write_many } },
 };
 
 struct fata_netif *fata_netif_connect(const char *name, const char *ifname)
@@ -72,7 +92,7 @@ struct fata_netif *fata_netif_connect(const char *name, const char *ifname)
 	struct netif_device *p = malloc(sizeof(*p));
 	struct fata_netif *n;
 	char why[160] = "", mac[FATA_MAC_STRLEN];
-	int h;
+	int h, batch;
 
 	if (!p) {
 		fata_log(&log_netif, FATA_LOG_ERROR, "%s: out of memory", name);
@@ -87,9 +107,11 @@ struct fata_netif *fata_netif_connect(const char *name, const char *ifname)
 		return NULL;
 	}
 	p->handle = h;
-	n = fata_netif_create(ifname && *ifname ? ifname : name, info.vnet ? &device_vnet_ops
-									 : &device_ops,
-			      p, info.mac, info.mtu);
+	p->info = info;
+	batch = info.batch >= 2 && info.readv && info.writev;
+	p->ops = device_ops[batch][info.vnet];
+	p->ops.batch = batch ? info.batch : 0;
+	n = fata_netif_create(ifname && *ifname ? ifname : name, &p->ops, p, info.mac, info.mtu);
 	if (!n) {
 		fata_log(&log_netif, FATA_LOG_ERROR, "%s: unusable interface (mtu %u)", name,
 			 (unsigned)info.mtu);
@@ -98,8 +120,9 @@ struct fata_netif *fata_netif_connect(const char *name, const char *ifname)
 	}
 	fata_log(&log_netif, FATA_LOG_INFO, "Plugging into %s with mac %s", n->name,
 		 fata_mac_format(n->mac, mac));
-	fata_log(&log_netif, FATA_LOG_DEBUG, "%s: mtu %u, handle %d%s", n->name, (unsigned)n->mtu, h,
-		 info.vnet ? ", offloads (checksums, TSO, GRO)" : "");
+	fata_log(&log_netif, FATA_LOG_DEBUG, "%s: mtu %u, handle %d%s%s", n->name, (unsigned)n->mtu,
+		 h, info.vnet ? ", offloads (checksums, TSO, GRO)" : "",
+		 batch ? ", several frames per exit" : "");
 	return n;
 }
 
@@ -156,6 +179,63 @@ static uint8_t *bounce(struct fata_netif *n)
 	return n->bounce;
 }
 
+/*
+ * Counts what ops->read gave for a `len`-byte buffer: `r` bytes (clamped to `len`: never report
+ * more than we hold) or an error. With offloads, less than a header and an Ethernet header is
+ * -EBADMSG. Returns what the caller gets.
+ */
+static long rx_count(struct fata_netif *n, long r, size_t len)
+{
+	size_t hdr = n->ops->vnet ? FATA_VNET_HDR_LEN : 0;
+
+	if (r >= 0 && (size_t)r > len)
+		r = (long)len;
+	if (r >= 0 && hdr && r < FATA_VNET_HDR_LEN + FATA_ETHER_HEADER)
+		r = -EBADMSG;
+	if (r >= 0) {
+		n->stats.rx_frames++;
+		n->stats.rx_bytes += (uint64_t)r - hdr;
+		if (hdr && (size_t)r - hdr > (size_t)n->mtu + FATA_ETHER_HEADER)
+			n->stats.rx_big++;
+	} else if (r != -EAGAIN) {
+		n->stats.rx_errors++;
+	}
+	return r;
+}
+
+/* Whether a frame of `len` bytes (after its header, with offloads) may go out: 0, -EINVAL when
+ * it is shorter than an Ethernet header, -EMSGSIZE when it is too long. */
+static int tx_check(const struct fata_netif *n, const void *buf, size_t len)
+{
+	struct fata_vnet_hdr h;
+	size_t flen;
+
+	if (!n->ops->vnet) {
+		if (len < FATA_ETHER_HEADER)
+			return -EINVAL;
+		return len > (size_t)n->mtu + FATA_ETHER_HEADER ? -EMSGSIZE : 0;
+	}
+	if (len < FATA_VNET_HDR_LEN + FATA_ETHER_HEADER)
+		return -EINVAL;
+	memcpy(&h, buf, sizeof(h));
+	flen = len - FATA_VNET_HDR_LEN;
+	if (flen > FATA_VNET_FRAME_MAX ||
+	    (flen > (size_t)n->mtu + FATA_ETHER_HEADER && h.gso_type != FATA_VNET_GSO_TCPV4))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* Counts a frame of `len` bytes (with its header, with offloads) sent. */
+static void tx_count(struct fata_netif *n, size_t len)
+{
+	size_t flen = n->ops->vnet ? len - FATA_VNET_HDR_LEN : len;
+
+	n->stats.tx_frames++;
+	n->stats.tx_bytes += flen;
+	if (n->ops->vnet && flen > (size_t)n->mtu + FATA_ETHER_HEADER)
+		n->stats.tx_big++;
+}
+
 long fata_netif_read(struct fata_netif *n, void *buf, size_t len)
 {
 	long r;
@@ -174,16 +254,7 @@ long fata_netif_read(struct fata_netif *n, void *buf, size_t len)
 		memcpy(buf, b + FATA_VNET_HDR_LEN, (size_t)r);
 		return r;
 	}
-	r = n->ops->read(n->priv, buf, len);
-	if (r >= 0) {
-		if ((size_t)r > len)	/* a careless implementation: never report more than we hold */
-			r = (long)len;
-		n->stats.rx_frames++;
-		n->stats.rx_bytes += (uint64_t)r;
-	} else if (r != -EAGAIN) {
-		n->stats.rx_errors++;
-	}
-	return r;
+	return rx_count(n, n->ops->read(n->priv, buf, len), len);
 }
 
 int fata_netif_write(struct fata_netif *n, const void *buf, size_t len)
@@ -214,8 +285,7 @@ int fata_netif_write(struct fata_netif *n, const void *buf, size_t len)
 		n->stats.tx_errors++;
 		return r;
 	}
-	n->stats.tx_frames++;
-	n->stats.tx_bytes += len;
+	tx_count(n, len);
 	return 0;
 }
 
@@ -226,55 +296,109 @@ int fata_netif_vnet(const struct fata_netif *n)
 
 long fata_netif_read_vnet(struct fata_netif *n, void *buf, size_t len)
 {
-	long r;
-
 	if (!n->ops->vnet)
 		return -EOPNOTSUPP;
-	r = n->ops->read(n->priv, buf, len);
-	if (r >= 0 && (size_t)r > len)
-		r = (long)len;
-	if (r >= 0 && r < FATA_VNET_HDR_LEN + FATA_ETHER_HEADER)
-		r = -EBADMSG;
-	if (r >= 0) {
-		n->stats.rx_frames++;
-		n->stats.rx_bytes += (uint64_t)r - FATA_VNET_HDR_LEN;
-		if ((size_t)r - FATA_VNET_HDR_LEN > (size_t)n->mtu + FATA_ETHER_HEADER)
-			n->stats.rx_big++;
-	} else if (r != -EAGAIN) {
-		n->stats.rx_errors++;
-	}
-	return r;
+	return rx_count(n, n->ops->read(n->priv, buf, len), len);
 }
 
 int fata_netif_write_vnet(struct fata_netif *n, const void *buf, size_t len)
 {
-	struct fata_vnet_hdr h;
-	size_t flen;
 	int r;
 
 	if (!n->ops->vnet)
 		return -EOPNOTSUPP;
-	if (len < FATA_VNET_HDR_LEN + FATA_ETHER_HEADER) {
-		n->stats.tx_errors++;
-		return -EINVAL;
-	}
-	memcpy(&h, buf, sizeof(h));
-	flen = len - FATA_VNET_HDR_LEN;
-	if (flen > FATA_VNET_FRAME_MAX ||
-	    (flen > (size_t)n->mtu + FATA_ETHER_HEADER && h.gso_type != FATA_VNET_GSO_TCPV4)) {
-		n->stats.tx_errors++;
-		return -EMSGSIZE;
-	}
-	r = n->ops->write(n->priv, buf, len);
+	r = tx_check(n, buf, len);
+	if (r == 0)
+		r = n->ops->write(n->priv, buf, len);
 	if (r < 0) {
 		n->stats.tx_errors++;
 		return r;
 	}
-	n->stats.tx_frames++;
-	n->stats.tx_bytes += flen;
-	if (flen > (size_t)n->mtu + FATA_ETHER_HEADER)
-		n->stats.tx_big++;
+	tx_count(n, len);
 	return 0;
+}
+
+/* The most frames one call of ops->read_many or ops->write_many is given here. */
+#define MANY_MAX 64
+
+unsigned fata_netif_batch(const struct fata_netif *n)
+{
+	if (!n->ops->read_many || !n->ops->write_many || n->ops->batch < 2)
+		return 1;
+	return n->ops->batch < MANY_MAX ? n->ops->batch : MANY_MAX;
+}
+
+long fata_netif_read_many(struct fata_netif *n, struct fata_netif_frame *f, size_t count)
+{
+	size_t cap[MANY_MAX], batch = fata_netif_batch(n);
+	long got = 0;
+
+	if (count == 0)
+		return 0;
+	if (batch > 1) {
+		if (count > batch)
+			count = batch;
+		for (size_t i = 0; i < count; i++)
+			cap[i] = f[i].len;
+		got = n->ops->read_many(n->priv, f, count);
+		if (got < 0)
+			return rx_count(n, got, 0);
+		if ((size_t)got > count)	/* a careless implementation */
+			got = (long)count;
+		for (long i = 0; i < got; i++) {
+			long r = rx_count(n, (long)f[i].len, cap[i]);
+
+			f[i].len = r < 0 ? 0 : (size_t)r;
+		}
+		return got;
+	}
+	for (; (size_t)got < count; got++) {
+		long r = n->ops->read(n->priv, f[got].data, f[got].len);
+
+		if (r < 0) {
+			if (got == 0 || r != -EAGAIN)
+				r = rx_count(n, r, 0);
+			return got > 0 ? got : r;
+		}
+		r = rx_count(n, r, f[got].len);
+		f[got].len = r < 0 ? 0 : (size_t)r;
+	}
+	return got;
+}
+
+int fata_netif_write_many(struct fata_netif *n, const struct fata_netif_frame *f, size_t count)
+{
+	struct fata_netif_frame good[MANY_MAX];
+	size_t batch = fata_netif_batch(n), i = 0;
+	int first = 0;
+
+	while (i < count) {
+		size_t k = 0;
+		int r;
+
+		for (; i < count && k < batch; i++) {
+			r = tx_check(n, f[i].data, f[i].len);
+			if (r < 0) {
+				n->stats.tx_errors++;
+				first = first ? first : r;
+				continue;
+			}
+			good[k++] = f[i];
+		}
+		if (k == 0)
+			continue;
+		r = batch > 1 ? n->ops->write_many(n->priv, good, k)
+			      : n->ops->write(n->priv, good[0].data, good[0].len);
+		for (size_t j = 0; j < k; j++) {
+			if (r < 0 && j == 0)
+				n->stats.tx_errors++;	/* which one failed is not told */
+			else
+				tx_count(n, good[j].len);
+		}
+		if (r < 0)
+			first = first ? first : r;
+	}
+	return first;
 }
 
 int fata_netif_wait(struct fata_netif *n, uint64_t deadline)

@@ -29,6 +29,10 @@ FATA_LOG_SOURCE(log_icmpv6, "icmpv6");
 
 /* Frames handled in a row before the input fiber lets the others run. */
 #define INPUT_BURST 32
+/* Frames read at once on an interface with batches (fata_netif_batch()), and the most memory
+ * their buffers may take (with offloads each holds 64 KiB, so fewer of them). */
+#define RX_BATCH_MAX 16
+#define RX_BATCH_BYTES (256 * 1024)
 /* Receive room beyond mtu + 14, so that an oversized frame shows as one rather than being cut. */
 #define RX_SLACK 64
 
@@ -44,6 +48,7 @@ struct net_tunables net_tunables_default = {
 	.dhcp_unit_ns = FATA_SEC(1),
 	.tcp_snd_buf = 64 * 1024,
 	.tcp_rcv_buf = 64 * 1024,
+	.tcp_buf_max = 1024 * 1024,
 	.tcp_ooo_max = 64 * 1024,
 	.tcp_max_conns = 1024,
 	.tcp_backlog = 128,
@@ -116,7 +121,13 @@ struct fata_stack *stack_new(struct fata_netif *netif, const char *name)
 	/* With offloads a frame has a header in front and may be a 64 KiB coalesced segment. */
 	s->rx_cap = s->eth.vnet ? FATA_VNET_HDR_LEN + FATA_VNET_FRAME_MAX
 				: (size_t)s->eth.mtu + ETH_HDR_LEN + RX_SLACK;
-	s->rx_buf = malloc(s->rx_cap);
+	s->rx_n = fata_netif_batch(netif);
+	if (s->rx_n > RX_BATCH_MAX)
+		s->rx_n = RX_BATCH_MAX;
+	if (s->rx_n > RX_BATCH_BYTES / s->rx_cap)
+		s->rx_n = RX_BATCH_BYTES / s->rx_cap > 1 ? (unsigned)(RX_BATCH_BYTES / s->rx_cap) : 1;
+	s->rx_cap = (s->rx_cap + 63) & ~(size_t)63;
+	s->rx_buf = malloc(s->rx_n * s->rx_cap);
 	if (!s->rx_buf)
 		goto fail;
 	/* Bottom up: each layer registers its input with the one below. */
@@ -181,12 +192,15 @@ uint64_t stack_timers(struct fata_stack *s, uint64_t now)
 static int input_main(void *arg)
 {
 	struct fata_stack *s = arg;
+	struct fata_netif_frame f[RX_BATCH_MAX];
 	unsigned burst = 0;
 
 	while (!s->closing) {
-		long n = s->eth.vnet ? fata_netif_read_vnet(s->eth.netif, s->rx_buf, s->rx_cap)
-				     : fata_netif_read(s->eth.netif, s->rx_buf, s->rx_cap);
+		long n;
 
+		for (unsigned i = 0; i < s->rx_n; i++)
+			f[i] = (struct fata_netif_frame){ s->rx_buf + i * s->rx_cap, s->rx_cap };
+		n = fata_netif_read_many(s->eth.netif, f, s->rx_n);
 		if (n == -EAGAIN) {
 			burst = 0;
 			fata_netif_wait(s->eth.netif, stack_timers(s, fata_monotonic_ns()));
@@ -198,11 +212,19 @@ static int input_main(void *arg)
 			fata_sleep_ns(FATA_MS(10));
 			continue;
 		}
-		if (s->eth.vnet)
-			eth_input_vnet(&s->eth, s->rx_buf, (size_t)n);
-		else
-			stack_input(s, s->rx_buf, (size_t)n);
-		if (++burst == INPUT_BURST) {
+		/* What the frames read together make the stack send goes out together too. */
+		eth_tx_hold(&s->eth);
+		for (long i = 0; i < n; i++) {
+			if (f[i].len == 0)	/* too short for its header: counted as an error */
+				continue;
+			if (s->eth.vnet)
+				eth_input_vnet(&s->eth, f[i].data, f[i].len);
+			else
+				stack_input(s, f[i].data, f[i].len);
+		}
+		eth_tx_release(&s->eth);
+		burst += (unsigned)n;
+		if (burst >= INPUT_BURST) {
 			burst = 0;
 			stack_timers(s, fata_monotonic_ns());
 			fata_yield();

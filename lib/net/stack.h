@@ -61,8 +61,10 @@ struct fata_stack {
 	NET_STATS(dhcp) dhcp_stats;	/* kept here: they outlive a client */
 
 	struct fata_waitq configured;	/* fibers waiting for an address */
-	uint8_t *rx_buf;		/* the frame the input fiber handles */
+	uint8_t *rx_buf;		/* rx_n buffers of rx_cap bytes: the frames the input fiber
+					 * reads at once (several only with batches) and handles */
 	size_t rx_cap;
+	unsigned rx_n;
 	struct fata_fiber *input_fiber;
 	bool closing;
 };

@@ -216,7 +216,10 @@ struct fata_tcp *tcp_conn_new(struct tcp_stack *t, uint32_t raddr, uint16_t rpor
 	c->state = TCP_CLOSED;
 	c->snd_cap = t->tun->tcp_snd_buf;
 	c->rcv_cap = t->tun->tcp_rcv_buf;
-	c->rcv_wscale = t->tun->tcp_window_scaling ? wscale_for(c->rcv_cap) : 0;
+	/* The scale is fixed by the SYN: big enough for the most the buffer may grow to. */
+	c->rcv_wscale = t->tun->tcp_window_scaling ?
+			wscale_for(c->rcv_cap > t->tun->tcp_buf_max ? c->rcv_cap : t->tun->tcp_buf_max)
+			: 0;
 	c->peer_mss = TCP_DEFAULT_MSS;
 	c->mss = TCP_DEFAULT_MSS;
 	c->rto = t->tun->tcp_rto_initial_ns;
@@ -247,6 +250,38 @@ int tcp_conn_buffers(struct fata_tcp *c)
 	if (!c->rcv_buf)
 		c->rcv_buf = malloc(c->rcv_cap);
 	return c->snd_buf && c->rcv_buf ? 0 : -ENOMEM;
+}
+
+/*
+ * Growing. A connection starts with tcp_snd_buf and tcp_rcv_buf bytes, and a buffer doubles (up
+ * to tcp_buf_max) only when it alone holds a bulk transfer back: the receive buffer when the
+ * application waited on an empty one and then found it at least half full (the sender filled
+ * most of our window at once while the reader kept up); the send buffer when the application
+ * has to wait while all of it is in flight (but for a tail short of a segment) and both the
+ * peer's window and the congestion window would take more. A slow reader, or a peer that stops
+ * reading, never makes either grow. The ring is laid out anew from its head, every byte at the
+ * same distance from it, so out-of-order data stays where its sequence number says. A failed
+ * allocation leaves the buffer as it was.
+ */
+static bool ring_grow(struct fata_tcp *c, uint8_t **buf, size_t *cap, size_t *head)
+{
+	size_t max = c->s ? c->s->tun->tcp_buf_max : 0, ncap = *cap * 2, first = *cap - *head;
+	uint8_t *n;
+
+	if (*cap >= max)
+		return false;
+	if (ncap > max)
+		ncap = max;
+	n = malloc(ncap);
+	if (!n)
+		return false;
+	memcpy(n, *buf + *head, first);
+	memcpy(n + first, *buf, *head);
+	free(*buf);
+	*buf = n;
+	*cap = ncap;
+	*head = 0;
+	return true;
 }
 
 static void free_buffers(struct fata_tcp *c)
@@ -677,7 +712,7 @@ static struct fata_tcp *connect_any(struct tcp_stack *s, uint32_t ip, const uint
 	tcp_rexmt_restart(c);
 	r = 0;
 	while (c->in_table && (c->state == TCP_SYN_SENT || c->state == TCP_SYN_RECEIVED)) {
-		if (fata_monotonic_ns() >= deadline) {
+		if (deadline != FATA_NEVER && fata_monotonic_ns() >= deadline) {
 			r = -ETIMEDOUT;
 			break;
 		}
@@ -739,6 +774,7 @@ static void window_update(struct fata_tcp *c)
 
 static long tcp_read(struct fata_tcp *c, void *buf, size_t len, uint64_t deadline)
 {
+	bool waited = false;
 	long r;
 
 	c->users++;
@@ -748,8 +784,14 @@ static long tcp_read(struct fata_tcp *c, void *buf, size_t len, uint64_t deadlin
 			break;
 		}
 		if (c->rcv_used > 0 && !c->err) {
-			size_t n = len < c->rcv_used ? len : c->rcv_used;
-			size_t first = c->rcv_cap - c->rcv_head;
+			size_t n, first;
+
+			/* The window, not the reader, held the sender back: a bigger one (growing). */
+			if (waited && c->rcv_used >= c->rcv_cap / 2 &&
+			    ((size_t)65535 << c->rcv_wscale) > c->rcv_cap)
+				ring_grow(c, &c->rcv_buf, &c->rcv_cap, &c->rcv_head);
+			n = len < c->rcv_used ? len : c->rcv_used;
+			first = c->rcv_cap - c->rcv_head;
 
 			if (first > n)
 				first = n;
@@ -774,10 +816,11 @@ static long tcp_read(struct fata_tcp *c, void *buf, size_t len, uint64_t deadlin
 			r = 0;
 			break;
 		}
-		if (fata_monotonic_ns() >= deadline) {
+		if (deadline != FATA_NEVER && fata_monotonic_ns() >= deadline) {
 			r = -ETIMEDOUT;
 			break;
 		}
+		waited = true;
 		fata_waitq_wait(&c->rwait, deadline);
 	}
 	c->users--;
@@ -813,8 +856,14 @@ static long tcp_write(struct fata_tcp *c, const void *buf, size_t len, uint64_t 
 			break;
 		}
 		room = c->snd_cap - c->snd_len;
+		/* All of it in flight (but a tail Nagle holds), and the peer and the network would
+		 * take more (growing). */
+		if (room == 0 && c->snd_len - (c->snd_nxt - c->snd_una) < c->mss &&
+		    c->snd_wnd > c->snd_cap &&
+		    c->cwnd > c->snd_cap && ring_grow(c, &c->snd_buf, &c->snd_cap, &c->snd_head))
+			room = c->snd_cap - c->snd_len;
 		if (room == 0) {
-			if (fata_monotonic_ns() >= deadline) {
+			if (deadline != FATA_NEVER && fata_monotonic_ns() >= deadline) {
 				r = done ? (long)done : -ETIMEDOUT;
 				break;
 			}

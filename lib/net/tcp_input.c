@@ -205,7 +205,7 @@ static void take_data(struct fata_tcp *c, uint32_t seq, const uint8_t *data, siz
 	if (++c->unacked_segs >= 2)
 		c->ack_now = true;
 	else if (c->timer[TCP_T_DELACK] == FATA_NEVER)
-		tcp_timer_set(c, TCP_T_DELACK, fata_monotonic_ns() + c->s->tun->tcp_delack_ns);
+		tcp_timer_set(c, TCP_T_DELACK, c->last_rx + c->s->tun->tcp_delack_ns);	/* now */
 	fata_waitq_wake_all(&c->rwait);
 	if (c->ooo_fin && c->rcv_nxt == c->ooo_fin_seq)
 		fin_received(c);

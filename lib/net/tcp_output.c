@@ -132,9 +132,15 @@ int tcp_send_at(struct fata_tcp *c, uint32_t seq, uint8_t flags, size_t len, uin
 	} else {
 		uint32_t scaled = wnd >> c->rcv_wscale;
 
-		/* Rounding down must not move the right edge back (RFC 9293 3.8.6). */
-		if (SEQ_LT(c->rcv_nxt + (scaled << c->rcv_wscale), c->rcv_adv))
-			scaled = (wnd + (1u << c->rcv_wscale) - 1) >> c->rcv_wscale;
+		uint32_t up = (wnd + (1u << c->rcv_wscale) - 1) >> c->rcv_wscale;
+
+		/* Rounding down must not move the right edge back (RFC 9293 3.8.6), but rounding up
+		 * must not promise more than the ring holds: the edge would creep right by up to
+		 * 2^wscale - 1 bytes at every ACK, and the peer's tail be dropped. Between the two,
+		 * the edge moves back by less than 2^wscale, which RFC 7323 2.4 allows for. */
+		if (SEQ_LT(c->rcv_nxt + (scaled << c->rcv_wscale), c->rcv_adv) &&
+		    ((size_t)up << c->rcv_wscale) <= c->rcv_cap - c->rcv_used)
+			scaled = up;
 		field = (uint16_t)(scaled > 65535 ? 65535 : scaled);
 		wnd = (uint32_t)field << c->rcv_wscale;
 	}
@@ -434,10 +440,23 @@ static bool sack_resend(struct fata_tcp *c)
 	return SEQ_GT(c->rxt_next, seq);
 }
 
+static void output_pass(struct fata_tcp *c);
+
+/* The segments of one pass leave together where the interface has batches. */
 void tcp_output(struct fata_tcp *c)
 {
+	struct eth_layer *eth = c->s ? c->s->ip->eth : NULL;
+
+	if (eth)
+		eth_tx_hold(eth);
+	output_pass(c);
+	if (eth)
+		eth_tx_release(eth);
+}
+
+static void output_pass(struct fata_tcp *c)
+{
 	struct tcp_stack *s = c->s;
-	uint64_t now = fata_monotonic_ns();
 	size_t avail = 0;
 
 	if (!s || !c->in_table)
@@ -512,7 +531,7 @@ void tcp_output(struct fata_tcp *c)
 		} else if (!c->timing && !c->ts_ok) {
 			c->timing = true;
 			c->rtt_seq = c->snd_nxt;
-			c->rtt_start = now;
+			c->rtt_start = fata_monotonic_ns();
 		}
 		tcp_send(c, c->snd_nxt, flags, len);
 		c->snd_nxt += (uint32_t)len + fin;
@@ -536,7 +555,7 @@ void tcp_output(struct fata_tcp *c)
 		c->probes = 0;
 		if (t < s->tun->tcp_rto_min_ns)
 			t = s->tun->tcp_rto_min_ns;
-		tcp_timer_set(c, TCP_T_REXMT, now + t);
+		tcp_timer_set(c, TCP_T_REXMT, fata_monotonic_ns() + t);
 	}
 	(void)log_tcp;
 }

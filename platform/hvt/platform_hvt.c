@@ -9,7 +9,8 @@
 
 ABI1_NOTE_DECLARE(SOLO5_ABI_TARGET_HVT, HVT_ABI_VERSION);
 /* The extensions this platform uses when the tender offers them (fata inspect lists them). */
-FEX1_NOTE_DECLARE(HVT_FEATURE_BLOCK_MULTI | HVT_FEATURE_ENTROPY | HVT_FEATURE_NET_OFFLOAD);
+FEX1_NOTE_DECLARE(HVT_FEATURE_BLOCK_MULTI | HVT_FEATURE_ENTROPY | HVT_FEATURE_NET_OFFLOAD |
+		  HVT_FEATURE_NET_BATCH);
 /* The kernel refuses to exec a file whose interpreter does not exist: run it with fata-hvt. */
 const char hvt_interp[] __attribute__((section(".interp"), used)) = "/nonexistent/fata/use/fata-hvt";
 
@@ -64,6 +65,8 @@ _Noreturn void _start(struct hvt_boot_info *bi)
 		if (bi->host_features & HVT_FEATURE_BLOCK_MULTI)
 			solo5_block_multi_max = HVT_BLOCK_MULTI_MAX;
 		solo5_net_vnet = (bi->host_features & HVT_FEATURE_NET_OFFLOAD) != 0;
+		if (bi->host_features & HVT_FEATURE_NET_BATCH)
+			hvt_net_batch_init();
 		if ((bi->host_features & HVT_FEATURE_ENTROPY) &&
 		    bi->mft >= HVT_BOOT_INFO_BASE + sizeof(*bi))
 			solo5_random_seed(bi->entropy, sizeof(bi->entropy));

@@ -15,6 +15,9 @@ void hvt_time_init(uint64_t cycle_freq, uint64_t tsc_boot, uint64_t wall_boot);
 /* Ends the guest with `status` (platform_hvt.c); `cookie` is a trap frame or 0. */
 _Noreturn void hvt_halt(int status, void *cookie);
 
+/* net_hvt.c: the tender offers NET_READV and NET_WRITEV (HVT_FEATURE_NET_BATCH): use them. */
+void hvt_net_batch_init(void);
+
 static inline uint64_t hvt_rdtsc(void)
 {
 	uint32_t lo, hi;

@@ -8,6 +8,7 @@
 #include "solo5.h"
 
 bool solo5_net_vnet;
+struct solo5_net_batch solo5_net_batch;
 
 int plat_net_open(const char *name, const char *ifname, struct plat_net_info *info, char *why,
 		  size_t whylen)
@@ -26,5 +27,8 @@ int plat_net_open(const char *name, const char *ifname, struct plat_net_info *in
 		info->mac[i] = e->u.net_basic.mac[i];
 	info->mtu = e->u.net_basic.mtu;
 	info->vnet = solo5_net_vnet;
+	info->batch = solo5_net_batch.max;
+	info->readv = solo5_net_batch.readv;
+	info->writev = solo5_net_batch.writev;
 	return h;
 }

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "platform.h"
+
 /* Longest command line a tender passes (with its NUL), and most arguments we split it into. */
 #define SOLO5_CMDLINE_SIZE 8192
 #define SOLO5_MAX_ARGS 128
@@ -40,6 +42,13 @@ extern uint32_t solo5_block_multi_max;
 
 /* Set at boot when the tender offers NET_OFFLOAD: every frame carries a virtio-net header. */
 extern bool solo5_net_vnet;
+/* Set at boot by a platform whose tender moves several frames per exit (hvt's NET_BATCH):
+ * plat_net_open() hands them on in struct plat_net_info. */
+extern struct solo5_net_batch {
+	unsigned max;
+	long (*readv)(int handle, struct plat_net_frame *f, size_t n);
+	int (*writev)(int handle, const struct plat_net_frame *f, size_t n);
+} solo5_net_batch;
 
 /*
  * How many bytes the next request on `handle` moves, `left` (a multiple of the block size) being

@@ -26,6 +26,10 @@ struct epoll_event {
 } __attribute__((packed));
 
 static int epollfd = -1, timerfd = -1;
+/* The deadline the timerfd is armed with (PLAT_NEVER: disarmed). A timerfd armed with an absolute
+ * deadline stays readable once it passed, so re-arming it with the same one is a system call
+ * for nothing: the scheduler often waits for the same earliest timer many times in a row. */
+static uint64_t armed = PLAT_NEVER;
 
 void spt_time_init(int epoll, int timer)
 {
@@ -71,12 +75,14 @@ int plat_wait(uint64_t deadline, struct plat_io_wait *waits, size_t n, char *why
 		if (it.value.tv_sec == 0 && it.value.tv_nsec == 0)
 			it.value.tv_nsec = 1;	/* all zero would disarm the timer */
 	}
-	if (timeout != 0) {
+	if (timeout != 0 && deadline != armed) {
 		err = spt_syscall6(SYS_timerfd_settime, timerfd, TFD_TIMER_ABSTIME, (long)&it, 0, 0, 0);
 		if (err < 0) {
+			armed = PLAT_NEVER - 1;	/* unknown: set it next time */
 			snprintf(why, whylen, "spt: timerfd_settime failed");
 			return (int)err;
 		}
+		armed = deadline;
 	}
 	got = spt_syscall6(SYS_epoll_pwait, epollfd, (long)ev, 16, timeout, 0, 8);
 	for (long i = 0; i < got; i++) {

@@ -30,6 +30,10 @@ struct hvt {
 	const struct tender_devices *devs;
 	int epoll_fd, timer_fd;	/* for POLL */
 	bool quiet;
+	bool net_batch;		/* HVT_FEATURE_NET_BATCH offered: NET_READV, NET_WRITEV served */
+	struct {		/* what NET_READV and NET_WRITEV moved, told at the guest's exit */
+		uint64_t readv, writev, frames_in, frames_out, most_in, most_out;
+	} net_stats;
 };
 
 /*
@@ -115,6 +119,15 @@ void hvt_block_read(struct hvt *h, unsigned nr, uint64_t gpa);
  */
 void hvt_net_write(struct hvt *h, unsigned nr, uint64_t gpa);
 void hvt_net_read(struct hvt *h, unsigned nr, uint64_t gpa);
+
+/*
+ * hvt_net.c: NET_WRITEV and NET_READV (HVT_FEATURE_NET_BATCH, struct hvt_hc_net_batch): several
+ * frames of one device per exit, each checked and answered as by NET_WRITE and NET_READ; a
+ * count outside 1..HVT_NET_BATCH_MAX or a frame outside guest memory (or, for READV, in a
+ * read-only segment) kills the guest. Counted in h->net_stats.
+ */
+void hvt_net_writev(struct hvt *h, unsigned nr, uint64_t gpa);
+void hvt_net_readv(struct hvt *h, unsigned nr, uint64_t gpa);
 
 /*
  * hvt_hypercall.c: serves hypercall `nr` (1..HVT_HYPERCALL_MAX-1) with its argument at

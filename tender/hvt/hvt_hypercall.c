@@ -29,6 +29,8 @@ static const char *const names[HVT_HYPERCALL_MAX] = {
 	[HVT_HYPERCALL_NET_WRITE] = "NET_WRITE",
 	[HVT_HYPERCALL_NET_READ] = "NET_READ",
 	[HVT_HYPERCALL_HALT] = "HALT",
+	[HVT_HYPERCALL_NET_READV] = "NET_READV",
+	[HVT_HYPERCALL_NET_WRITEV] = "NET_WRITEV",
 };
 
 #define TIMER_EVENT 0xfffffffeu	/* epoll data of the timerfd; network fds carry their handle */
@@ -160,6 +162,15 @@ static _Noreturn void halt(struct hvt *h, unsigned nr, uint64_t gpa)
 	hvt_arg_in(h, nr, gpa, &a, sizeof a);
 	if (a.exit_status == 255)
 		hvt_dumpcore(h, a.cookie);
+	if (!h->quiet && (h->net_stats.readv || h->net_stats.writev))
+		tender_note("network batches: %llu frames in %llu NET_READV (at most %llu per exit), "
+			    "%llu frames in %llu NET_WRITEV (at most %llu)",
+			    (unsigned long long)h->net_stats.frames_in,
+			    (unsigned long long)h->net_stats.readv,
+			    (unsigned long long)h->net_stats.most_in,
+			    (unsigned long long)h->net_stats.frames_out,
+			    (unsigned long long)h->net_stats.writev,
+			    (unsigned long long)h->net_stats.most_out);
 	if (!h->quiet)
 		tender_note("guest exited with status %d", a.exit_status);
 	hvt_gdb_guest_exit(a.exit_status);
@@ -189,6 +200,18 @@ void hvt_hypercall_serve(struct hvt *h, unsigned nr, uint64_t gpa)
 		break;
 	case HVT_HYPERCALL_NET_READ:
 		hvt_net_read(h, nr, gpa);
+		break;
+	case HVT_HYPERCALL_NET_READV:
+		if (!h->net_batch)
+			hvt_guest_error("unknown hypercall %u (NET_READV needs HVT_FEATURE_NET_BATCH, "
+					"which this fata-hvt does not offer with --no-extensions)", nr);
+		hvt_net_readv(h, nr, gpa);
+		break;
+	case HVT_HYPERCALL_NET_WRITEV:
+		if (!h->net_batch)
+			hvt_guest_error("unknown hypercall %u (NET_WRITEV needs HVT_FEATURE_NET_BATCH, "
+					"which this fata-hvt does not offer with --no-extensions)", nr);
+		hvt_net_writev(h, nr, gpa);
 		break;
 	case HVT_HYPERCALL_HALT:
 		halt(h, nr, gpa);

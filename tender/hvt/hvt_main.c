@@ -38,7 +38,8 @@ static void write_boot_info(struct hvt *h, const struct tender_image *img, const
 			   (h->devs->net_offload ? HVT_FEATURE_NET_OFFLOAD : 0);
 	if (extensions) {
 		tender_entropy_read(bi.entropy, sizeof bi.entropy);
-		bi.host_features |= HVT_FEATURE_ENTROPY;
+		bi.host_features |= HVT_FEATURE_ENTROPY | HVT_FEATURE_NET_BATCH;
+		h->net_batch = true;
 	}
 	memcpy(h->mem + HVT_BOOT_INFO_BASE, &bi, sizeof bi);
 	explicit_bzero(&bi, sizeof bi);

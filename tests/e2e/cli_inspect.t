@@ -66,7 +66,7 @@ for target in hvt spt; do
 		got=$(printf '%s\n' "$out" | inspected_devices)
 		is "$got" "$want" "$target $ex: exactly the devices of config.ini (${want:-none})"
 		[ -n "$want" ] || like "$out" '^Devices    \(none\)$' "$target $ex: says it has none"
-		exts="block-multi entropy net-offload"
+		exts="block-multi entropy net-offload net-batch"
 		[ $target = spt ] && exts="block-multi stack-guard entropy net-offload"
 		like "$out" "^Extensions ${exts// /, }\$" "$target $ex: Fata's extensions ($exts)"
 		"$FATA" inspect --json "$bin" >"$tmp/j" 2>&1

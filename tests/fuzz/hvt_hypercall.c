@@ -61,6 +61,7 @@ static void setup(void)
 	h.mft = (const struct mft *)&manifest;
 	h.devs = &devs;
 	h.quiet = true;
+	h.net_batch = true;	/* NET_READV and NET_WRITEV are fuzzed too */
 	/* Text r-x at 4 KiB..8 KiB, rodata at 8 KiB..12 KiB: hypercalls may not write there. */
 	img.seg[0] = (struct tender_segment){ .page_start = 0x1000, .page_end = 0x2000,
 					      .flags = TENDER_SEG_R | TENDER_SEG_X };

@@ -603,6 +603,53 @@ static void test_mem(void)
 			}
 	is_long(fails, 0, "memmove of every overlap");
 
+	/* The same for lengths around and above where the string instructions take over. */
+	{
+		static unsigned char x[4200], y[4200], r[4200];
+		static const size_t lens[] = { 255, 256, 257, 263, 1000, 4096 };
+
+		fails = 0;
+		for (size_t k = 0; k < sizeof(lens) / sizeof(lens[0]); k++)
+			for (size_t off = 0; off < 9; off++)
+				for (size_t src = 0; src < 96; src += 19) {
+					size_t len = lens[k];
+
+					for (size_t i = 0; i < sizeof(x); i++) {
+						x[i] = (unsigned char)(i * 13 + 5 + i / 251);
+						y[i] = 0xee;
+					}
+					memcpy(y + off, x + src, len);
+					for (size_t i = 0; i < off + len + 8; i++)
+						if (y[i] != (i >= off && i < off + len ? x[src + i - off]
+										       : 0xee))
+							fails++;
+					memset(y + off, 0x7c, len);
+					for (size_t i = 0; i < off + len + 8; i++)
+						if (y[i] != (i >= off && i < off + len ? 0x7c : 0xee))
+							fails++;
+				}
+		is_long(fails, 0, "memcpy, memset of long runs at every alignment");
+		fails = 0;
+		for (size_t k = 0; k < sizeof(lens) / sizeof(lens[0]); k++)
+			for (size_t d = 0; d < 9; d++) {
+				size_t len = lens[k];
+
+				/* dst below src, then above, by d + 1 bytes; against a copy through y. */
+				for (int up = 0; up < 2; up++) {
+					size_t src = up ? 16 : 16 + d + 1, dst = up ? 16 + d + 1 : 16;
+
+					for (size_t i = 0; i < sizeof(x); i++)
+						x[i] = r[i] = (unsigned char)(i * 11 + 3 + i / 251);
+					memcpy(y, r + src, len);
+					memcpy(r + dst, y, len);
+					if (memmove(x + dst, x + src, len) != x + dst ||
+					    memcmp(x, r, sizeof(x)) != 0)
+						fails++;
+				}
+			}
+		is_long(fails, 0, "memmove of long overlapping runs, both ways");
+	}
+
 	ok(memcmp("abc", "abd", 3) < 0 && memcmp("abd", "abc", 3) > 0 &&
 	   memcmp("abc", "abd", 2) == 0 && memcmp("x", "y", 0) == 0, "memcmp");
 	ok(memcmp("\x80", "\x7f", 1) > 0, "memcmp compares unsigned bytes");

@@ -119,7 +119,56 @@ static const struct fata_netif_ops fake_ops = {
 	.close = fake_close,
 };
 
-struct fake_netif *fake_netif_new(const uint8_t mac[6], uint16_t mtu)
+static long fake_read_many(void *priv, struct fata_netif_frame *fr, size_t n)
+{
+	struct fake_netif *f = priv;
+	long got = 0;
+
+	f->read_calls++;
+	for (; (size_t)got < n; got++) {
+		long r = fake_read(priv, fr[got].data, fr[got].len);
+
+		if (r < 0) {
+			if (got == 0)
+				return r;
+			break;
+		}
+		fr[got].len = (size_t)r;
+	}
+	if ((unsigned)got > f->most_read)
+		f->most_read = (unsigned)got;
+	return got;
+}
+
+static int fake_write_many(void *priv, const struct fata_netif_frame *fr, size_t n)
+{
+	struct fake_netif *f = priv;
+	int r = 0;
+
+	f->write_calls++;
+	if (n > f->most_written)
+		f->most_written = (unsigned)n;
+	for (size_t i = 0; i < n; i++) {
+		int e = fake_write(priv, fr[i].data, fr[i].len);
+
+		r = r ? r : e;
+	}
+	return r;
+}
+
+static const struct fata_netif_ops fake_batch_ops = {
+	.read = fake_read,
+	.write = fake_write,
+	.wait = fake_wait,
+	.interrupt = fake_interrupt,
+	.close = fake_close,
+	.read_many = fake_read_many,
+	.write_many = fake_write_many,
+	.batch = FAKE_BATCH,
+};
+
+static struct fake_netif *make(const uint8_t mac[6], uint16_t mtu,
+				const struct fata_netif_ops *ops)
 {
 	struct fake_netif *f = calloc(1, sizeof(*f));
 
@@ -127,10 +176,20 @@ struct fake_netif *fake_netif_new(const uint8_t mac[6], uint16_t mtu)
 		abort();
 	/* Same ISNs, ports, ids and DHCP jitter on every run: the stack's generator gets a fixed seed. */
 	fata_random_fix(fata_random_default(), "net_fake", 8);
-	f->netif = fata_netif_create("fake0", &fake_ops, f, mac, mtu);
+	f->netif = fata_netif_create("fake0", ops, f, mac, mtu);
 	if (!f->netif)
 		abort();
 	return f;
+}
+
+struct fake_netif *fake_netif_new(const uint8_t mac[6], uint16_t mtu)
+{
+	return make(mac, mtu, &fake_ops);
+}
+
+struct fake_netif *fake_netif_new_batch(const uint8_t mac[6], uint16_t mtu)
+{
+	return make(mac, mtu, &fake_batch_ops);
 }
 
 void fake_inject(struct fake_netif *f, const void *frame, size_t len)

@@ -37,12 +37,19 @@ struct fake_netif {
 	unsigned fail_rx;		/* the next N reads fail with -EIO */
 	size_t truncate_rx;		/* when non-zero, frames are read cut to this length */
 	uint64_t written;		/* frames the stack wrote, dropped or not */
+	/* With batches (fake_netif_new_batch()): the calls of read_many and write_many, and the
+	 * most frames one of them moved. */
+	unsigned read_calls, write_calls, most_read, most_written;
 };
 
 /* How many fake interfaces were closed (freed by their fata_netif's disconnect). */
 extern unsigned fake_closed;
 /* A fake interface; its fata_netif (f->netif) owns it and frees it when disconnected. */
 struct fake_netif *fake_netif_new(const uint8_t mac[6], uint16_t mtu);
+/* The same with read_many and write_many moving up to FAKE_BATCH frames per call (as hvt's
+ * NET_READV and NET_WRITEV), each call counted. */
+#define FAKE_BATCH 8
+struct fake_netif *fake_netif_new_batch(const uint8_t mac[6], uint16_t mtu);
 /* Queues a frame for the stack to read and wakes the input fiber. */
 void fake_inject(struct fake_netif *f, const void *frame, size_t len);
 /* Takes the oldest frame the stack wrote into buf (at most len bytes), waiting for one until

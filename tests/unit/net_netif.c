@@ -1,5 +1,6 @@
 /* Unit tests of the netif device (lib/net/netif.c) over the fake interface: argument checks,
- * length limits, statistics, truncation, interruption. */
+ * length limits, statistics, truncation, interruption; several frames per call, with and
+ * without an implementation that batches, and the stack's use of batches. */
 #include <errno.h>
 #include <string.h>
 
@@ -17,6 +18,43 @@ static int waiter(void *arg)
 	(void)arg;
 	waited = fata_netif_wait(fake->netif, FATA_NEVER);
 	return 0;
+}
+
+/* fata_netif_read_many() and fata_netif_write_many() on `f`: 10 frames in, 10 out. */
+static void many(struct fake_netif *f, const char *what)
+{
+	static uint8_t bufs[12][1600];
+	struct fata_netif_frame fr[12];
+	struct fata_netif_stats st;
+	uint8_t frame[1600];
+	long got, total = 0;
+	bool right = true;
+
+	memset(frame, 0x5c, sizeof(frame));
+	for (int i = 0; i < 10; i++) {
+		frame[0] = (uint8_t)i;
+		fake_inject(f, frame, 60 + (size_t)i);
+	}
+	while (total < 10) {
+		for (int i = 0; i < 12; i++)
+			fr[i] = (struct fata_netif_frame){ bufs[i], sizeof(bufs[i]) };
+		got = fata_netif_read_many(f->netif, fr, 12);
+		if (got <= 0)
+			break;
+		for (long i = 0; i < got; i++)
+			right &= fr[i].len == (size_t)(60 + total + i) && bufs[i][0] == total + i;
+		total += got;
+	}
+	ok(total == 10 && right, "%s: read_many gets the 10 frames in order, each its length", what);
+	fr[0] = (struct fata_netif_frame){ bufs[0], sizeof(bufs[0]) };
+	is_int(fata_netif_read_many(f->netif, fr, 12), -EAGAIN, "%s: then EAGAIN", what);
+	for (int i = 0; i < 10; i++)
+		fr[i] = (struct fata_netif_frame){ frame, i == 3 ? 13 : i == 4 ? 1515 : 1514 };
+	is_int(fata_netif_write_many(f->netif, fr, 10), -EINVAL,
+	       "%s: write_many tells the first bad length", what);
+	fata_netif_stats(f->netif, &st);
+	ok(f->tx_count == 8 && st.tx_frames == 8 && st.tx_errors == 2 && st.rx_frames == 10,
+	   "%s: the 8 good frames went out, the 2 bad ones are counted as errors", what);
 }
 
 int main(void)
@@ -72,5 +110,42 @@ int main(void)
 	is_int(fake_closed, 1, "disconnect closes the fake (and ASan checks it is freed)");
 	fata_netif_disconnect(NULL);
 	is_int(fake_closed, 1, "disconnecting NULL closes nothing");
+
+	fake = fake_netif_new(stack_mac, 1500);
+	is_int(fata_netif_batch(fake->netif), 1, "no batches: fata_netif_batch() is 1");
+	many(fake, "one by one");
+	fata_netif_disconnect(fake->netif);
+	fake = fake_netif_new_batch(stack_mac, 1500);
+	is_int(fata_netif_batch(fake->netif), FAKE_BATCH, "batches: fata_netif_batch() is ops->batch");
+	many(fake, "batches");
+	ok(fake->read_calls == 3 && fake->most_read == FAKE_BATCH,
+	   "batches: 8 frames, then 2, in the implementation's calls (and one that found none)");
+	ok(fake->write_calls == 1 && fake->most_written == 8,
+	   "batches: the 8 good frames in one call of write_many");
+	fata_netif_disconnect(fake->netif);
+
+	/* The stack on an interface with batches: what arrives together is answered together. */
+	{
+		struct fata_stack_config cfg = { .name = "stack", .ipv4 = { STACK_IP, 24 } };
+		struct fata_stack *s;
+		uint8_t ping[200];
+		int replies = 0;
+
+		fake = fake_netif_new_batch(stack_mac, 1500);
+		s = fata_stack_create(fake->netif, &cfg);
+		t_teach_peer(fake);
+		fake_settle();
+		fake_clear(fake);
+		fake->read_calls = fake->write_calls = fake->most_read = fake->most_written = 0;
+		for (uint16_t i = 0; i < 6; i++)
+			fake_inject(fake, ping, t_ping(ping, PEER_IP, STACK_IP, 7, i, "batch", 5));
+		fake_settle();
+		while (t_expect(fake, buf, 0x0800, 1, FATA_MS(1)) > 0)
+			replies++;
+		is_int(replies, 6, "6 echo requests at once: 6 replies");
+		ok(fake->most_read == 6 && fake->most_written == 6,
+		   "the stack read the 6 requests in one call and sent the 6 replies in one");
+		fata_stack_disconnect(s);
+	}
 	return tap_done();
 }

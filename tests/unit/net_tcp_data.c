@@ -213,6 +213,111 @@ static void flow_control(void)
 	done();
 }
 
+static struct fata_tcp *reader_conn;
+static long reader_got;
+
+static int reader(void *arg)
+{
+	static uint8_t buf[70000];
+
+	(void)arg;
+	reader_got = fata_tcp_read(reader_conn, buf, sizeof(buf), FATA_NEVER);
+	return 0;
+}
+
+static struct fata_tcp *writer_conn;
+static long writer_got;
+static uint8_t big[600000];
+
+static int writer(void *arg)
+{
+	(void)arg;
+	writer_got = fata_tcp_write(writer_conn, big, sizeof(big), fata_monotonic_ns() + FATA_SEC(5));
+	return 0;
+}
+
+/* The window the last segment the stack sent on `p` advertised, in bytes. */
+static uint32_t last_window(struct tpeer *p)
+{
+	struct tseg sg;
+	uint32_t wnd = 0;
+
+	while (tp_take(p, &sg, 50) == 0)
+		wnd = (uint32_t)sg.wnd << p->stack_ws;
+	return wnd;
+}
+
+/* A buffer grows only when it alone holds a bulk transfer back (tcp.c, "growing"). */
+static void growing(void)
+{
+	static uint8_t buf[70000];
+	struct fata_fiber *fb;
+	struct tpeer p;
+	struct fata_tcp *c;
+	uint32_t wnd;
+
+	s->tun.tcp_buf_max = 256 * 1024;
+	c = open_conn(&p);
+	if (!c)
+		return;
+	ok(p.stack_ws >= 3, "the SYN-ACK's window scale leaves room for 256 KiB (%u)",
+	   (unsigned)p.stack_ws);
+	reader_conn = c;
+	fb = fata_spawn(reader, NULL, 0);
+	fake_settle();	/* the reader waits on the empty buffer */
+	for (int i = 0; i < 30; i++)
+		tp_send(&p, F_ACK, pattern + i * 1448, 1448);
+	fake_settle();
+	fata_join(fb);
+	is_int(reader_got, 30 * 1448, "a waiting reader gets the 43440 bytes that came at once");
+	wnd = last_window(&p);
+	ok(wnd > 65536, "... and the buffer doubled: the window is now %u bytes", (unsigned)wnd);
+	done();
+
+	/* The same data for a reader that did not wait (a slow one): no growth. */
+	c = open_conn(&p);
+	if (!c)
+		return;
+	for (int i = 0; i < 30; i++)
+		tp_send(&p, F_ACK, pattern + i * 1448, 1448);
+	fake_settle();
+	is_int(fata_tcp_read(c, buf, sizeof(buf), 0), 30 * 1448, "a reader that finds the data there");
+	wnd = last_window(&p);
+	ok(wnd > 0 && wnd <= 65536, "... leaves the buffer as it was: window %u", (unsigned)wnd);
+	done();
+
+	/* Sending: a peer that ACKs everything with a wide window; once the congestion window
+	 * outgrows the buffer, the buffer is what holds the writer back, and it doubles. */
+	c = open_conn(&p);
+	if (!c)
+		return;
+	writer_conn = c;
+	p.wnd = 65535;	/* << 7: 8 MiB */
+	tp_send(&p, F_ACK, NULL, 0);
+	fake_settle();
+	fb = fata_spawn(writer, NULL, 0);
+	{
+		struct tseg sg;
+		uint32_t acked = p.rcv_nxt, end = p.rcv_nxt + (uint32_t)sizeof(big);
+
+		while (SEQ_LT(acked, end) && tp_take(&p, &sg, 500) == 0) {
+			if (sg.len == 0)
+				continue;
+			if (SEQ_GT(sg.seq + (uint32_t)sg.len, p.rcv_nxt))
+				p.rcv_nxt = sg.seq + (uint32_t)sg.len;
+			acked = p.rcv_nxt;
+			tp_send(&p, F_ACK, NULL, 0);
+		}
+		is_int(acked - (end - (uint32_t)sizeof(big)), sizeof(big),
+		       "a writer of 600000 bytes: every byte sent and acknowledged");
+	}
+	fata_join(fb);
+	is_int(writer_got, sizeof(big), "... the write returns all of it");
+	ok(c->snd_cap > 65536, "... and the send buffer grew (%zu bytes)", c->snd_cap);
+	done();
+	s->tun.tcp_buf_max = s->tun.tcp_rcv_buf;
+}
+
 static void send_side(void)
 {
 	struct tpeer p;
@@ -421,6 +526,7 @@ int main(void)
 	reassembly();
 	window_edge();
 	flow_control();
+	growing();
 	send_side();
 	nagle();
 	timestamps();
