@@ -40,6 +40,8 @@ struct net_tunables {
 	size_t tcp_rcv_buf;		/* receive buffer to start with (64 KiB) */
 	size_t tcp_buf_max;		/* either buffer doubles up to this while it alone holds
 					 * a bulk transfer back (1 MiB; tcp.c, "growing") */
+	size_t tcp_grow_total;		/* ... and all connections together grow by at most this
+					 * (8 MiB), so many fast ones cannot take the heap */
 	size_t tcp_ooo_max;		/* out-of-order bytes held per connection (64 KiB) */
 	unsigned tcp_max_conns;		/* connections per stack, TIME-WAIT included (1024) */
 	unsigned tcp_backlog;		/* a listener's connections in SYN-RECEIVED (128) */

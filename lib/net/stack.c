@@ -49,6 +49,7 @@ struct net_tunables net_tunables_default = {
 	.tcp_snd_buf = 64 * 1024,
 	.tcp_rcv_buf = 64 * 1024,
 	.tcp_buf_max = 1024 * 1024,
+	.tcp_grow_total = 8 * 1024 * 1024,
 	.tcp_ooo_max = 64 * 1024,
 	.tcp_max_conns = 1024,
 	.tcp_backlog = 128,

@@ -260,8 +260,9 @@ int tcp_conn_buffers(struct fata_tcp *c)
  * has to wait while all of it is in flight (but for a tail short of a segment) and both the
  * peer's window and the congestion window would take more. A slow reader, or a peer that stops
  * reading, never makes either grow. The ring is laid out anew from its head, every byte at the
- * same distance from it, so out-of-order data stays where its sequence number says. A failed
- * allocation leaves the buffer as it was.
+ * same distance from it, so out-of-order data stays where its sequence number says. What all
+ * connections grew by together stays within tcp_grow_total, so that many fast connections do
+ * not take the heap from new ones. A failed allocation leaves the buffer as it was.
  */
 static bool ring_grow(struct fata_tcp *c, uint8_t **buf, size_t *cap, size_t *head)
 {
@@ -272,9 +273,13 @@ static bool ring_grow(struct fata_tcp *c, uint8_t **buf, size_t *cap, size_t *he
 		return false;
 	if (ncap > max)
 		ncap = max;
+	if (c->s->grown + (ncap - *cap) > c->s->tun->tcp_grow_total)
+		return false;
 	n = malloc(ncap);
 	if (!n)
 		return false;
+	c->grown += ncap - *cap;
+	c->s->grown += ncap - *cap;
 	memcpy(n, *buf + *head, first);
 	memcpy(n + first, *buf, *head);
 	free(*buf);
@@ -290,6 +295,9 @@ static void free_buffers(struct fata_tcp *c)
 	free(c->rcv_buf);
 	c->snd_buf = c->rcv_buf = NULL;
 	c->snd_len = c->rcv_used = 0;
+	if (c->s)
+		c->s->grown -= c->grown;
+	c->grown = 0;
 }
 
 void tcp_maybe_free(struct fata_tcp *c)

@@ -120,6 +120,7 @@ struct fata_tcp {
 	uint32_t irs, rcv_nxt, rcv_adv, last_ack_sent, ooo_fin_seq;
 	uint8_t *rcv_buf;
 	size_t rcv_cap, rcv_head, rcv_used;
+	size_t grown;			/* bytes both buffers grew by, in the stack's budget */
 	struct tcp_range ooo[TCP_OOO_RANGES];	/* sorted, disjoint, not touching */
 	unsigned nooo, ooo_last;	/* ooo_last: the range the latest segment went to */
 	size_t ooo_bytes;
@@ -173,6 +174,7 @@ struct tcp_stack {
 	struct fata_tcp *hash[TCP_HASH];
 	struct fata_tcp *all;
 	unsigned nconns;		/* in the table, TIME-WAIT included */
+	size_t grown;			/* what all connections' buffers grew by (tcp_grow_total) */
 	struct tcp_listener *listeners;
 	uint64_t secret[2];		/* SipHash key for ISNs and ports (RFC 6528, RFC 6056) */
 	uint32_t port_next;

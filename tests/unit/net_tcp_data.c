@@ -274,6 +274,24 @@ static void growing(void)
 	ok(wnd > 65536, "... and the buffer doubled: the window is now %u bytes", (unsigned)wnd);
 	done();
 
+	/* The same waiting reader when the stack's growth budget is spent: no growth. */
+	s->tun.tcp_grow_total = 0;
+	c = open_conn(&p);
+	if (!c)
+		return;
+	reader_conn = c;
+	fb = fata_spawn(reader, NULL, 0);
+	fake_settle();
+	for (int i = 0; i < 30; i++)
+		tp_send(&p, F_ACK, pattern + i * 1448, 1448);
+	fake_settle();
+	fata_join(fb);
+	is_int(reader_got, 30 * 1448, "with tcp_grow_total 0, the waiting reader gets its bytes");
+	wnd = last_window(&p);
+	ok(wnd > 0 && wnd <= 65536, "... but the buffer stays as it was: window %u", (unsigned)wnd);
+	done();
+	s->tun.tcp_grow_total = net_tunables_default.tcp_grow_total;
+
 	/* The same data for a reader that did not wait (a slow one): no growth. */
 	c = open_conn(&p);
 	if (!c)
