@@ -14,10 +14,12 @@ FATA_GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-p
 FATA_VIRTIO_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 \
 	-Wl,-T,$(FATA_HOME)/mk/virtio.ld
 
-# Debian's BearSSL (libbearssl-dev), linked after libfata.a into every unikernel: only the objects
-# that TLS code uses come in. Another build may be named, as the hvt tests do on a machine whose
-# KVM cannot run vector instructions (docs/architecture.md, "TLS").
+# BearSSL, linked after libfata.a into every unikernel: only the objects that TLS code uses come
+# in. unix and spt, which run as host processes, link Debian's (libbearssl-dev). hvt and virtio,
+# which run in a VM, link Fata's build of the same source for general-purpose registers
+# (lib/tls/tls.mk), or Debian's where it could not be made (offline; docs/architecture.md, "TLS").
 FATA_BEARSSL_LIB ?= /usr/lib/x86_64-linux-gnu/libbearssl.a
+FATA_BEARSSL_VM_LIB ?= $(or $(wildcard $(FATA_HOME)/build/bearssl/libbearssl.a),$(FATA_BEARSSL_LIB))
 
 V ?= 0
 ifeq ($(V),1)

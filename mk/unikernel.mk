@@ -27,13 +27,13 @@ else ifeq ($(TARGET),virtio)
 BINARY := dist/$(NAME).virtio
 TARGET_CFLAGS := $(FATA_GUEST_CFLAGS)
 TARGET_LDFLAGS := $(FATA_VIRTIO_LDFLAGS)
-TARGET_LIBS := $(FATA_BEARSSL_LIB) $(RUNTIME) -lgcc
+TARGET_LIBS := $(FATA_BEARSSL_VM_LIB) $(RUNTIME) -lgcc
 else
 BINARY := dist/$(NAME).$(TARGET)
 TARGET_CFLAGS := $(FATA_GUEST_CFLAGS)
 TARGET_LDFLAGS := $(FATA_GUEST_LDFLAGS)
 # BearSSL needs the libc in libfata.a: the archive comes again after it.
-TARGET_LIBS := $(FATA_BEARSSL_LIB) $(RUNTIME) -lgcc
+TARGET_LIBS := $(if $(filter hvt,$(TARGET)),$(FATA_BEARSSL_VM_LIB),$(FATA_BEARSSL_LIB)) $(RUNTIME) -lgcc
 endif
 
 all: depends build

@@ -18,6 +18,10 @@ for t in unix hvt spt; do
 		mkdir -p "$home/build/$t" && cp "$root/build/$t/"*.a "$home/build/$t/"
 	fi
 done
+# BearSSL for general-purpose registers, which hvt and virtio unikernels link (mk/flags.mk).
+if [ -f "$root/build/bearssl/libbearssl.a" ]; then
+	mkdir -p "$home/build/bearssl" && cp "$root/build/bearssl/libbearssl.a" "$home/build/bearssl/"
+fi
 # What fata package puts in spt container images: the static tender and its entry point.
 if [ -f "$root/build/oci/fata-spt" ]; then
 	mkdir -p "$home/build/oci" && cp "$root/build/oci/fata-spt" "$root/build/oci/spt-init" "$home/build/oci/"

@@ -1,5 +1,6 @@
 /*
- * TLS 1.2 over fata_tcp connections, on BearSSL (Debian's libbearssl, linked into every target).
+ * TLS 1.2 over fata_tcp connections, on BearSSL (Debian's libbearssl, linked into every target;
+ * hvt and virtio link its source built without vector instructions).
  *
  * A server takes a PEM certificate chain and a PEM private key (RSA or EC; PKCS#1, SEC 1 or
  * PKCS#8), given as bytes or read from a kv_ro device, and offers only ECDHE key exchange

@@ -2,7 +2,7 @@
 # The static website unikernel (examples/applications/static-website: fata/http_static.h over
 # fata/http.h and fata/tls.h) inside a namespace of the test's own, on the socket stack (unix,
 # direct kv), Fata's own stack on unix (FAT image) and spt (crunch, the README's command), and hvt
-# (plain HTTP from a tar archive; HTTPS needs a BearSSL for general registers on this machine):
+# (plain HTTP from a tar archive; hvt's TLS is net_tls.t's, handshakes are slow on this KVM):
 # curl over HTTP and HTTPS with the test CA (pages, types, index, 301, 404, keep-alive,
 # pipelining, ranges, conditional GETs), wget --mirror equal to htdocs byte for byte, openssl
 # s_client, bad requests, a slowloris client, and headless Chromium rendering the HTTPS site
@@ -168,8 +168,8 @@ for variant in unix-socket:direct:true unix-direct:fat:false spt-direct:crunch:t
 	site_start $v $kv $tls
 	pid=$NETNS_LAST addr=$NET_ADDR log=$NET_LOG
 	if [ $target = hvt ]; then
-		# Emulated guest code: a few requests only, plain HTTP (HTTPS on hvt needs a
-		# BearSSL built for general-purpose registers on this machine's KVM).
+		# Emulated guest code: a few requests only, plain HTTP (net_tls.t shows HTTPS on
+		# hvt; a handshake takes 15 s or more on this machine's KVM).
 		c() { nsx curl -sS -m 60 "$@" 2>&1; }
 		like "$(c "http://$addr:8080/")" "<h1>$HEADING</h1>" "$v: / is index.html"
 		like "$(c -w '%{http_code}' "http://$addr:8080/nothing" | tr '\n' ' ')" "Nothing here.*404$" \

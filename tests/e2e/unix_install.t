@@ -1,7 +1,7 @@
 #!/bin/bash
 # make install PREFIX=...: the installed fata builds and runs unikernels without the source tree.
 . "$(dirname "$0")/../lib/tap.sh"
-plan 10
+plan 11
 tap_tmpdir
 prefix="$tmp/prefix"
 make -C "$FATA_ROOT" --no-print-directory install PREFIX="$prefix" >/dev/null
@@ -17,6 +17,12 @@ like "$(cat "$tmp/hk/Makefile")" "^FATA_HOME := $prefix/lib/fata\$" "the Makefil
 out=$(cd "$tmp/hk" && run fata configure -t spt >/dev/null && run make --no-print-directory >/dev/null 2>&1 &&
 	run fata-spt -q dist/hello.spt | head -1)
 like "$out" 'INF \[application\] Hello World!$' "an spt unikernel built and run from the installed copy"
+# hvt links the installed BearSSL for general-purpose registers (Debian's when the tree has none).
+bearssl=/usr/lib/x86_64-linux-gnu/libbearssl.a
+[ -f "$FATA_ROOT/build/bearssl/libbearssl.a" ] && bearssl=$prefix/lib/fata/build/bearssl/libbearssl.a
+copy_example examples/applications/https-hello "$tmp/tls"
+out=$(cd "$tmp/tls" && run fata configure -t hvt >/dev/null && run make --no-print-directory V=1 2>&1)
+like "$out" "hvt/libfata\.a ${bearssl//./\\.} " "an hvt unikernel with TLS links $bearssl"
 man=$(MANPATH="$prefix/share/man" MANWIDTH=100 man -P cat 3 fata_tcp_read 2>&1)
 like "$man" "long fata_tcp_read\(struct fata_tcp \*c, void \*buf, size_t len, uint64_t deadline\);" \
 	"man 3 fata_tcp_read from PREFIX/share/man"

@@ -23,6 +23,7 @@ int start(struct fata_kv *certs, struct fata_stack *stack)
 {
 	int64_t port = fata_key_port();
 	const char *cert = fata_key_cert();
+	int64_t handshake = fata_key_handshake_timeout();
 	struct fata_tls_config tls_cfg = { 0 };
 	struct fata_tls_server *tls;
 	char chain[64], key[64];
@@ -36,6 +37,11 @@ int start(struct fata_kv *certs, struct fata_stack *stack)
 		fata_err("--cert=%s: expected rsa or ecdsa", cert);
 		return 1;
 	}
+	if (handshake < 1 || handshake > 3600) {
+		fata_err("--handshake-timeout=%lld: expected 1 to 3600 seconds", (long long)handshake);
+		return 1;
+	}
+	tls_cfg.handshake_ns = (uint64_t)FATA_SEC(handshake);
 	snprintf(page, sizeof(page), "%s\n", fata_key_body());
 	snprintf(chain, sizeof(chain), "%s/chain.pem", cert);
 	snprintf(key, sizeof(key), "%s/key.pem", cert);

@@ -13,10 +13,12 @@
 #include "fata/unikernel.h"
 
 /* The TLS client, made from the CA certificates of value --ca of the certs store when the
- * first https connection needs it: a fetch over http alone reads no CA and runs no TLS code. */
+ * first https connection needs it: a fetch over http alone reads no CA and runs no TLS code.
+ * A handshake may take as long as the whole fetch (--timeout-ms). */
 struct lazy_tls {
 	struct fata_kv *certs;
 	struct fata_tls_client *client;
+	struct fata_tls_config cfg;
 };
 
 static int tls_connect(void *arg, struct fata_tcp *tcp, const char *host, struct fata_http_io *io)
@@ -29,7 +31,7 @@ static int tls_connect(void *arg, struct fata_tcp *tcp, const char *host, struct
 		int r = fata_kv_get(t->certs, fata_key_ca(), &pem, &len);
 
 		if (r == 0) {
-			r = fata_tls_client_new(&t->client, NULL, pem, len);
+			r = fata_tls_client_new(&t->client, &t->cfg, pem, len);
 			free(pem);
 			if (r < 0)
 				fata_err("--ca=%s: no usable CA certificate (%s)", fata_key_ca(),
@@ -49,7 +51,7 @@ int start(struct fata_kv *certs, struct fata_stack *stack, struct fata_random *r
 	  struct fata_console *console)
 {
 	struct fata_http_get_options opt = { 0 };
-	struct lazy_tls tls = { certs, NULL };
+	struct lazy_tls tls = { certs, NULL, { 0 } };
 	struct fata_http_result res;
 	uint32_t dns;
 	int r;
@@ -71,7 +73,8 @@ int start(struct fata_kv *certs, struct fata_stack *stack, struct fata_random *r
 		opt.ndns = 1;
 	}
 	opt.max_redirects = (unsigned)fata_key_max_redirects();
-	opt.deadline = fata_monotonic_ns() + (uint64_t)fata_key_timeout_ms() * 1000000;
+	tls.cfg.handshake_ns = (uint64_t)fata_key_timeout_ms() * 1000000;
+	opt.deadline = fata_monotonic_ns() + tls.cfg.handshake_ns;
 	opt.body_max = (size_t)fata_key_max_bytes();
 	opt.rng = rng;
 	opt.tls_connect = tls_connect;
