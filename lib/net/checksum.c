@@ -9,35 +9,57 @@ void net_csum_init(struct net_csum *c)
 	c->odd = 0;
 }
 
+/*
+ * The sum of an even number of bytes as 16-bit words in the CPU's order, folded to 16 bits.
+ * RFC 1071 (section 2, B): a ones' complement sum does not depend on byte order, so the words
+ * are loaded as they lie, 32 bits at a time into 64 (2^16 is 1 modulo 0xffff, so the carries out
+ * of each half count as they should), and only the folded result is swapped.
+ */
+static uint16_t sum_native(const uint8_t *p, size_t len)
+{
+	uint64_t s = 0;
+	uint32_t w[8];
+	uint16_t h;
+
+	while (len >= sizeof(w)) {
+		__builtin_memcpy(w, p, sizeof(w));
+		s += (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4] + w[5] + w[6] + w[7];
+		p += sizeof(w);
+		len -= sizeof(w);
+	}
+	for (; len >= 4; p += 4, len -= 4) {
+		__builtin_memcpy(w, p, 4);
+		s += w[0];
+	}
+	if (len >= 2) {
+		__builtin_memcpy(&h, p, 2);
+		s += h;
+	}
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)s;
+}
+
 void net_csum_add(struct net_csum *c, const void *data, size_t len)
 {
 	const uint8_t *p = data;
-	uint64_t sum = c->sum;
+	uint16_t n;
 
 	if (len == 0)
 		return;
 	if (c->odd) {
-		sum += p[0];
+		c->sum += p[0];
 		p++;
 		len--;
 		c->odd = 0;
 	}
-	/* A 64-bit sum of 16-bit words cannot overflow for any length we handle (< 2^48 bytes). */
-	while (len >= 8) {
-		sum += (uint64_t)be16_get(p) + be16_get(p + 2) + be16_get(p + 4) + be16_get(p + 6);
-		p += 8;
-		len -= 8;
-	}
-	while (len >= 2) {
-		sum += be16_get(p);
-		p += 2;
-		len -= 2;
-	}
-	if (len) {
-		sum += (uint64_t)p[0] << 8;
+	n = sum_native(p, len & ~(size_t)1);
+	/* Back to network order: the words' bytes as they lie on the wire. */
+	c->sum += __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? (uint16_t)(n << 8 | n >> 8) : n;
+	if (len & 1) {
+		c->sum += (uint64_t)p[len - 1] << 8;
 		c->odd = 1;
 	}
-	c->sum = sum;
 }
 
 void net_csum_pseudo(struct net_csum *c, uint32_t src, uint32_t dst, uint8_t proto, uint16_t len)

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <fata/time.h>
+
 #include "ethernet.h"
 #include "prot/ethernet.h"
 
@@ -67,7 +69,13 @@ static void tx_flush(struct eth_layer *s)
 
 void eth_tx_hold(struct eth_layer *s)
 {
-	s->tx_hold++;
+	if (s->tx_hold++ == 0)
+		s->hold_at = fata_monotonic_ns();
+}
+
+uint64_t eth_now(const struct eth_layer *s)
+{
+	return s->tx_hold ? s->hold_at : fata_monotonic_ns();
 }
 
 void eth_tx_release(struct eth_layer *s)

@@ -37,6 +37,7 @@ struct eth_layer {
 	 * tx_slot bytes from tx_mem, tx_buf pointing into the next free one, and go out together
 	 * when it is released or the slots are full. Without, tx_slots is 1: each goes at once. */
 	unsigned tx_slots, tx_hold, tx_queued;
+	uint64_t hold_at;		/* the monotonic clock when the outermost hold began */
 	size_t tx_slot;
 	struct fata_netif_frame *tx_q;
 	bool vnet;			/* the interface has offloads (fata/netif.h) */
@@ -83,6 +84,12 @@ void eth_input_vnet(struct eth_layer *s, uint8_t *buf, size_t len);
  */
 void eth_tx_hold(struct eth_layer *s);
 void eth_tx_release(struct eth_layer *s);
+/*
+ * The monotonic clock for the layers above: while the layer is held (which cannot yield), the
+ * time the hold began, so that handling a batch of frames reads the clock once (a system call
+ * on spt); otherwise fata_monotonic_ns().
+ */
+uint64_t eth_now(const struct eth_layer *s);
 /* Sends the frame whose payload (`len` bytes) is already at s->tx_buf + 14. Returns 0 or what
  * fata_netif_write() returned (0 for a frame held back: its failure is only counted). */
 int eth_output(struct eth_layer *s, const uint8_t dst[6], uint16_t type, size_t len);

@@ -122,9 +122,9 @@ struct fata_stack *stack_new(struct fata_netif *netif, const char *name)
 	/* With offloads a frame has a header in front and may be a 64 KiB coalesced segment. */
 	s->rx_cap = s->eth.vnet ? FATA_VNET_HDR_LEN + FATA_VNET_FRAME_MAX
 				: (size_t)s->eth.mtu + ETH_HDR_LEN + RX_SLACK;
-	s->rx_n = fata_netif_batch(netif);
-	if (s->rx_n > RX_BATCH_MAX)
-		s->rx_n = RX_BATCH_MAX;
+	/* Several frames per turn even one by one (fata_netif_read_many() reads until none is left),
+	 * so that what they cause goes out together and the clock is read once for them. */
+	s->rx_n = RX_BATCH_MAX;
 	if (s->rx_n > RX_BATCH_BYTES / s->rx_cap)
 		s->rx_n = RX_BATCH_BYTES / s->rx_cap > 1 ? (unsigned)(RX_BATCH_BYTES / s->rx_cap) : 1;
 	s->rx_cap = (s->rx_cap + 63) & ~(size_t)63;

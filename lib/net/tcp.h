@@ -337,6 +337,12 @@ void tcp_keepalive_probe(struct fata_tcp *c);
 uint32_t tcp_rcv_window(struct fata_tcp *c);
 /* TSval for now. */
 uint32_t tcp_ts_now(struct fata_tcp *c);
+/* The clock for segments: the time the frames in hand arrived while the input fiber handles a
+ * batch, and for the segments one output pass sends (eth_now()). */
+static inline uint64_t tcp_now(const struct tcp_stack *s)
+{
+	return eth_now(s->ip->eth);
+}
 
 /* --- tcp_timer.c ------------------------------------------------------------------------------ */
 

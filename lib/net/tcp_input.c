@@ -255,7 +255,7 @@ static void syn_options(struct fata_tcp *c, const struct tcp_seg *sg, bool we_of
 	}
 	if (c->ts_ok) {
 		c->ts_recent = sg->tsval;
-		c->ts_recent_at = fata_monotonic_ns();
+		c->ts_recent_at = tcp_now(c->s);
 	}
 	mss_wire = (uint32_t)c->s->ip->eth->mtu - (c->v6 ? 60 : 40);
 	if (c->peer_mss < mss_wire)
@@ -383,7 +383,7 @@ static void listen_input(struct tcp_stack *s, struct tcp_listener *l, const stru
 
 		fata_log(&log_tcp, FATA_LOG_DEBUG, "%s: LISTEN -> SYN-RECEIVED", tcp_conn_str(c, n));
 	}
-	c->rtt_start = fata_monotonic_ns();
+	c->rtt_start = tcp_now(s);
 	tcp_send(c, c->iss, TCP_SYN | TCP_ACK, 0);
 	c->snd_nxt = c->snd_max = c->iss + 1;
 	tcp_rexmt_restart(c);
@@ -420,7 +420,7 @@ static void syn_sent_input(struct fata_tcp *c, const struct tcp_seg *sg)
 	c->snd_wl1 = sg->seq;
 	c->snd_wl2 = sg->ack;
 	if (ack_ok) {
-		uint64_t now = fata_monotonic_ns();
+		uint64_t now = tcp_now(c->s);
 
 		c->snd_una = sg->ack;
 		if (SEQ_LT(c->snd_nxt, c->snd_una))
@@ -448,7 +448,7 @@ static void syn_sent_input(struct fata_tcp *c, const struct tcp_seg *sg)
 /* The handshake completed in SYN-RECEIVED; false when the connection could not go on. */
 static bool syn_received_done(struct fata_tcp *c, const struct tcp_seg *sg)
 {
-	uint64_t now = fata_monotonic_ns();
+	uint64_t now = tcp_now(c->s);
 
 	if (tcp_conn_buffers(c) < 0) {
 		fata_log(&log_tcp, FATA_LOG_WARNING, "no memory for a connection's buffers: reset");
@@ -545,7 +545,7 @@ static void prune_sack(struct fata_tcp *c)
 static void new_ack(struct fata_tcp *c, const struct tcp_seg *sg)
 {
 	uint32_t acked = sg->ack - c->snd_una, data = acked;
-	uint64_t now = fata_monotonic_ns();
+	uint64_t now = tcp_now(c->s);
 
 	if (c->snd_una == c->iss && data > 0)
 		data--;		/* our SYN (simultaneous open) */
@@ -682,7 +682,7 @@ static void conn_input(struct fata_tcp *c, const struct tcp_seg *sg)
 {
 	struct tcp_stack *s = c->s;
 	NET_STATS(tcp) *st = &s->stats;
-	uint64_t now = fata_monotonic_ns();
+	uint64_t now = tcp_now(c->s);
 	uint32_t seq = sg->seq, wnd, slen;
 	const uint8_t *data = sg->data;
 	size_t len = sg->len;

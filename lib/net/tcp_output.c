@@ -18,7 +18,7 @@ FATA_LOG_SOURCE(log_tcp, "tcp");
 
 uint32_t tcp_ts_now(struct fata_tcp *c)
 {
-	return (uint32_t)(fata_monotonic_ns() / FATA_NS_PER_MS) + c->ts_offset;
+	return (uint32_t)(tcp_now(c->s) / FATA_NS_PER_MS) + c->ts_offset;
 }
 
 uint32_t tcp_rcv_window(struct fata_tcp *c)
@@ -531,7 +531,7 @@ static void output_pass(struct fata_tcp *c)
 		} else if (!c->timing && !c->ts_ok) {
 			c->timing = true;
 			c->rtt_seq = c->snd_nxt;
-			c->rtt_start = fata_monotonic_ns();
+			c->rtt_start = tcp_now(c->s);
 		}
 		tcp_send(c, c->snd_nxt, flags, len);
 		c->snd_nxt += (uint32_t)len + fin;
@@ -555,7 +555,7 @@ static void output_pass(struct fata_tcp *c)
 		c->probes = 0;
 		if (t < s->tun->tcp_rto_min_ns)
 			t = s->tun->tcp_rto_min_ns;
-		tcp_timer_set(c, TCP_T_REXMT, fata_monotonic_ns() + t);
+		tcp_timer_set(c, TCP_T_REXMT, tcp_now(c->s) + t);
 	}
 	(void)log_tcp;
 }

@@ -75,6 +75,21 @@ int main(void)
 	}
 	is_int(bad, 0, "checksum over three pieces at every odd and even split");
 	{
+		/* Lengths around the 32-byte steps, from every alignment, and a 64 KiB run of 0xff
+		 * (the most carries), each against the word-by-word reference. */
+		static uint8_t ff[65536];
+
+		bad = 0;
+		for (size_t off = 0; off < 8; off++)
+			for (size_t l = 0; l < 200; l++)
+				bad += net_checksum(big + off, l) != t_csum(big + off, l, 0);
+		is_int(bad, 0, "every length to 200 bytes from every alignment");
+		memset(ff, 0xff, sizeof(ff));
+		is_int(net_checksum(ff, sizeof(ff)), t_csum(ff, sizeof(ff), 0), "64 KiB of 0xff");
+		is_int(net_checksum(ff, sizeof(ff) - 1), t_csum(ff, sizeof(ff) - 1, 0),
+		       "64 KiB less one byte of 0xff");
+	}
+	{
 		/* A message with its own checksum inserted checks out to 0. */
 		uint8_t m[11] = { 1, 2, 3, 4, 0, 0, 5, 6, 7, 8, 9 };
 
