@@ -93,6 +93,23 @@ static const struct tender_device *batch_in(struct hvt *h, unsigned nr,
 	return d;
 }
 
+/* Writes the frames' results back and counts the exit (unless `calls` is NULL: a bad handle),
+ * then the hypercall's own result. */
+static void batch_out(struct hvt *h, unsigned nr, uint64_t gpa, const struct hvt_hc_net_batch *a,
+		      const struct hvt_net_frame *f, uint64_t *calls, uint64_t *frames,
+		      uint64_t *most)
+{
+	if (calls) {
+		memcpy(hvt_guest_range_w(h, nr, "the frame array", a->frames, a->count * sizeof(*f)),
+		       f, a->count * sizeof(*f));
+		++*calls;
+		*frames += a->done;
+		if (a->done > *most)
+			*most = a->done;
+	}
+	hvt_arg_out(h, nr, gpa, a, sizeof *a);
+}
+
 void hvt_net_writev(struct hvt *h, unsigned nr, uint64_t gpa)
 {
 	struct hvt_net_frame f[HVT_NET_BATCH_MAX];
@@ -109,15 +126,8 @@ void hvt_net_writev(struct hvt *h, unsigned nr, uint64_t gpa)
 			a.ret = f[i].ret;
 		a.done++;
 	}
-	if (d) {
-		memcpy(hvt_guest_range_w(h, nr, "the frame array", a.frames, a.count * sizeof(*f)), f,
-		       a.count * sizeof(*f));
-		h->net_stats.writev++;
-		h->net_stats.frames_out += a.done;
-		if (a.done > h->net_stats.most_out)
-			h->net_stats.most_out = a.done;
-	}
-	hvt_arg_out(h, nr, gpa, &a, sizeof a);
+	batch_out(h, nr, gpa, &a, f, d ? &h->net_stats.writev : NULL, &h->net_stats.frames_out,
+		  &h->net_stats.most_out);
 }
 
 void hvt_net_readv(struct hvt *h, unsigned nr, uint64_t gpa)
@@ -141,13 +151,6 @@ void hvt_net_readv(struct hvt *h, unsigned nr, uint64_t gpa)
 		}
 		a.done++;
 	}
-	if (d) {
-		memcpy(hvt_guest_range_w(h, nr, "the frame array", a.frames, a.count * sizeof(*f)), f,
-		       a.count * sizeof(*f));
-		h->net_stats.readv++;
-		h->net_stats.frames_in += a.done;
-		if (a.done > h->net_stats.most_in)
-			h->net_stats.most_in = a.done;
-	}
-	hvt_arg_out(h, nr, gpa, &a, sizeof a);
+	batch_out(h, nr, gpa, &a, f, d ? &h->net_stats.readv : NULL, &h->net_stats.frames_in,
+		  &h->net_stats.most_in);
 }
