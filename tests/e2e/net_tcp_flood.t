@@ -108,9 +108,10 @@ for target in spt unix hvt; do
 		continue
 	fi
 	ext=; [ "$target" = unix ] || ext=.$target
-	# hvt's guest may be emulated, and slower still while other tests run: 3 s there.
+	# hvt's guest may be emulated (about 1 us an instruction), and slower still while other
+	# tests run: 5 s there (0.5 to 2.7 s seen on the emulated KVM with the machine idle).
 	syns=20000 secs=5 probes=5 limit=1 within="within a second"
-	[ "$target" = hvt ] && syns=500 secs=5 probes=3 limit=3 within="within 3 s"
+	[ "$target" = hvt ] && syns=500 secs=5 probes=3 limit=5 within="within 5 s"
 	dir=$NETNS_TMP/echo-$target
 	log=$NETNS_TMP/echo-$target.out
 	nsx ip neigh flush dev tap0
