@@ -43,7 +43,7 @@ TENDER_UNIT_SRCS_tender_opts := $(TENDER_COMMON_SRCS)
 TENDER_UNIT_LIBS_tender_opts := $(TENDER_LIBS)
 TENDER_UNIT_SRCS_tender_hvt := $(TENDER_COMMON_SRCS) $(TENDER_HVT_HYPERCALL_SRCS) \
 	tender/hvt/hvt_cpu_x86_64.c tender/hvt/hvt_kvm.c tender/hvt/hvt_dumpcore_x86_64.c \
-	tender/hvt/hvt_gdb.c tender/common/gdb_proto.c
+	tender/hvt/hvt_gdb.c tender/hvt/hvt_count.c tender/common/gdb_proto.c
 TENDER_UNIT_LIBS_tender_hvt := $(TENDER_LIBS)
 TENDER_UNIT_SRCS_tender_gdb := tender/common/gdb_proto.c
 

@@ -43,6 +43,7 @@ void hvt_guest_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	hvt_count_report();	/* --count-instructions: the counts first */
 	hvt_gdb_guest_killed();
 	tender_die("guest error: %s", msg);
 }
@@ -50,10 +51,12 @@ void hvt_guest_error(const char *fmt, ...)
 void *hvt_guest_range(const struct hvt *h, unsigned nr, const char *what, uint64_t gpa,
 			 uint64_t len)
 {
-	if (gpa > h->mem_size || len > h->mem_size - gpa)
+	if (gpa > h->mem_size || len > h->mem_size - gpa) {
+		hvt_count_report();
 		tender_die("guest error in hypercall %s: %s at 0x%llx (%llu bytes) is outside guest "
 			   "memory (0x%llx bytes)", names[nr], what, (unsigned long long)gpa,
 			   (unsigned long long)len, (unsigned long long)h->mem_size);
+	}
 	return h->mem + gpa;
 }
 
@@ -65,10 +68,12 @@ void *hvt_guest_range_w(const struct hvt *h, unsigned nr, const char *what, uint
 	for (unsigned i = 0; h->img && i < h->img->nseg; i++) {
 		const struct tender_segment *s = &h->img->seg[i];
 
-		if (!(s->flags & TENDER_SEG_W) && gpa < s->page_end && gpa + len > s->page_start)
+		if (!(s->flags & TENDER_SEG_W) && gpa < s->page_end && gpa + len > s->page_start) {
+			hvt_count_report();
 			tender_die("guest error in hypercall %s: %s at 0x%llx (%llu bytes) lies in "
 				   "read-only segment %u", names[nr], what, (unsigned long long)gpa,
 				   (unsigned long long)len, i);
+		}
 	}
 	return p;
 }

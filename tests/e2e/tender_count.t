@@ -79,4 +79,13 @@ is "$status" 1 "a faulting guest: status 1, as without the option"
 like "$(head -1 <<<"$err")" "${COUNT}no symbol start or solo5_app_main$" \
 	"a faulting guest: the count line first"
 like "$(sed -n 2p <<<"$err")" "^fata-hvt: guest error: triple fault" "a faulting guest: then the guest error"
+
+# A hypercall with an argument outside guest memory: the tender stops it; the counts come first.
+truncate -s 8192 "$tmp/disk.img"
+run -q --count-instructions --block:storage="$tmp/disk.img" "$G/blk.hvt" badptr
+is "$status" 1 "a bad hypercall argument: status 1, as without the option"
+like "$(head -1 <<<"$err")" "${COUNT}no symbol start or solo5_app_main$" \
+	"a bad hypercall argument: the count line first"
+like "$(sed -n 2p <<<"$err")" "^fata-hvt: guest error in hypercall PUTS: data at" \
+	"a bad hypercall argument: then the guest error"
 finish
