@@ -79,8 +79,8 @@ void eth_input(struct eth_layer *s, uint8_t *frame, size_t len);
 void eth_input_vnet(struct eth_layer *s, uint8_t *buf, size_t len);
 /*
  * Holds frames sent from now on back until as many eth_tx_release() calls, then sends them
- * together (several per exit on hvt). Nests; what is held must not yield. Nothing changes on
- * an interface without batches.
+ * together (several per exit on hvt). Nests; what is held must not yield. On an interface
+ * without batches each frame still goes at once; only eth_now() sees the hold.
  */
 void eth_tx_hold(struct eth_layer *s);
 void eth_tx_release(struct eth_layer *s);

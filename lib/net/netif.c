@@ -72,19 +72,6 @@ static void device_close(void *priv)
 	free(priv);
 }
 
-/* The device's ops: with or without offloads, with or without batches (of info.batch). */
-static const struct fata_netif_ops device_ops[2][2] = {
-	{ { .read = device_read, .write = device_write, .wait = device_wait_frame,
-	    .close = device_close },
-	  { .read = device_read, .write = device_write, .wait = device_wait_frame,
-	    .close = device_close, .vnet = 1 } },
-	{ { .read = device_read, .write = device_write, .wait = device_wait_frame,
-	    .close = device_close, .read_many = device_read_many,
-	    .write_many = device_write_many },
-	  { .read = device_read, .write = device_write, .wait = device_wait_frame,
-	    .close = device_close, .vnet = 1, .read_many = device_read_many,
-	    .write_many = device_write_many } },
-};
 
 struct fata_netif *fata_netif_connect(const char *name, const char *ifname)
 {
@@ -109,8 +96,13 @@ struct fata_netif *fata_netif_connect(const char *name, const char *ifname)
 	p->handle = h;
 	p->info = info;
 	batch = info.batch >= 2 && info.readv && info.writev;
-	p->ops = device_ops[batch][info.vnet];
-	p->ops.batch = batch ? info.batch : 0;
+	/* With offloads or not, with batches (of info.batch frames) or not. */
+	p->ops = (struct fata_netif_ops){
+		.read = device_read, .write = device_write, .wait = device_wait_frame,
+		.close = device_close, .vnet = info.vnet ? 1 : 0,
+		.read_many = batch ? device_read_many : NULL,
+		.write_many = batch ? device_write_many : NULL, .batch = batch ? info.batch : 0,
+	};
 	n = fata_netif_create(ifname && *ifname ? ifname : name, &p->ops, p, info.mac, info.mtu);
 	if (!n) {
 		fata_log(&log_netif, FATA_LOG_ERROR, "%s: unusable interface (mtu %u)", name,
@@ -203,18 +195,24 @@ static long rx_count(struct fata_netif *n, long r, size_t len)
 	return r;
 }
 
-/* Whether a frame of `len` bytes (after its header, with offloads) may go out: 0, -EINVAL when
- * it is shorter than an Ethernet header, -EMSGSIZE when it is too long. */
+/* Whether a plain frame of `len` bytes may go out: 0, -EINVAL when it is shorter than an Ethernet
+ * header, -EMSGSIZE when it is longer than the MTU allows. */
+static int frame_check(const struct fata_netif *n, size_t len)
+{
+	if (len < FATA_ETHER_HEADER)
+		return -EINVAL;
+	return len > (size_t)n->mtu + FATA_ETHER_HEADER ? -EMSGSIZE : 0;
+}
+
+/* As frame_check() for what the interface takes: with offloads, after the header, and up to
+ * 64 KiB for a TCP segment the host cuts. */
 static int tx_check(const struct fata_netif *n, const void *buf, size_t len)
 {
 	struct fata_vnet_hdr h;
 	size_t flen;
 
-	if (!n->ops->vnet) {
-		if (len < FATA_ETHER_HEADER)
-			return -EINVAL;
-		return len > (size_t)n->mtu + FATA_ETHER_HEADER ? -EMSGSIZE : 0;
-	}
+	if (!n->ops->vnet)
+		return frame_check(n, len);
 	if (len < FATA_VNET_HDR_LEN + FATA_ETHER_HEADER)
 		return -EINVAL;
 	memcpy(&h, buf, sizeof(h));
@@ -261,13 +259,10 @@ int fata_netif_write(struct fata_netif *n, const void *buf, size_t len)
 {
 	int r;
 
-	if (len < FATA_ETHER_HEADER) {
+	r = frame_check(n, len);
+	if (r < 0) {
 		n->stats.tx_errors++;
-		return -EINVAL;
-	}
-	if (len > (size_t)n->mtu + FATA_ETHER_HEADER) {
-		n->stats.tx_errors++;
-		return -EMSGSIZE;
+		return r;
 	}
 	if (n->ops->vnet) {
 		uint8_t *b = bounce(n);

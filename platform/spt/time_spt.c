@@ -78,7 +78,7 @@ int plat_wait(uint64_t deadline, struct plat_io_wait *waits, size_t n, char *why
 	if (timeout != 0 && deadline != armed) {
 		err = spt_syscall6(SYS_timerfd_settime, timerfd, TFD_TIMER_ABSTIME, (long)&it, 0, 0, 0);
 		if (err < 0) {
-			armed = PLAT_NEVER - 1;	/* unknown: set it next time */
+			armed = 0;	/* unknown: set it next time (0 never arms it) */
 			snprintf(why, whylen, "spt: timerfd_settime failed");
 			return (int)err;
 		}
